@@ -1,0 +1,53 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "rampart",
+  platforms: [.macOS(.v15)],
+  products: [
+    .executable(name: "rampart", targets: ["rampart"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
+    .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+  ],
+  targets: [
+    .target(
+      name: "Metrics",
+      dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")]
+    ),
+    .target(
+      name: "LoadEngine",
+      dependencies: [
+        "Metrics",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+      ]
+    ),
+    .target(name: "RunStore", dependencies: ["Metrics"]),
+    .executableTarget(
+      name: "rampart",
+      dependencies: [
+        "Metrics", "LoadEngine", "RunStore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+    .target(
+      name: "TestSupport",
+      dependencies: [
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ],
+      path: "Tests/TestSupport"
+    ),
+    .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
+    .testTarget(name: "LoadEngineTests", dependencies: ["LoadEngine", "Metrics", "TestSupport"]),
+    .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Metrics"]),
+    .testTarget(name: "RampartCLITests", dependencies: ["TestSupport", "RunStore", "Metrics"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,49 @@
+import Foundation
+
+/// Everything the engine needs to run, validated before the first request.
+public struct EngineConfig: Sendable {
+  public var target: HTTPTarget
+  public var request: RequestTemplate
+  public var plan: LoadPlan
+  /// Caps the run's plan time (paused time excluded); nil = until the plan ends or a stop.
+  public var duration: Double?
+  /// Stops after this many requests have been scheduled (oha's -n); nil = no cap.
+  public var maxRequests: Int?
+  /// Pause between a response and the vuser's next request.
+  public var think: Double = 0
+  public var connectTimeout: Double = 10
+  public var requestTimeout: Double = 30
+  /// Accept any TLS certificate (self-signed test targets).
+  public var insecure = false
+  /// Same-origin redirects followed per request before it fails as too_many_redirects.
+  public var maxRedirects = 10
+  /// Event loop threads; nil picks one for small runs and one per core above that.
+  public var eventLoops: Int?
+  /// How long in-flight requests may finish after a stop.
+  public var gracePeriod: Double = 5
+  /// Vusers the open-file limit allows; control changes above it are refused.
+  public var vuserLimit = Int.max
+
+  public init(target: HTTPTarget, request: RequestTemplate, plan: LoadPlan) {
+    self.target = target
+    self.request = request
+    self.plan = plan
+  }
+
+  /// One event loop keeps a small run on one core (the other stays with the target); big runs
+  /// need every core to parse responses.
+  public var resolvedEventLoops: Int {
+    if let eventLoops { return max(1, eventLoops) }
+    return plan.peakVusers <= 256 ? 1 : max(1, System.coreCountForLoad)
+  }
+}
+
+enum System {
+  static var coreCountForLoad: Int {
+    #if canImport(Glibc)
+      return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
+    #else
+      return ProcessInfo.processInfo.activeProcessorCount
+    #endif
+  }
+}

@@ -1,0 +1,283 @@
+import Foundation
+import Metrics
+import NIOCore
+import NIOPosix
+import Synchronization
+
+/// How a finished run ended, for the summary.
+public struct EngineResult: Sendable {
+  public var outcome: RunOutcome
+  public var startedAt: Date
+  public var endedAt: Date
+  /// Seconds from start until the last vuser ended.
+  public var duration: Double
+  public var inflightAtStop: Int
+}
+
+/// The closed-model load engine: vusers spread over SwiftNIO event loops, a ramp controller
+/// ticking ten times a second, and per-second metrics merged from every loop into the store.
+public final class LoadEngine: EngineControl, Sendable {
+  public let config: EngineConfig
+  private let store: MetricsStore
+  private let onSample: @Sendable (SecondSample) -> Void
+  private let onEvent: @Sendable (RunEvent) -> Void
+  private let group: MultiThreadedEventLoopGroup
+  private let context: RunContext
+  private let workers: [LoopWorker]
+  private let control: Mutex<ControlState>
+
+  private struct ControlState {
+    var ramp: RampController
+    var paused = false
+    var pausedSince: UInt64 = 0
+    var pausedTotal: UInt64 = 0
+    var stopRequested = false
+  }
+
+  /// Resolves the target and prepares TLS; throws a `ConfigError` before anything is sent.
+  public init(
+    config: EngineConfig, store: MetricsStore,
+    onSample: @escaping @Sendable (SecondSample) -> Void = { _ in },
+    onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }
+  ) throws(ConfigError) {
+    self.config = config
+    self.store = store
+    self.onSample = onSample
+    self.onEvent = onEvent
+    let address: SocketAddress
+    do {
+      address = try SocketAddress.makeAddressResolvingHost(config.target.host, port: config.target.port)
+    } catch {
+      throw ConfigError("cannot resolve host '\(config.target.host)'")
+    }
+    let context: RunContext
+    do {
+      context = try RunContext(config: config, address: address)
+    } catch {
+      throw ConfigError("cannot set up TLS: \(error)")
+    }
+    self.context = context
+    self.group = MultiThreadedEventLoopGroup(numberOfThreads: config.resolvedEventLoops)
+    self.workers = group.makeIterator().map { LoopWorker(loop: $0, context: context) }
+    self.control = Mutex(ControlState(ramp: RampController(plan: config.plan)))
+  }
+
+  private var startNanos: UInt64 { context.startNanos }
+
+  private func elapsed(_ now: UInt64 = RunContext.now()) -> Double {
+    Double(now &- startNanos) / 1e9
+  }
+
+  /// Plan time excludes paused spans, so a resume continues the plan where it stood.
+  private static func planTime(_ state: ControlState, now: UInt64, start: UInt64) -> Double {
+    let paused = state.pausedTotal + (state.paused ? now - state.pausedSince : 0)
+    return Double(now &- start &- paused) / 1e9
+  }
+
+  private func emit(_ kind: RunEvent.Kind, value: Double? = nil, label: String? = nil) {
+    let event = RunEvent(elapsed: elapsed(), kind: kind, value: value, label: label)
+    store.record(event)
+    onEvent(event)
+  }
+
+  // MARK: run loop
+
+  /// Runs the plan to its end (or a stop) and returns when every vuser has finished.
+  public func run() async -> EngineResult {
+    let startedAt = Date()
+    context.markStart()
+    for worker in workers { worker.loop.execute { worker.start() } }
+    emit(.start, label: config.plan.summary)
+    var lastTarget = -1
+    var collectedThrough = -1
+    var outcome = RunOutcome.complete
+    while true {
+      let now = RunContext.now()
+      let (target, stop, planTime) = control.withLock { state in
+        let t = Self.planTime(state, now: now, start: startNanos)
+        return (state.ramp.target(at: t), state.stopRequested, t)
+      }
+      if target != lastTarget {
+        distribute(target)
+        lastTarget = target
+      }
+      let completedSecond = Int(elapsed(now)) - 1
+      if completedSecond > collectedThrough {
+        await collect(through: completedSecond, lastDuration: 1, target: target)
+        collectedThrough = completedSecond
+      }
+      if stop {
+        outcome = .abortedByUser
+        break
+      }
+      if let duration = config.duration, planTime >= duration { break }
+      if control.withLock({ $0.ramp.isFinished(at: planTime) }) { break }
+      if context.budgetSpent, await statuses().allSatisfy({ $0.inFlight == 0 }) { break }
+      try? await Task.sleep(nanoseconds: 100_000_000)
+    }
+    emit(outcome == .complete ? .planEnd : .stop)
+    let inflight = await drain()
+    let end = RunContext.now()
+    let total = elapsed(end)
+    let lastSecond = Int(total)
+    let partial = total - Double(lastSecond)
+    if lastSecond - 1 > collectedThrough {
+      await collect(through: lastSecond - 1, lastDuration: 1, target: lastTarget)
+    }
+    if partial > 0.001 {
+      await collect(through: lastSecond, lastDuration: partial, target: lastTarget)
+    }
+    try? await group.shutdownGracefully()
+    return EngineResult(
+      outcome: outcome, startedAt: startedAt, endedAt: Date(), duration: total, inflightAtStop: inflight)
+  }
+
+  private func distribute(_ target: Int) {
+    let n = workers.count
+    for (i, worker) in workers.enumerated() {
+      let share = target / n + (i < target % n ? 1 : 0)
+      worker.loop.execute { worker.setTarget(share) }
+    }
+  }
+
+  private func statuses() async -> [LoopWorker.Status] {
+    var out: [LoopWorker.Status] = []
+    for worker in workers {
+      if let s = try? await worker.loop.submit({ worker.status }).get() { out.append(s) }
+    }
+    return out
+  }
+
+  /// Stops new requests, lets in-flight ones finish within the grace period, then ends the rest.
+  private func drain() async -> Int {
+    for worker in workers { worker.loop.execute { worker.beginStop() } }
+    let deadline = RunContext.now() + UInt64(max(0, config.gracePeriod) * 1e9)
+    while RunContext.now() < deadline {
+      if await statuses().allSatisfy({ $0.inFlight == 0 }) { break }
+      try? await Task.sleep(nanoseconds: 10_000_000)
+    }
+    var inflight = 0
+    for worker in workers {
+      inflight += (try? await worker.loop.submit({ worker.forceStop() }).get()) ?? 0
+    }
+    return inflight
+  }
+
+  /// Merges every loop's buckets up to `second` and closes those seconds in the store.
+  private func collect(through second: Int, lastDuration: Double, target: Int) async {
+    var merged: [Int: SecondBucket] = [:]
+    var vusers = 0
+    var connections = 0
+    for worker in workers {
+      guard
+        let (buckets, status) = try? await worker.loop.submit({
+          (worker.recorder.drain(through: second), worker.status)
+        }).get()
+      else { continue }
+      vusers += status.vusers
+      connections += status.connections
+      for bucket in buckets where bucket.second >= 0 {
+        merged[bucket.second, default: SecondBucket(second: bucket.second)].merge(bucket)
+      }
+    }
+    let paused = control.withLock { $0.paused }
+    let first = (store.snapshot().samples.last?.t ?? -1) + 1
+    guard first <= second else { return }
+    let gauges = EngineGauges(vusers: vusers, targetVusers: target, connections: connections, paused: paused)
+    for s in first...second {
+      let bucket = merged[s] ?? SecondBucket(second: s)
+      let sample = store.ingest(bucket, gauges: gauges, duration: s == second ? lastDuration : 1)
+      onSample(sample)
+    }
+  }
+
+  // MARK: EngineControl
+
+  public func pause() {
+    let changed = control.withLock { state -> Bool in
+      guard !state.paused else { return false }
+      state.paused = true
+      state.pausedSince = RunContext.now()
+      return true
+    }
+    guard changed else { return }
+    for worker in workers { worker.loop.execute { worker.setPaused(true) } }
+    emit(.pause)
+  }
+
+  public func resume() {
+    let changed = control.withLock { state -> Bool in
+      guard state.paused else { return false }
+      state.paused = false
+      state.pausedTotal += RunContext.now() - state.pausedSince
+      return true
+    }
+    guard changed else { return }
+    for worker in workers { worker.loop.execute { worker.setPaused(false) } }
+    emit(.resume)
+  }
+
+  public func setTargetVusers(_ count: Int) throws(ControlError) {
+    guard count >= 0 else { throw ControlError("vusers must be 0 or more, got \(count)") }
+    guard count <= config.vuserLimit else {
+      throw ControlError("\(count) vusers exceed the open-file limit (at most \(config.vuserLimit))")
+    }
+    withPlanTime { $0.setTarget(count, at: $1) }
+    emit(.setVusers, value: Double(count))
+  }
+
+  public func setRampStep(_ vusers: Int) throws(ControlError) {
+    guard vusers >= 1 else { throw ControlError("ramp step must be at least 1, got \(vusers)") }
+    guard vusers <= config.vuserLimit else {
+      throw ControlError("ramp step \(vusers) exceeds the open-file limit (\(config.vuserLimit))")
+    }
+    let ok = withPlanTime { ramp, t -> Bool in
+      guard ramp.steps != nil else { return false }
+      ramp.setStep(vusers, at: t)
+      return true
+    }
+    guard ok else { throw ControlError("this plan has stages, not a ramp step") }
+    emit(.rampStep, value: Double(vusers))
+  }
+
+  public func setRampInterval(seconds: Double) throws(ControlError) {
+    guard seconds.isFinite, seconds >= 0.1, seconds <= 86_400 else {
+      throw ControlError("ramp interval must be between 100ms and 24h")
+    }
+    let ok = withPlanTime { ramp, t -> Bool in
+      guard ramp.steps != nil else { return false }
+      ramp.setInterval(seconds, at: t)
+      return true
+    }
+    guard ok else { throw ControlError("this plan has stages, not a ramp interval") }
+    emit(.rampInterval, value: seconds)
+  }
+
+  public func setHold(_ hold: Bool) {
+    let changed = withPlanTime { ramp, t -> Bool in
+      guard ramp.isHeld != hold else { return false }
+      ramp.setHold(hold, at: t)
+      return true
+    }
+    if changed { emit(hold ? .hold : .release) }
+  }
+
+  public func skipToNextStage() throws(ControlError) {
+    guard withPlanTime({ $0.skipStage(at: $1) }) else {
+      throw ControlError("there is no next stage")
+    }
+    emit(.nextStage)
+  }
+
+  public func stop() {
+    control.withLock { $0.stopRequested = true }
+  }
+
+  private func withPlanTime<T>(_ body: (inout RampController, Double) -> T) -> T {
+    let now = RunContext.now()
+    return control.withLock { state in
+      let t = Self.planTime(state, now: now, start: startNanos)
+      return body(&state.ramp, t)
+    }
+  }
+}

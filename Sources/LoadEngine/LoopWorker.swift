@@ -1,0 +1,110 @@
+import Metrics
+import NIOCore
+
+/// The vusers of one event loop and their recorder. Confined to `loop` (hence `@unchecked
+/// Sendable`): the engine reaches it only through `loop.submit`/`execute`.
+final class LoopWorker: @unchecked Sendable {
+  struct Status: Sendable {
+    var vusers: Int
+    var inFlight: Int
+    var connections: Int
+  }
+
+  let loop: any EventLoop
+  private let context: RunContext
+  var recorder = Recorder()
+  private var vusers: [VirtualUser] = []
+  /// Vusers removed by a lower target that still finish their request before closing.
+  private var retiring: [ObjectIdentifier: VirtualUser] = [:]
+  private(set) var paused = false
+  private(set) var stopping = false
+  private var openConnections = 0
+  private var sweepTask: RepeatedTask?
+
+  init(loop: any EventLoop, context: RunContext) {
+    self.loop = loop
+    self.context = context
+  }
+
+  @inline(__always) func second(at nanos: UInt64 = RunContext.now()) -> Int {
+    context.second(at: nanos)
+  }
+
+  func start() {
+    // Timeouts are checked by one sweep per loop instead of a timer per request, which would cost
+    // an allocation on every request.
+    let interval = max(0.005, min(0.05, context.config.requestTimeout / 10))
+    sweepTask = loop.scheduleRepeatedTask(
+      initialDelay: .nanoseconds(Int64(interval * 1e9)), delay: .nanoseconds(Int64(interval * 1e9))
+    ) { [self] _ in sweep() }
+  }
+
+  private func sweep() {
+    let now = RunContext.now()
+    for vuser in vusers where vuser.inFlight && vuser.deadlineNanos < now {
+      vuser.timeOutIfDue(now: now)
+    }
+    for vuser in retiring.values where vuser.inFlight && vuser.deadlineNanos < now {
+      vuser.timeOutIfDue(now: now)
+    }
+  }
+
+  func setTarget(_ count: Int) {
+    while vusers.count > count {
+      let vuser = vusers.removeLast()
+      if vuser.inFlight {
+        vuser.retiring = true
+        retiring[ObjectIdentifier(vuser)] = vuser
+      } else {
+        vuser.shutdown()
+      }
+    }
+    while vusers.count < count {
+      let vuser = VirtualUser(worker: self, context: context)
+      vusers.append(vuser)
+      vuser.startRequest()
+    }
+  }
+
+  func retired(_ vuser: VirtualUser) {
+    retiring[ObjectIdentifier(vuser)] = nil
+    vuser.shutdown()
+  }
+
+  func setPaused(_ paused: Bool) {
+    self.paused = paused
+    if !paused { vusers.forEach { $0.wake() } }
+  }
+
+  func beginStop() {
+    stopping = true
+  }
+
+  /// Ends every vuser; returns how many requests were still in flight.
+  func forceStop() -> Int {
+    stopping = true
+    sweepTask?.cancel()
+    var inFlight = 0
+    for vuser in vusers where vuser.shutdown() { inFlight += 1 }
+    for vuser in retiring.values where vuser.shutdown() { inFlight += 1 }
+    vusers.removeAll()
+    retiring.removeAll()
+    return inFlight
+  }
+
+  func connectionOpened() {
+    openConnections += 1
+    recorder.recordConnectionOpened(second: second())
+  }
+
+  func connectionClosed() {
+    openConnections -= 1
+  }
+
+  var status: Status {
+    Status(
+      vusers: vusers.count,
+      inFlight: vusers.reduce(0) { $0 + ($1.inFlight ? 1 : 0) } + retiring.count,
+      connections: openConnections)
+  }
+}

@@ -1,0 +1,74 @@
+import NIOCore
+import NIOPosix
+import NIOSSL
+import Synchronization
+
+/// What every vuser of a run shares, built once before the first request: the resolved address,
+/// the request already serialised into a buffer, TLS context, clock origin and request budget.
+final class RunContext: Sendable {
+  let config: EngineConfig
+  let address: SocketAddress
+  let requestBuffer: ByteBuffer
+  let sslContext: NIOSSLContext?
+  let sniHostname: String?
+  /// Monotonic time the run started; set once by `markStart` just before the first vuser.
+  private let start = Atomic<UInt64>(0)
+  let thinkNanos: Int64
+  let requestTimeoutNanos: UInt64
+  /// Requests larger than this are written with a promise, so a connection lost mid-body is told
+  /// apart (a `write` error) from one lost while waiting for the response.
+  let tracksWriteCompletion: Bool
+  /// Remaining requests when the run has a request cap.
+  private let budget: Atomic<Int>
+  private let hasBudget: Bool
+
+  init(config: EngineConfig, address: SocketAddress) throws {
+    self.config = config
+    self.address = address
+    let bytes = config.request.serialized(for: config.target)
+    self.requestBuffer = ByteBuffer(bytes: bytes)
+    self.tracksWriteCompletion = bytes.count > 64 * 1024
+    if config.target.scheme == .https {
+      var tls = TLSConfiguration.makeClientConfiguration()
+      if config.insecure { tls.certificateVerification = .none }
+      self.sslContext = try NIOSSLContext(configuration: tls)
+      self.sniHostname = config.target.hostIsAddress ? nil : config.target.host
+    } else {
+      self.sslContext = nil
+      self.sniHostname = nil
+    }
+    self.thinkNanos = Int64(config.think * 1e9)
+    self.requestTimeoutNanos = UInt64(max(0.001, config.requestTimeout) * 1e9)
+    self.hasBudget = config.maxRequests != nil
+    self.budget = Atomic(config.maxRequests ?? 0)
+  }
+
+  /// Takes one request from the budget; false once it is spent.
+  func takeRequest() -> Bool {
+    guard hasBudget else { return true }
+    return budget.wrappingSubtract(1, ordering: .relaxed).oldValue > 0
+  }
+
+  var budgetSpent: Bool { hasBudget && budget.load(ordering: .relaxed) <= 0 }
+
+  var startNanos: UInt64 { start.load(ordering: .relaxed) }
+
+  func markStart() { start.store(Self.now(), ordering: .relaxed) }
+
+  @inline(__always) static func now() -> UInt64 { NIODeadline.now().uptimeNanoseconds }
+
+  @inline(__always) func second(at nanos: UInt64) -> Int {
+    let origin = startNanos
+    return nanos > origin ? Int((nanos - origin) / 1_000_000_000) : 0
+  }
+
+  /// The request for a followed redirect: same headers, method per RFC 9110 15.4 (303, and 301/302
+  /// after POST, become GET).
+  func redirectBuffer(path: String, status: Int) -> ByteBuffer {
+    let method = config.request.method
+    let switchToGet = status == 303 || ((status == 301 || status == 302) && method == "POST")
+    let bytes = config.request.serialized(
+      for: config.target, path: path, method: switchToGet && method != "HEAD" ? "GET" : method)
+    return ByteBuffer(bytes: bytes)
+  }
+}

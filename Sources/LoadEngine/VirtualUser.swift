@@ -1,0 +1,306 @@
+import Metrics
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// One virtual user of the closed model: owns one keep-alive connection and loops send, wait,
+/// think. Confined to its worker's event loop (hence `@unchecked Sendable`): every method runs on
+/// that loop, so no state here is shared across threads.
+final class VirtualUser: @unchecked Sendable {
+  private unowned let worker: LoopWorker
+  private let context: RunContext
+
+  private var channel: Channel?
+  private var generation = 0
+  private var connecting = false
+  private var requestsOnConnection = 0
+  private var parser = ResponseParser()
+
+  /// From the moment a request is scheduled until it is booked.
+  private(set) var inFlight = false
+  /// The request bytes are on their way and a response is expected.
+  private var awaitingResponse = false
+  private var writeComplete = true
+  private var responseBytesSeen = false
+  private var pendingFailure: ErrorKind?
+  private var firstSendNanos: UInt64 = 0
+  private(set) var deadlineNanos: UInt64 = .max
+  private var redirects = 0
+  private var retriedStale = false
+  private var request: ByteBuffer
+
+  /// Failures of fresh connections in a row; drives the reconnect backoff.
+  private var connectFailures = 0
+  private var wakeUp: Scheduled<Void>?
+  var retiring = false
+  private(set) var parked = false
+
+  init(worker: LoopWorker, context: RunContext) {
+    self.worker = worker
+    self.context = context
+    self.request = context.requestBuffer
+  }
+
+  var isConnected: Bool { channel != nil }
+
+  // MARK: scheduling
+
+  /// Starts the next request unless the run is paused, stopping or out of budget (then parks).
+  func startRequest() {
+    wakeUp = nil
+    parked = false
+    if retiring {
+      worker.retired(self)
+      return
+    }
+    guard !worker.stopping, !worker.paused, context.takeRequest() else {
+      parked = true
+      return
+    }
+    inFlight = true
+    redirects = 0
+    retriedStale = false
+    request = context.requestBuffer
+    worker.recorder.recordStart(second: worker.second())
+    if channel == nil { connect() } else { send() }
+  }
+
+  private func scheduleNext(after delayNanos: Int64) {
+    if retiring {
+      worker.retired(self)
+      return
+    }
+    if worker.stopping || worker.paused {
+      parked = true
+      return
+    }
+    if delayNanos <= 0 {
+      startRequest()
+    } else {
+      wakeUp = worker.loop.scheduleTask(in: .nanoseconds(delayNanos)) { [self] in startRequest() }
+    }
+  }
+
+  /// Reconnect backoff after failed connections: 50 ms doubling to 1 s, with jitter, so a dead
+  /// target sees at most about one attempt per vuser per second rather than a connect storm.
+  private var backoffNanos: Int64 {
+    guard connectFailures > 0 else { return 0 }
+    let base = min(1_000_000_000, 50_000_000 << min(connectFailures - 1, 5))
+    return Int64(Double(base) * Double.random(in: 0.5...1.0))
+  }
+
+  // MARK: connection
+
+  private func connect() {
+    connecting = true
+    generation += 1
+    let generation = self.generation
+    let context = self.context
+    let bootstrap = ClientBootstrap(group: worker.loop)
+      .channelOption(.socketOption(.tcp_nodelay), value: 1)
+      .connectTimeout(.nanoseconds(Int64(context.config.connectTimeout * 1e9)))
+      .channelInitializer { [self] channel in
+        do {
+          if let ssl = context.sslContext {
+            try channel.pipeline.syncOperations.addHandler(
+              NIOSSLClientHandler(context: ssl, serverHostname: context.sniHostname))
+          }
+          try channel.pipeline.syncOperations.addHandler(
+            ConnectionHandler(vuser: self, generation: generation))
+          return channel.eventLoop.makeSucceededVoidFuture()
+        } catch {
+          return channel.eventLoop.makeFailedFuture(error)
+        }
+      }
+    bootstrap.connect(to: context.address).whenComplete { [self] result in
+      connected(result, generation: generation)
+    }
+  }
+
+  private func connected(_ result: Result<Channel, any Error>, generation: Int) {
+    connecting = false
+    switch result {
+    case .success(let channel):
+      guard generation == self.generation, inFlight else {
+        channel.close(promise: nil)
+        return
+      }
+      self.channel = channel
+      requestsOnConnection = 0
+      worker.connectionOpened()
+      send()
+    case .failure(let error):
+      guard generation == self.generation, inFlight else { return }
+      connectFailures += 1
+      finish(.failure(ErrorClassifier.kind(for: error, phase: .connect)), latency: nil)
+    }
+  }
+
+  /// Drops the current connection; events still arriving from it are ignored.
+  private func dropConnection() {
+    generation += 1
+    guard let channel else { return }
+    self.channel = nil
+    worker.connectionClosed()
+    channel.close(promise: nil)
+  }
+
+  // MARK: request and response
+
+  private func send() {
+    guard let channel else { return connect() }
+    parser.reset(expectBody: !context.config.request.expectsNoBody)
+    responseBytesSeen = false
+    pendingFailure = nil
+    awaitingResponse = true
+    let now = RunContext.now()
+    if redirects == 0 && !retriedStale { firstSendNanos = now }
+    deadlineNanos = now &+ context.requestTimeoutNanos
+    worker.recorder.recordBytes(second: worker.second(at: now), outbound: request.readableBytes)
+    if context.tracksWriteCompletion {
+      writeComplete = false
+      let promise = channel.eventLoop.makePromise(of: Void.self)
+      let generation = self.generation
+      promise.futureResult.whenSuccess { [self] in
+        if generation == self.generation { writeComplete = true }
+      }
+      channel.writeAndFlush(request, promise: promise)
+    } else {
+      writeComplete = true
+      channel.writeAndFlush(request, promise: nil)
+    }
+  }
+
+  func received(_ buffer: ByteBuffer, generation: Int) {
+    guard generation == self.generation else { return }
+    let count = buffer.readableBytes
+    worker.recorder.recordBytes(second: worker.second(), inbound: count)
+    guard awaitingResponse else {
+      // Bytes nobody asked for: the connection can no longer be trusted to frame responses.
+      dropConnection()
+      return
+    }
+    responseBytesSeen = true
+    let outcome = buffer.withUnsafeReadableBytes { parser.consume($0) }
+    switch outcome {
+    case .needMore:
+      return
+    case .failed(let violation):
+      dropConnection()
+      finish(.failure(.protocol), latency: nil, violation: violation)
+    case .complete(let consumed):
+      if consumed < count {
+        dropConnection()
+        finish(.failure(.protocol), latency: nil, violation: .unexpectedData)
+      } else {
+        responseComplete()
+      }
+    }
+  }
+
+  private func responseComplete() {
+    let status = parser.status
+    if !parser.keepAlive { dropConnection() }
+    requestsOnConnection += 1
+    if [301, 302, 303, 307, 308].contains(status), context.config.maxRedirects > 0,
+      let location = parser.location
+    {
+      guard let path = context.config.target.sameOriginPath(forLocation: String(decoding: location, as: UTF8.self)) else {
+        return finish(.response(status: status), latency: latencySinceFirstSend())
+      }
+      redirects += 1
+      guard redirects <= context.config.maxRedirects else {
+        worker.recorder.recordIntermediateStatus(status, second: worker.second())
+        return finish(.failure(.tooManyRedirects), latency: nil)
+      }
+      worker.recorder.recordIntermediateStatus(status, second: worker.second())
+      request = context.redirectBuffer(path: path, status: status)
+      awaitingResponse = false
+      if channel == nil { connect() } else { send() }
+      return
+    }
+    connectFailures = 0
+    finish(.response(status: status), latency: latencySinceFirstSend())
+  }
+
+  private func latencySinceFirstSend() -> UInt64 {
+    (RunContext.now() &- firstSendNanos) / 1000
+  }
+
+  func connectionFailed(_ error: any Error, generation: Int) {
+    guard generation == self.generation else { return }
+    let phase: ErrorClassifier.Phase = writeComplete ? .read : .write
+    pendingFailure = ErrorClassifier.kind(for: error, phase: phase)
+  }
+
+  func connectionClosed(generation: Int) {
+    guard generation == self.generation else { return }
+    let failure = pendingFailure
+    dropConnection()
+    guard awaitingResponse else { return }
+    if parser.finishAtEOF() {
+      requestsOnConnection += 1
+      connectFailures = 0
+      return finish(.response(status: parser.status), latency: latencySinceFirstSend())
+    }
+    if failure == .tls { return finish(.failure(.tls), latency: nil) }
+    if !writeComplete { return finish(.failure(.write), latency: nil) }
+    if !responseBytesSeen, requestsOnConnection > 0, !retriedStale, context.config.request.isIdempotent {
+      // The server closed a reused keep-alive connection just as the request went out: nothing
+      // was processed, so the request is sent once more on a fresh connection.
+      retriedStale = true
+      awaitingResponse = false
+      worker.recorder.recordStaleRetry(second: worker.second())
+      return connect()
+    }
+    if requestsOnConnection == 0 { connectFailures += 1 }
+    if let violation = parser.violationAtEOF {
+      return finish(.failure(.protocol), latency: nil, violation: violation)
+    }
+    finish(.failure(failure ?? .readEOF), latency: nil)
+  }
+
+  /// Called by the worker's sweep: the request outlived its timeout and is aborted.
+  func timeOutIfDue(now: UInt64) {
+    guard awaitingResponse, now > deadlineNanos else { return }
+    dropConnection()
+    finish(.failure(.timeout), latency: nil)
+  }
+
+  /// Books the request and moves on to the next one.
+  private func finish(_ result: RequestResult, latency: UInt64?, violation: ProtocolViolation? = nil) {
+    guard inFlight else { return }
+    inFlight = false
+    awaitingResponse = false
+    deadlineNanos = .max
+    worker.recorder.record(result, latencyMicros: latency, second: worker.second(), violation: violation)
+    scheduleNext(after: connectFailures > 0 ? backoffNanos : context.thinkNanos)
+  }
+
+  // MARK: lifecycle
+
+  /// Wakes a parked vuser (after a resume or a budget refill).
+  func wake() {
+    if parked { startRequest() }
+  }
+
+  /// Ends the vuser: closes its connection and cancels its timers. Returns true when a request was
+  /// still in flight (it is then counted as in flight at stop, not as a result).
+  @discardableResult
+  func shutdown() -> Bool {
+    let wasInFlight = inFlight
+    inFlight = false
+    awaitingResponse = false
+    parked = false
+    wakeUp?.cancel()
+    wakeUp = nil
+    dropConnection()
+    return wasInFlight
+  }
+}

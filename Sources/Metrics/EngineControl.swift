@@ -1,0 +1,22 @@
+/// Live control of a running load, as keys and the control socket drive it. Every accepted call
+/// takes effect within a second and is journalled as a `RunEvent`; a refused call changes nothing.
+public protocol EngineControl: Sendable {
+  /// No new request starts while paused; in-flight requests finish and count.
+  func pause()
+  /// Continues the plan where it stood, without catching up on the paused time.
+  func resume()
+  func setTargetVusers(_ count: Int) throws(ControlError)
+  func setRampStep(_ vusers: Int) throws(ControlError)
+  func setRampInterval(seconds: Double) throws(ControlError)
+  /// Freezes (true) or releases (false) the ramp at the current level.
+  func setHold(_ hold: Bool)
+  func skipToNextStage() throws(ControlError)
+  /// Graceful stop: in-flight requests get the grace period, then the summary is written.
+  func stop()
+}
+
+public struct ControlError: Error, Equatable, Sendable, CustomStringConvertible {
+  public let message: String
+  public init(_ message: String) { self.message = message }
+  public var description: String { message }
+}

@@ -1,0 +1,33 @@
+import Foundation
+
+/// Something that happened during a run at a point in time: a control action, a state change.
+/// Stored in `events.jsonl`, drawn as markers on the charts.
+public struct RunEvent: Codable, Sendable, Equatable {
+  public enum Kind: String, Codable, Sendable {
+    case start, pause, resume, stop
+    case setVusers = "set_vusers"
+    case rampStep = "ramp_step"
+    case rampInterval = "ramp_interval"
+    case hold, release
+    case nextStage = "next_stage"
+    case planEnd = "plan_end"
+    case fileLimit = "file_limit"
+    case journalError = "journal_error"
+    case tag
+  }
+
+  /// Seconds since the run started (monotonic clock).
+  public var elapsed: Double
+  public var time: Date
+  public var kind: Kind
+  public var value: Double?
+  public var label: String?
+
+  public init(elapsed: Double, time: Date = Date(), kind: Kind, value: Double? = nil, label: String? = nil) {
+    self.elapsed = elapsed
+    self.time = time
+    self.kind = kind
+    self.value = value
+    self.label = label
+  }
+}

@@ -1,0 +1,95 @@
+import Foundation
+
+/// How a run ended.
+public enum RunOutcome: String, Codable, Sendable {
+  /// The plan ran to its end (duration, stages or request count reached).
+  case complete
+  /// Stopped early by the user (Ctrl-C, SIGTERM, `stop`): data up to the stop is valid.
+  case abortedByUser = "aborted_by_user"
+  /// No summary was written: the process was killed. Only the loader reports this.
+  case incomplete
+}
+
+/// The end-of-run figures. The snake_case keys are a stable interface: `--json` prints this object
+/// and scripts (and the benchmark adapter) read `requests`, `tps`, `mtt_ms`, `p99_ms` and others.
+public struct RunSummary: Codable, Sendable, Equatable {
+  public var outcome: RunOutcome
+  public var target: String
+  public var startedAt: Date
+  public var endedAt: Date
+  public var durationS: Double
+  /// Requests that ended: successes plus errors of every kind.
+  public var requests: Int
+  /// Requests scheduled: `requests + inflight_at_stop`.
+  public var scheduled: Int
+  public var ok: Int
+  public var errors: Int
+  public var inflightAtStop: Int
+  public var errorRate: Double
+  public var tps: Double
+  public var tpsPeak: Double
+  public var mttMs: Double
+  public var minMs: Double
+  public var p50Ms: Double
+  public var p90Ms: Double
+  public var p95Ms: Double
+  public var p99Ms: Double
+  public var maxMs: Double
+  public var errorsByKind: [String: Int]
+  public var protocolErrors: [String: Int]
+  public var statusCodes: [String: Int]
+  public var bytesIn: Int
+  public var bytesOut: Int
+  public var connectionsOpened: Int
+  public var staleRetries: Int
+  public var vusersPeak: Int
+  public var runDir: String
+
+  enum CodingKeys: String, CodingKey {
+    case outcome, target, startedAt = "started_at", endedAt = "ended_at", durationS = "duration_s"
+    case requests, scheduled, ok, errors, inflightAtStop = "inflight_at_stop"
+    case errorRate = "error_rate", tps, tpsPeak = "tps_peak", mttMs = "mtt_ms", minMs = "min_ms"
+    case p50Ms = "p50_ms", p90Ms = "p90_ms", p95Ms = "p95_ms", p99Ms = "p99_ms", maxMs = "max_ms"
+    case errorsByKind = "errors_by_kind", protocolErrors = "protocol_errors"
+    case statusCodes = "status_codes", bytesIn = "bytes_in", bytesOut = "bytes_out"
+    case connectionsOpened = "connections_opened", staleRetries = "stale_retries"
+    case vusersPeak = "vusers_peak", runDir = "run_dir"
+  }
+}
+
+extension RunSummary {
+  /// Builds the summary from the store's snapshot. Peak TPS only counts whole seconds, so a short
+  /// final second cannot fake a peak.
+  public init(
+    snapshot: MetricsSnapshot, outcome: RunOutcome, target: String, startedAt: Date, endedAt: Date,
+    duration: Double, inflightAtStop: Int, runDir: String
+  ) {
+    let t = snapshot.totals
+    let whole = snapshot.samples.filter { $0.duration >= 0.999 }
+    let peak = (whole.isEmpty ? snapshot.samples : whole).map(\.tps).max() ?? 0
+    let completed = t.completed
+    self.init(
+      outcome: outcome, target: target, startedAt: startedAt, endedAt: endedAt, durationS: duration,
+      requests: completed, scheduled: completed + inflightAtStop, ok: t.ok, errors: t.errorCount,
+      inflightAtStop: inflightAtStop,
+      errorRate: completed > 0 ? Double(t.errorCount) / Double(completed) : 0,
+      tps: duration > 0 ? Double(completed) / duration : 0, tpsPeak: peak, mttMs: t.mttMs,
+      minMs: t.histogram.totalCount > 0 ? Double(t.latencyMinMicros) / 1000 : 0,
+      p50Ms: t.percentileMs(50), p90Ms: t.percentileMs(90), p95Ms: t.percentileMs(95),
+      p99Ms: t.percentileMs(99), maxMs: Double(t.latencyMaxMicros) / 1000,
+      errorsByKind: ErrorKind.countsByName(t.errors),
+      protocolErrors: ProtocolViolation.countsByName(t.protocolViolations),
+      statusCodes: Dictionary(uniqueKeysWithValues: t.statusCodes.map { (String($0), $1) }),
+      bytesIn: t.bytesIn, bytesOut: t.bytesOut, connectionsOpened: t.connectionsOpened,
+      staleRetries: t.staleRetries, vusersPeak: snapshot.samples.map(\.vusers).max() ?? 0,
+      runDir: runDir)
+  }
+}
+
+extension ProtocolViolation {
+  public static func countsByName(_ counts: [Int]) -> [String: Int] {
+    var out: [String: Int] = [:]
+    for v in allCases where counts[v.index] > 0 { out[v.rawValue] = counts[v.index] }
+    return out
+  }
+}

@@ -1,0 +1,89 @@
+import Histogram
+
+/// One row of the per-second series: what the screen draws and `series.jsonl` stores. Small and
+/// flat so an hour-long run keeps only a few hundred kilobytes of them.
+public struct SecondSample: Codable, Sendable, Equatable {
+  /// Seconds since the run started; the row covers [t, t + duration).
+  public var t: Int
+  public var duration: Double
+  public var vusers: Int
+  public var targetVusers: Int
+  public var connections: Int
+  public var paused: Bool
+  public var started: Int
+  public var ok: Int
+  public var errors: Int
+  public var errorsByKind: [String: Int]
+  public var statusCodes: [String: Int]
+  public var tps: Double
+  public var mttMs: Double
+  public var minMs: Double
+  public var maxMs: Double
+  public var p50Ms: Double
+  public var p90Ms: Double
+  public var p95Ms: Double
+  public var p99Ms: Double
+  public var bytesIn: Int
+  public var bytesOut: Int
+  public var connects: Int
+  public var staleRetries: Int
+
+  enum CodingKeys: String, CodingKey {
+    case t, duration = "duration_s", vusers, targetVusers = "target_vusers", connections, paused
+    case started, ok, errors, errorsByKind = "errors_by_kind", statusCodes = "status_codes", tps
+    case mttMs = "mtt_ms", minMs = "min_ms", maxMs = "max_ms", p50Ms = "p50_ms", p90Ms = "p90_ms"
+    case p95Ms = "p95_ms", p99Ms = "p99_ms", bytesIn = "bytes_in", bytesOut = "bytes_out"
+    case connects, staleRetries = "stale_retries"
+  }
+
+  public var completed: Int { ok + errors }
+
+  /// The error count of one kind this second.
+  public func errors(_ kind: ErrorKind) -> Int { errorsByKind[kind.rawValue] ?? 0 }
+}
+
+/// Gauges sampled by the engine at the end of a second, next to the counters it merged.
+public struct EngineGauges: Sendable, Equatable {
+  public var vusers: Int
+  public var targetVusers: Int
+  public var connections: Int
+  public var paused: Bool
+
+  public init(vusers: Int, targetVusers: Int, connections: Int, paused: Bool) {
+    self.vusers = vusers
+    self.targetVusers = targetVusers
+    self.connections = connections
+    self.paused = paused
+  }
+}
+
+extension SecondSample {
+  /// Reduces a merged bucket to its row. `duration` is 1 except for the final partial second.
+  public init(bucket: SecondBucket, gauges: EngineGauges, duration: Double) {
+    let h = bucket.histogram
+    let hasLatency = h.totalCount > 0
+    func ms(_ micros: UInt64) -> Double { hasLatency ? Double(micros) / 1000 : 0 }
+    self.init(
+      t: bucket.second, duration: duration, vusers: gauges.vusers,
+      targetVusers: gauges.targetVusers, connections: gauges.connections, paused: gauges.paused,
+      started: bucket.started, ok: bucket.ok, errors: bucket.errorCount,
+      errorsByKind: ErrorKind.countsByName(bucket.errors),
+      statusCodes: Dictionary(uniqueKeysWithValues: bucket.statusCodes.map { (String($0), $1) }),
+      tps: duration > 0 ? Double(bucket.completed) / duration : 0,
+      mttMs: hasLatency ? Double(bucket.latencySumMicros) / Double(h.totalCount) / 1000 : 0,
+      minMs: ms(bucket.latencyMinMicros), maxMs: ms(bucket.latencyMaxMicros),
+      p50Ms: ms(h.valueAtPercentile(50)), p90Ms: ms(h.valueAtPercentile(90)),
+      p95Ms: ms(h.valueAtPercentile(95)), p99Ms: ms(h.valueAtPercentile(99)),
+      bytesIn: bucket.bytesIn, bytesOut: bucket.bytesOut, connects: bucket.connectionsOpened,
+      staleRetries: bucket.staleRetries)
+  }
+}
+
+extension ErrorKind {
+  /// Non-zero counts by stable name, from a dense per-kind array.
+  public static func countsByName(_ counts: [Int]) -> [String: Int] {
+    var out: [String: Int] = [:]
+    for kind in allCases where counts[kind.index] > 0 { out[kind.rawValue] = counts[kind.index] }
+    return out
+  }
+}

@@ -1,0 +1,65 @@
+import Foundation
+import Metrics
+
+/// A run directory read back: complete, aborted by the user, or incomplete (killed before its
+/// summary was written).
+public struct LoadedRun: Sendable {
+  public var directory: String
+  public var meta: RunMeta
+  public var samples: [SecondSample]
+  public var events: [RunEvent]
+  public var summary: RunSummary?
+  /// Lines that could not be parsed (a trailing partial line of a killed run, typically).
+  public var discardedLines: Int
+
+  public var outcome: RunOutcome { summary?.outcome ?? .incomplete }
+}
+
+public enum RunLoader {
+  public static func load(_ directory: String) throws(StoreError) -> LoadedRun {
+    let metaPath = "\(directory)/\(RunJournal.metaFile)"
+    guard let metaData = FileManager.default.contents(atPath: metaPath) else {
+      throw StoreError.notARun(directory)
+    }
+    let decoder = JSON.decoder()
+    let meta: RunMeta
+    do {
+      meta = try decoder.decode(RunMeta.self, from: metaData)
+    } catch {
+      throw StoreError.corrupt(path: metaPath, reason: "meta.json does not parse")
+    }
+    var discarded = 0
+    let samples: [SecondSample] = readLines("\(directory)/\(RunJournal.seriesFile)", discarded: &discarded)
+    let events: [RunEvent] = readLines("\(directory)/\(RunJournal.eventsFile)", discarded: &discarded)
+    var summary: RunSummary?
+    if let data = FileManager.default.contents(atPath: "\(directory)/\(RunJournal.summaryFile)") {
+      summary = try? decoder.decode(RunSummary.self, from: data)
+    }
+    return LoadedRun(
+      directory: directory, meta: meta, samples: samples, events: events, summary: summary,
+      discardedLines: discarded)
+  }
+
+  /// Decodes one JSON object per line, skipping (and counting) lines that do not parse.
+  static func readLines<T: Decodable>(_ path: String, discarded: inout Int) -> [T] {
+    guard let data = FileManager.default.contents(atPath: path) else { return [] }
+    let decoder = JSON.decoder()
+    var out: [T] = []
+    for line in data.split(separator: 10, omittingEmptySubsequences: true) {
+      if let value = try? decoder.decode(T.self, from: Data(line)) {
+        out.append(value)
+      } else {
+        discarded += 1
+      }
+    }
+    return out
+  }
+
+  /// Every run directory under `root`, oldest first.
+  public static func runDirectories(root: String) -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+    return names.sorted().map { "\(root)/\($0)" }.filter {
+      FileManager.default.fileExists(atPath: "\($0)/\(RunJournal.metaFile)")
+    }
+  }
+}

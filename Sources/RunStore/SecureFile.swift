@@ -1,0 +1,90 @@
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// A file descriptor for journal files: created exclusively (never through a symlink or over an
+/// existing file) with mode 0600, written with one `write` per record so a killed process leaves
+/// whole lines behind.
+final class SecureFile: @unchecked Sendable {
+  private let fd: Int32
+  let path: String
+  private let lock = NSLock()
+
+  /// Creates `path` exclusively; fails if anything already exists there, symlinks included.
+  init(creating path: String) throws(StoreError) {
+    let fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_APPEND | O_CLOEXEC, 0o600)
+    guard fd >= 0 else { throw StoreError.io(path: path, errno: errno) }
+    self.fd = fd
+    self.path = path
+  }
+
+  deinit { close(fd) }
+
+  /// Appends all of `bytes` (retrying short writes). Throws on ENOSPC and other write errors.
+  func write(_ bytes: [UInt8]) throws(StoreError) {
+    lock.lock()
+    defer { lock.unlock() }
+    var offset = 0
+    while offset < bytes.count {
+      let n = bytes.withUnsafeBytes { systemWrite(fd, $0.baseAddress! + offset, $0.count - offset) }
+      if n < 0 {
+        if errno == EINTR { continue }
+        throw StoreError.io(path: path, errno: errno)
+      }
+      offset += n
+    }
+  }
+
+  func sync() { fsync(fd) }
+
+  /// Writes `data` to `path` atomically: a temp file beside it, fsync, then rename, so a reader
+  /// sees the old file or the new one, never a torn one.
+  static func writeAtomically(_ data: [UInt8], to path: String) throws(StoreError) {
+    let temp = path + ".tmp.\(getpid())"
+    unlink(temp)
+    let file = try SecureFile(creating: temp)
+    do {
+      try file.write(data)
+      file.sync()
+    } catch {
+      unlink(temp)
+      throw error
+    }
+    guard rename(temp, path) == 0 else {
+      let code = errno
+      unlink(temp)
+      throw StoreError.io(path: path, errno: code)
+    }
+  }
+}
+
+public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+  case io(path: String, errno: Int32)
+  case notARun(String)
+  case corrupt(path: String, reason: String)
+
+  public var description: String {
+    switch self {
+    case .io(let path, let code): "\(path): \(String(cString: strerror(code)))"
+    case .notARun(let path): "\(path) is not a rampart run directory (no meta.json)"
+    case .corrupt(let path, let reason): "\(path): \(reason)"
+    }
+  }
+
+  public var isDiskFull: Bool {
+    if case .io(_, let code) = self { return code == ENOSPC || code == EDQUOT }
+    return false
+  }
+}
+
+@inline(__always) private func systemWrite(_ fd: Int32, _ buf: UnsafeRawPointer, _ count: Int) -> Int {
+  #if canImport(Glibc)
+    Glibc.write(fd, buf, count)
+  #else
+    Darwin.write(fd, buf, count)
+  #endif
+}

@@ -1,0 +1,37 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// The open-file limit bounds how many vusers can hold a connection. Like Locust, rampart raises
+/// the soft limit to the hard limit at start and says so when it still caps concurrency.
+struct FileLimit {
+  var before: Int
+  var now: Int
+  /// Descriptors kept for stdio, journal files and event loop internals.
+  static let reserved = 64
+
+  static func raise() -> FileLimit {
+    var limit = rlimit()
+    guard getrlimit(resourceNoFile, &limit) == 0 else { return FileLimit(before: 1024, now: 1024) }
+    let before = Int(clamping: limit.rlim_cur)
+    if limit.rlim_cur < limit.rlim_max {
+      var raised = limit
+      raised.rlim_cur = limit.rlim_max
+      if setrlimit(resourceNoFile, &raised) == 0 { return FileLimit(before: before, now: Int(clamping: raised.rlim_cur)) }
+    }
+    return FileLimit(before: before, now: before)
+  }
+
+  /// Vusers that can each hold a connection under this limit.
+  var vuserCapacity: Int { max(1, now - Self.reserved) }
+
+  private static var resourceNoFile: Int32 {
+    #if canImport(Glibc)
+      Int32(RLIMIT_NOFILE.rawValue)
+    #else
+      RLIMIT_NOFILE
+    #endif
+  }
+}

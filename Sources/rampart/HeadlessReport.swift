@@ -1,0 +1,74 @@
+import Foundation
+import Metrics
+
+/// The plain-text output of a headless run: one progress line per second and the final summary.
+/// Pure formatting, so tests can pin the format.
+enum HeadlessReport {
+  static func progressLine(_ s: SecondSample) -> String {
+    var line =
+      pad(elapsedText(s.t + 1), 6) + String(format: "  vusers %5d  tps %8.1f", s.vusers, s.tps)
+      + "  mtt " + pad(ms(s.mttMs), 8) + "  p95 " + pad(ms(s.p95Ms), 8) + "  p99 " + pad(ms(s.p99Ms), 8)
+      + "  err/s \(s.errors)"
+    if s.errors > 0 { line += " (" + kinds(s.errorsByKind) + ")" }
+    if s.paused { line += "  PAUSED" }
+    return line
+  }
+
+  static func summary(_ r: RunSummary, plan: String) -> String {
+    let outcome =
+      switch r.outcome {
+      case .complete: "complete"
+      case .abortedByUser: "stopped early by the user (aborted_by_user)"
+      case .incomplete: "incomplete"
+      }
+    var lines = [
+      "",
+      "rampart summary: \(outcome)",
+      "  target         \(r.target)",
+      "  plan           \(plan)",
+      String(format: "  duration       %.1f s", r.durationS),
+      "  requests       \(r.requests) (ok \(r.ok), errors \(r.errors), in flight at stop \(r.inflightAtStop))",
+      String(format: "  tps            %.1f mean, %.1f peak", r.tps, r.tpsPeak),
+      "  latency        mean \(ms(r.mttMs))  p50 \(ms(r.p50Ms))  p90 \(ms(r.p90Ms))  p95 \(ms(r.p95Ms))  p99 \(ms(r.p99Ms))  max \(ms(r.maxMs))",
+      "  errors         " + (r.errors == 0 ? "none" : kinds(r.errorsByKind) + String(format: "  (%.2f%%)", r.errorRate * 100)),
+    ]
+    if !r.protocolErrors.isEmpty { lines.append("  protocol       " + kinds(r.protocolErrors)) }
+    let codes = r.statusCodes.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
+    lines.append("  status codes   " + (codes.isEmpty ? "none" : codes.joined(separator: ", ")))
+    let rate = r.durationS > 0 ? Double(r.bytesIn) / r.durationS : 0
+    lines.append("  bytes          in \(bytes(Double(r.bytesIn))) (\(bytes(rate))/s), out \(bytes(Double(r.bytesOut)))")
+    lines.append("  connections    \(r.connectionsOpened) opened, \(r.staleRetries) stale keep-alive retries, peak vusers \(r.vusersPeak)")
+    lines.append("  run dir        \(r.runDir)")
+    return lines.joined(separator: "\n")
+  }
+
+  static func pad(_ text: String, _ width: Int) -> String {
+    String(repeating: " ", count: max(0, width - text.count)) + text
+  }
+
+  static func kinds(_ counts: [String: Int]) -> String {
+    counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+      .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+  }
+
+  static func ms(_ value: Double) -> String {
+    if value >= 1000 { return String(format: "%.2fs", value / 1000) }
+    if value >= 100 { return String(format: "%.0fms", value) }
+    return String(format: "%.2fms", value)
+  }
+
+  static func elapsedText(_ seconds: Int) -> String {
+    seconds >= 60 ? "\(seconds / 60)m\(String(format: "%02d", seconds % 60))s" : "\(seconds)s"
+  }
+
+  static func bytes(_ n: Double) -> String {
+    let units = ["B", "kB", "MB", "GB", "TB"]
+    var value = n
+    var unit = 0
+    while value >= 1000 && unit < units.count - 1 {
+      value /= 1000
+      unit += 1
+    }
+    return unit == 0 ? "\(Int(value)) B" : String(format: "%.1f ", value) + units[unit]
+  }
+}

@@ -1,0 +1,53 @@
+import ArgumentParser
+import Foundation
+
+/// Exit codes are part of rampart's interface (documented in the README).
+enum ExitStatus {
+  static let ok: Int32 = 0
+  static let failure: Int32 = 1
+  static let badInput: Int32 = 2
+  static let unresolvable: Int32 = 3
+  static let interrupted: Int32 = 130
+  static let forcedExit: Int32 = 131
+}
+
+@main
+struct Rampart: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "rampart",
+    abstract: "Live HTTP load tests: ramp virtual users, watch TPS, latency and errors.",
+    version: "0.1.0",
+    subcommands: [RunCommand.self],
+    defaultSubcommand: nil
+  )
+
+  /// Bad input must give one line and exit code 2 (ArgumentParser would print usage and exit 64).
+  static func main() async {
+    do {
+      var command = try parseAsRoot()
+      if var asyncCommand = command as? AsyncParsableCommand {
+        try await asyncCommand.run()
+      } else {
+        try command.run()
+      }
+    } catch let exit as ExitCode {
+      Foundation.exit(exit.rawValue)
+    } catch {
+      if exitCode(for: error) == .success { self.exit(withError: error) }
+      let message = fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+      let cleaned = message.hasPrefix("Error: ") ? String(message.dropFirst(7)) : message
+      FileHandle.standardError.write(Data("rampart: error: \(cleaned)\n".utf8))
+      Foundation.exit(ExitStatus.badInput)
+    }
+  }
+}
+
+/// Writes one line to stderr.
+func printError(_ line: String) {
+  FileHandle.standardError.write(Data((line + "\n").utf8))
+}
+
+/// Writes one line to stdout, unbuffered, so progress appears as it happens even through a pipe.
+func printOut(_ line: String) {
+  FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

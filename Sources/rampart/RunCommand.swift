@@ -1,0 +1,121 @@
+import ArgumentParser
+import Foundation
+import LoadEngine
+import Metrics
+import RunStore
+import Synchronization
+
+struct RunCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "run", abstract: "Run a load test against a URL.")
+
+  @OptionGroup var load: LoadOptions
+
+  @Option(help: "Name of the run (default: the target's host and port).")
+  var name: String?
+
+  @Option(help: "Directory that keeps the runs.")
+  var out: String = "rampart-runs"
+
+  @Flag(name: .customLong("no-tui"), help: "Headless: progress lines and a summary instead of the dashboard.")
+  var noTUI = false
+
+  @Flag(help: "Print the summary as one JSON object on stdout (progress lines go to stderr).")
+  var json = false
+
+  @Flag(name: [.customShort("q"), .customLong("quiet")], help: "No per-second progress lines.")
+  var quiet = false
+
+  func run() async throws {
+    var config: EngineConfig
+    do {
+      config = try load.makeConfig()
+    } catch {
+      throw ValidationError(error.message)
+    }
+    let files = FileLimit.raise()
+    config.vuserLimit = files.vuserCapacity
+    let peak = config.plan.peakVusers
+    let store = MetricsStore()
+    let meta = RunMeta(
+      name: name ?? "\(config.target.host)_\(config.target.port)", target: config.target.description,
+      method: config.request.method, plan: config.plan.summary, vusersPeak: peak,
+      duration: config.duration, command: Redaction.command(CommandLine.arguments), startedAt: Date(),
+      host: ProcessInfo.processInfo.hostName, rampartVersion: RampartVersion.current,
+      options: ["think_s": "\(config.think)", "timeout_s": "\(config.requestTimeout)"])
+    let journal: RunJournal
+    do {
+      journal = try RunJournal(root: out, meta: meta)
+    } catch {
+      throw ValidationError("cannot create the run directory under '\(out)': \(error)")
+    }
+    let (quiet, json) = (quiet, json)
+    let progress: @Sendable (String) -> Void = { line in
+      if quiet { return }
+      if json { printError(line) } else { printOut(line) }
+    }
+    let engine: LoadEngine
+    do {
+      engine = try LoadEngine(
+        config: config, store: store,
+        onSample: { sample in
+          journal.append(sample)
+          progress(HeadlessReport.progressLine(sample))
+        },
+        onEvent: { journal.append($0) })
+    } catch {
+      printError("rampart: error: \(error.message)")
+      throw ExitCode(ExitStatus.unresolvable)
+    }
+    if files.now < peak + FileLimit.reserved {
+      printError(
+        "rampart: warning: the open-file limit (\(files.now)) caps concurrency at about "
+          + "\(files.vuserCapacity) vusers; the rest will fail with emfile")
+      journal.append(RunEvent(elapsed: 0, kind: .fileLimit, value: Double(files.now)))
+    }
+    if !quiet {
+      printError(
+        "rampart: \(config.plan.summary) against \(config.target) "
+          + "(open files \(files.now), run dir \(journal.directory))")
+    }
+    let grace = DurationText.format(config.gracePeriod)
+    let stopped = SignalStopFlag()
+    let signals = SignalStop { _ in
+      stopped.set()
+      printError("rampart: stopping (in-flight requests get \(grace); Ctrl-C again to quit now)")
+      engine.stop()
+    }
+    let result = await engine.run()
+    _ = signals
+    let summary = RunSummary(
+      snapshot: store.snapshot(), outcome: result.outcome, target: config.target.description,
+      startedAt: result.startedAt, endedAt: result.endedAt, duration: result.duration,
+      inflightAtStop: result.inflightAtStop, runDir: journal.directory)
+    var failed = false
+    do {
+      try journal.writeSummary(summary)
+    } catch {
+      printError("rampart: error: could not write the summary: \(error)")
+      failed = true
+    }
+    if let failure = journal.failure {
+      printError("rampart: warning: journalling stopped early: \(failure)")
+    }
+    if json {
+      let encoder = JSONEncoder()
+      encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+      encoder.dateEncodingStrategy = .iso8601
+      printOut(String(decoding: try encoder.encode(summary), as: UTF8.self))
+    } else {
+      printOut(HeadlessReport.summary(summary, plan: config.plan.summary))
+    }
+    if stopped.isSet || result.outcome == .abortedByUser { throw ExitCode(ExitStatus.interrupted) }
+    if failed { throw ExitCode(ExitStatus.failure) }
+  }
+}
+
+private final class SignalStopFlag: Sendable {
+  private let flag = Mutex(false)
+  func set() { flag.withLock { $0 = true } }
+  var isSet: Bool { flag.withLock { $0 } }
+}
