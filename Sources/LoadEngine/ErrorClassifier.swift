@@ -45,7 +45,8 @@ enum ErrorClassifier {
     case EMFILE, ENFILE: return .emfile
     case EADDRNOTAVAIL, EADDRINUSE: return .addrNotAvailable
     case EPIPE: return .write
-    case ECONNRESET, ECONNABORTED: return phase == .write ? .write : (phase == .connect ? .connectRefused : .readReset)
+    case ECONNRESET, ECONNABORTED:
+      return phase == .write ? .write : (phase == .connect ? .connectRefused : .readReset)
     default: return fallback(phase)
     }
   }

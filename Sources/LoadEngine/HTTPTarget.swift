@@ -20,7 +20,8 @@ public struct HTTPTarget: Sendable, Equatable, CustomStringConvertible {
 
   /// Parses and validates a target URL; the error message names what is wrong.
   public init(parsing text: String) throws(ConfigError) {
-    if text.contains(where: { $0 == "\r" || $0 == "\n" || $0 == "\0" }) {
+    // Bytes, not Characters: "\r\n" is one Character, equal to neither "\r" nor "\n".
+    if text.utf8.contains(where: { $0 == 13 || $0 == 10 || $0 == 0 }) {
       throw ConfigError("URL contains a control character (CR, LF or NUL): refusing to send it")
     }
     guard let components = URLComponents(string: text), let rawScheme = components.scheme else {

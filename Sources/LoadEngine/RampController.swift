@@ -5,6 +5,7 @@ public struct RampController: Sendable {
   public private(set) var plan: LoadPlan
   public private(set) var isHeld = false
   private var heldLevel = 0
+  private var heldAt = 0.0
   // Steps: the level reached at `anchorTime`, growing by `step` every `every` from there.
   private var anchorLevel = 0
   private var anchorTime = 0.0
@@ -60,13 +61,15 @@ public struct RampController: Sendable {
   /// Sets the level now; the plan goes on from there (a ramp keeps stepping, a stage keeps moving
   /// toward its target over its remaining time).
   public mutating func setTarget(_ n: Int, at t: Double) {
+    if case .steps(let start, let step, let every, let max) = plan, n > max {
+      plan = .steps(start: start, step: step, every: every, max: n)
+    }
     if isHeld {
       heldLevel = n
       return
     }
     switch plan {
-    case .steps(let start, let step, let every, let max):
-      if n > max { plan = .steps(start: start, step: step, every: every, max: n) }
+    case .steps:
       anchorLevel = n
       anchorTime = t
     case .stages:
@@ -90,6 +93,7 @@ public struct RampController: Sendable {
     guard hold != isHeld else { return }
     if hold {
       heldLevel = target(at: t)
+      heldAt = t
       isHeld = true
     } else {
       isHeld = false
@@ -98,6 +102,9 @@ public struct RampController: Sendable {
         anchorLevel = heldLevel
         anchorTime = t
       case .stages:
+        // The stage clock stood still while held: the stage goes on with the time it had left,
+        // as a ramp goes on stepping from the held level (and as skipStage treats a held stage).
+        stageStart += t - heldAt
         rebaseStage(from: heldLevel, at: t)
       }
     }

@@ -51,7 +51,9 @@ public struct RequestTemplate: Sendable, Equatable {
       if !sendBody && name.lowercased() == "content-length" { continue }
       text += "\(name): \(value)\r\n"
     }
-    if sendBody && !lowered.contains("content-length") && (!body.isEmpty || ["POST", "PUT", "PATCH"].contains(m)) {
+    if sendBody && !lowered.contains("content-length")
+      && (!body.isEmpty || ["POST", "PUT", "PATCH"].contains(m))
+    {
       text += "Content-Length: \(body.count)\r\n"
     }
     text += "\r\n"

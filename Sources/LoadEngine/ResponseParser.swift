@@ -25,6 +25,8 @@ public struct ResponseParser: Sendable {
 
   /// Status line plus headers larger than this are refused, as servers refuse huge requests.
   public static let maxHeaderBytes = 64 * 1024
+  /// A chunk-size line (with its extensions) longer than this is refused.
+  static let maxChunkLineBytes = 4096
 
   private(set) var state = State.statusLine
   private var pending: [UInt8] = []
@@ -88,7 +90,11 @@ public struct ResponseParser: Sendable {
 
   /// Called when the peer closed the connection: a body delimited by the close is then complete.
   public mutating func finishAtEOF() -> Bool {
-    if state == .untilClose { state = .done }
+    if state == .untilClose {
+      state = .done
+      // The close delimited the body: the connection is gone, whatever the headers said.
+      connectionClose = true
+    }
     return state == .done
   }
 
@@ -143,7 +149,7 @@ public struct ResponseParser: Sendable {
     case .statusLine, .headers, .trailers:
       return headerBytes + pending.count + extra > Self.maxHeaderBytes ? .headerTooLarge : nil
     default:
-      return pending.count > 4096 ? .badChunk : nil
+      return pending.count > Self.maxChunkLineBytes ? .badChunk : nil
     }
   }
 
@@ -152,6 +158,9 @@ public struct ResponseParser: Sendable {
     if state == .statusLine || state == .headers || state == .trailers {
       headerBytes += raw.count + 1
       if headerBytes > Self.maxHeaderBytes { return .headerTooLarge }
+    } else if raw.count > Self.maxChunkLineBytes {
+      // The same limit whether the line arrived in one read or was gathered across several.
+      return .badChunk
     }
     guard raw.count > 0, raw[raw.count - 1] == 13 else {
       return state == .statusLine && raw.count > 0 && !raw.starts(with: "HTTP/".utf8)
@@ -220,7 +229,8 @@ public struct ResponseParser: Sendable {
       contentLength = length
     } else if equalsIgnoringCase(name, "transfer-encoding") {
       transferEncoded = true
-      chunked = value.count >= 7
+      chunked =
+        value.count >= 7
         && equalsIgnoringCase(UnsafeRawBufferPointer(rebasing: value[(value.count - 7)...]), "chunked")
     } else if equalsIgnoringCase(name, "connection") {
       if containsIgnoringCase(value, "close") { connectionClose = true }

@@ -211,7 +211,10 @@ final class VirtualUser: @unchecked Sendable {
     if [301, 302, 303, 307, 308].contains(status), context.config.maxRedirects > 0,
       let location = parser.location
     {
-      guard let path = context.config.target.sameOriginPath(forLocation: String(decoding: location, as: UTF8.self)) else {
+      guard
+        let path = context.config.target.sameOriginPath(
+          forLocation: String(decoding: location, as: UTF8.self))
+      else {
         return finish(.response(status: status), latency: latencySinceFirstSend())
       }
       redirects += 1
@@ -259,7 +262,9 @@ final class VirtualUser: @unchecked Sendable {
       worker.recorder.recordStaleRetry(second: worker.second())
       return connect()
     }
-    if requestsOnConnection == 0 { connectFailures += 1 }
+    // A fresh connection closed before any response byte is a flapping target: back off as for a
+    // failed connect. A response cut short is the target's answer, not a reason to slow down.
+    if requestsOnConnection == 0 && !responseBytesSeen { connectFailures += 1 }
     if let violation = parser.violationAtEOF {
       return finish(.failure(.protocol), latency: nil, violation: violation)
     }

@@ -74,7 +74,8 @@ public final class RunJournal: Sendable {
   public func writeSummary(_ summary: RunSummary) throws(StoreError) {
     series.sync()
     events.sync()
-    try SecureFile.writeAtomically(try Self.encode(summary, pretty: true), to: "\(directory)/\(Self.summaryFile)")
+    try SecureFile.writeAtomically(
+      try Self.encode(summary, pretty: true), to: "\(directory)/\(Self.summaryFile)")
   }
 
   static func encode<T: Encodable>(_ value: T, pretty: Bool) throws(StoreError) -> [UInt8] {

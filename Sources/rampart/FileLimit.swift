@@ -19,7 +19,9 @@ struct FileLimit {
     if limit.rlim_cur < limit.rlim_max {
       var raised = limit
       raised.rlim_cur = limit.rlim_max
-      if setrlimit(resourceNoFile, &raised) == 0 { return FileLimit(before: before, now: Int(clamping: raised.rlim_cur)) }
+      if setrlimit(resourceNoFile, &raised) == 0 {
+        return FileLimit(before: before, now: Int(clamping: raised.rlim_cur))
+      }
     }
     return FileLimit(before: before, now: before)
   }

@@ -30,14 +30,18 @@ enum HeadlessReport {
       "  requests       \(r.requests) (ok \(r.ok), errors \(r.errors), in flight at stop \(r.inflightAtStop))",
       String(format: "  tps            %.1f mean, %.1f peak", r.tps, r.tpsPeak),
       "  latency        mean \(ms(r.mttMs))  p50 \(ms(r.p50Ms))  p90 \(ms(r.p90Ms))  p95 \(ms(r.p95Ms))  p99 \(ms(r.p99Ms))  max \(ms(r.maxMs))",
-      "  errors         " + (r.errors == 0 ? "none" : kinds(r.errorsByKind) + String(format: "  (%.2f%%)", r.errorRate * 100)),
+      "  errors         "
+        + (r.errors == 0 ? "none" : kinds(r.errorsByKind) + String(format: "  (%.2f%%)", r.errorRate * 100)),
     ]
     if !r.protocolErrors.isEmpty { lines.append("  protocol       " + kinds(r.protocolErrors)) }
     let codes = r.statusCodes.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
     lines.append("  status codes   " + (codes.isEmpty ? "none" : codes.joined(separator: ", ")))
     let rate = r.durationS > 0 ? Double(r.bytesIn) / r.durationS : 0
-    lines.append("  bytes          in \(bytes(Double(r.bytesIn))) (\(bytes(rate))/s), out \(bytes(Double(r.bytesOut)))")
-    lines.append("  connections    \(r.connectionsOpened) opened, \(r.staleRetries) stale keep-alive retries, peak vusers \(r.vusersPeak)")
+    lines.append(
+      "  bytes          in \(bytes(Double(r.bytesIn))) (\(bytes(rate))/s), out \(bytes(Double(r.bytesOut)))")
+    lines.append(
+      "  connections    \(r.connectionsOpened) opened, \(r.staleRetries) stale keep-alive retries, peak vusers \(r.vusersPeak)"
+    )
     lines.append("  run dir        \(r.runDir)")
     return lines.joined(separator: "\n")
   }

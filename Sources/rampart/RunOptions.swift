@@ -38,10 +38,12 @@ struct LoadOptions: ParsableArguments {
   @Option(name: [.customShort("X"), .customLong("method")], help: "HTTP method.")
   var method: String = "GET"
 
-  @Option(name: [.customShort("H"), .customLong("header")], help: "Request header 'Name: value', repeatable.")
+  @Option(
+    name: [.customShort("H"), .customLong("header")], help: "Request header 'Name: value', repeatable.")
   var headers: [String] = []
 
-  @Option(name: [.customShort("d"), .customLong("body")], help: "Request body, or @FILE to read it from a file.")
+  @Option(
+    name: [.customShort("d"), .customLong("body")], help: "Request body, or @FILE to read it from a file.")
   var body: String?
 
   @Option(help: "Think time between a response and the vuser's next request, e.g. 100ms.")
@@ -69,7 +71,9 @@ struct LoadOptions: ParsableArguments {
     let target = try HTTPTarget(parsing: url)
     let request = try RequestTemplate(method: method, headers: try parsedHeaders(), body: try bodyBytes())
     var config = EngineConfig(target: target, request: request, plan: try plan())
-    config.duration = try duration.map { text throws(ConfigError) in try positiveDuration(text, flag: "--duration") }
+    config.duration = try duration.map { text throws(ConfigError) in
+      try positiveDuration(text, flag: "--duration")
+    }
     if let requests {
       guard requests >= 1 else { throw ConfigError("--requests must be at least 1, got \(requests)") }
       config.maxRequests = requests
@@ -94,8 +98,12 @@ struct LoadOptions: ParsableArguments {
       guard let processes, let threads else {
         throw ConfigError("--processes and --threads go together (vusers = processes x threads)")
       }
-      guard processes >= 1, threads >= 1 else { throw ConfigError("--processes and --threads must be at least 1") }
-      guard vusers == nil else { throw ConfigError("give either --vusers or --processes/--threads, not both") }
+      guard processes >= 1, threads >= 1 else {
+        throw ConfigError("--processes and --threads must be at least 1")
+      }
+      guard vusers == nil else {
+        throw ConfigError("give either --vusers or --processes/--threads, not both")
+      }
       ceiling = processes * threads
     }
     if !stages.isEmpty {

@@ -396,6 +396,9 @@ def main(argv=None):
               file=sys.stderr, flush=True)
         return 3
 
+    # A parent that spawned us from a thread with signals blocked (Foundation's Process does)
+    # passes that mask on: unblock, or SIGTERM would wait forever.
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, (signal.SIGTERM, signal.SIGINT, signal.SIGALRM))
     for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGALRM):
         signal.signal(sig, stop)
     signal.setitimer(signal.ITIMER_REAL, args.max_seconds)

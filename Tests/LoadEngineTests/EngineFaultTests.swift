@@ -1,0 +1,236 @@
+import Foundation
+import LoadEngine
+import Metrics
+import TestSupport
+import Testing
+
+/// FAULTS.md section A against faultd.py and loopback sockets: each fault lands in the right error
+/// kind, the run keeps going, and nothing is lost.
+@Suite("Target and network faults (FAULTS NET)")
+struct EngineFaultTests {
+  @Test("NET-01 connection refused: every attempt is connect_refused, with backoff and no storm")
+  func connectionRefused() async throws {
+    try await HeavyTest.run {
+      let port = SimpleHTTP.unusedPort()
+      let run = try await runEngine(try makeConfig("http://127.0.0.1:\(port)/", vusers: 20, duration: 3))
+      run.expectNothingLost()
+      run.expectContiguousSeries()
+      #expect(run.totals.ok == 0)
+      #expect(run.errors(.connectRefused) == run.totals.errorCount)
+      #expect(run.errors(.connectRefused) >= 20)
+      // Backoff grows to ~1 s per vuser: far below a busy loop (which would make thousands).
+      #expect(run.scheduled <= 20 * 12, "attempts \(run.scheduled)")
+      let lastSecond = run.snapshot.samples.dropLast().last
+      #expect(
+        (lastSecond?.started ?? 0) <= Int(Double(20) * 2.2),
+        "attempts/s at the end \(lastSecond?.started ?? 0)")
+    }
+  }
+
+  @Test("NET-02 target killed for 2 s then restarted: load recovers within 2 s, no gap in the series")
+  func targetKilledAndRestarted() async throws {
+    try await HeavyTest.run {
+      let first = try await TestHTTPServer(delay: 0.002)
+      let port = first.port
+      let restarted = ServerBox()
+      let run = try await runEngine(try makeConfig(first.url, vusers: 10, duration: 8)) { _ in
+        await sleep(seconds: 2.5)
+        await first.shutdown()
+        await sleep(seconds: 2)
+        restarted.server = try await TestHTTPServer(delay: 0.002, port: port)
+      }
+      await restarted.server?.shutdown()
+      run.expectNothingLost()
+      run.expectContiguousSeries()
+      let ok = run.snapshot.samples.map(\.ok)
+      let before = Double(ok[1])
+      // Restarted at ~4.5 s: by second 6 the rate is back to 90% of what it was.
+      let after = Double(ok[6])
+      #expect(after >= 0.9 * before, "ok/s before \(before), after \(after): \(ok)")
+      #expect(ok[3] == 0 && ok[4] < ok[1] / 2, "the outage shows: \(ok)")
+      #expect(run.errors(.connectRefused) > 0)
+      let allowed: Set<ErrorKind> = [.connectRefused, .readEOF, .readReset, .write]
+      let kinds = Set(ErrorKind.allCases.filter { run.errors($0) > 0 })
+      #expect(kinds.isSubset(of: allowed), "kinds \(kinds)")
+    }
+  }
+
+  final class ServerBox: @unchecked Sendable {
+    var server: TestHTTPServer?
+  }
+
+  @Test("NET-04 slow response beyond the timeout: counted once per request, actively aborted")
+  func slowResponseTimesOut() async throws {
+    try await HeavyTest.run {
+      let server = try Faultd("slow=10")
+      let run = try await runEngine(
+        try makeConfig(server.url, vusers: 5, duration: 2.6) { $0.requestTimeout = 0.5 })
+      let counts = try server.counts()
+      server.stop()
+      run.expectNothingLost()
+      #expect(run.totals.ok == 0)
+      #expect(run.errors(.timeout) == run.totals.errorCount)
+      // 5 vusers x (2.6 s / 0.5 s) timeouts, each on a fresh connection.
+      #expect((20...30).contains(run.errors(.timeout)), "timeouts \(run.errors(.timeout))")
+      #expect(counts.requests >= run.errors(.timeout))
+      #expect(counts.requests - run.errors(.timeout) <= run.result.inflightAtStop + 5)
+      #expect(run.totals.connectionsOpened >= run.errors(.timeout))
+    }
+  }
+
+  @Test("NET-04 variant: a listener that never accepts gives connect_timeout")
+  func neverAccepting() async throws {
+    try await HeavyTest.run {
+      let listener = try StalledListener()
+      let run = try await runEngine(
+        try makeConfig("http://127.0.0.1:\(listener.port)/", vusers: 8, duration: 2.5) {
+          $0.connectTimeout = 0.5
+          $0.requestTimeout = 0.5
+        })
+      listener.close()
+      run.expectNothingLost()
+      #expect(run.totals.ok == 0)
+      #expect(run.errors(.connectTimeout) > 0)
+      #expect(run.errors(.connectTimeout) + run.errors(.timeout) == run.totals.errorCount)
+    }
+  }
+
+  @Test("NET-05 reset mid-response: read_reset for every request, partial bytes counted")
+  func resetMidResponse() async throws {
+    try await HeavyTest.run {
+      let server = try Faultd("rst_after_headers")
+      let run = try await runEngine(try makeConfig(server.url, vusers: 4, requests: 200))
+      let counts = try server.counts()
+      server.stop()
+      run.expectNothingLost()
+      #expect(run.totals.ok == 0)
+      #expect(run.errors(.readReset) == 200)
+      #expect(counts.requests == 200)
+      #expect(run.totals.bytesIn >= 200 * 1024)
+    }
+  }
+
+  @Test("NET-06 truncated body (early FIN): read_eof, connection not reused")
+  func truncatedBody() async throws {
+    try await HeavyTest.run {
+      let server = try Faultd("fin_after=10")
+      let run = try await runEngine(try makeConfig(server.url, vusers: 4, requests: 200))
+      let counts = try server.counts()
+      server.stop()
+      run.expectNothingLost()
+      #expect(run.errors(.readEOF) == 200)
+      #expect(counts.requests == 200)
+      #expect(counts.connections == 200)
+    }
+  }
+
+  @Test("NET-07 keep-alive close race: GET retried once at most, error rate <= 0.1%")
+  func keepAliveRaceGet() async throws {
+    try await HeavyTest.run {
+      let server = try Faultd("ka_idle=100")
+      let run = try await runEngine(
+        try makeConfig(server.url, vusers: 10, duration: 3) { $0.think = 0.1 })
+      let counts = try server.counts()
+      server.stop()
+      run.expectNothingLost()
+      let rate = Double(run.totals.errorCount) / Double(max(1, run.totals.completed))
+      #expect(rate <= 0.001, "error rate \(rate), errors \(run.totals.errors)")
+      #expect(run.totals.ok > 200)
+      // The server saw each request once, plus nothing it did not answer.
+      #expect(counts.requests == run.totals.ok)
+    }
+  }
+
+  @Test("NET-07 POST on a racing keep-alive connection is never resent")
+  func keepAliveRacePost() async throws {
+    try await HeavyTest.run {
+      let server = try Faultd("ka_idle=100")
+      let run = try await runEngine(
+        try makeConfig(server.url, vusers: 10, duration: 3) {
+          $0.think = 0.1
+          $0.request = try! RequestTemplate(method: "POST", body: Array("x=1".utf8))
+        })
+      let counts = try server.counts()
+      server.stop()
+      run.expectNothingLost()
+      #expect(run.totals.staleRetries == 0)
+      // No duplicate POST: the server never saw more POSTs than were scheduled.
+      #expect((counts.byMethod["POST"] ?? 0) <= run.scheduled)
+      #expect((counts.byMethod["POST"] ?? 0) >= run.totals.ok)
+    }
+  }
+
+  @Test("NET-07 variant Connection: close churn gives 0 errors and one connection per request")
+  func connectionCloseChurn() async throws {
+    try await HeavyTest.run {
+      let server = try Faultd("close_each")
+      let run = try await runEngine(try makeConfig(server.url, vusers: 4, requests: 300))
+      let counts = try server.counts()
+      server.stop()
+      #expect(run.totals.errorCount == 0)
+      #expect(run.totals.ok == 300)
+      #expect(run.totals.connectionsOpened == 300)
+      #expect(counts.requests == 300)
+    }
+  }
+
+  @Test("NET-12 status mix: per-status counts equal the server's exactly")
+  func statusMix() async throws {
+    try await HeavyTest.run {
+      let server = try Faultd("status_mix")
+      let run = try await runEngine(try makeConfig(server.url, vusers: 4, requests: 400))
+      let counts = try server.counts()
+      server.stop()
+      for code in [200, 404, 500, 503] {
+        #expect(run.status(code) == counts.byStatus["\(code)"], "status \(code)")
+        #expect(run.status(code) == 100)
+      }
+      #expect(run.errors(.http4xx) == 100)
+      #expect(run.errors(.http5xx) == 200)
+      #expect(run.totals.ok == 100)
+    }
+  }
+
+  @Test("NET-12 redirect loop stops at the limit with too_many_redirects; a chain is followed")
+  func redirects() async throws {
+    try await HeavyTest.run {
+      let loop = try Faultd("redirect_loop")
+      let looped = try await runEngine(try makeConfig(loop.url, vusers: 2, requests: 6))
+      let loopCounts = try loop.counts()
+      loop.stop()
+      #expect(looped.errors(.tooManyRedirects) == 6)
+      #expect(loopCounts.requests == 6 * 11)
+      #expect(looped.status(302) == 6 * 11)
+
+      let chain = try Faultd("redirect_chain=3")
+      let followed = try await runEngine(try makeConfig(chain.url, vusers: 2, requests: 10))
+      chain.stop()
+      #expect(followed.totals.ok == 10)
+      #expect(followed.status(200) == 10)
+      #expect(followed.status(302) == 30)
+
+      let noFollow = try Faultd("redirect_chain=3")
+      let unfollowed = try await runEngine(
+        try makeConfig(noFollow.url, vusers: 1, requests: 5) { $0.maxRedirects = 0 })
+      noFollow.stop()
+      #expect(unfollowed.status(302) == 5)
+      #expect(unfollowed.totals.ok == 5)
+    }
+  }
+
+  @Test("NET-13 broken pipe while sending a 10 MiB body: write errors, process survives")
+  func brokenPipeOnLargeBody() async throws {
+    try await HeavyTest.run {
+      let server = try Faultd("read_headers_then_close")
+      let body = [UInt8](repeating: 0x61, count: 10 * 1024 * 1024)
+      let run = try await runEngine(
+        try makeConfig(server.url, vusers: 4, requests: 60) {
+          $0.request = try! RequestTemplate(method: "POST", body: body)
+        })
+      server.stop()
+      run.expectNothingLost()
+      #expect(run.totals.ok == 0)
+      #expect(run.errors(.write) == 60, "errors \(ErrorKind.countsByName(run.totals.errors))")
+    }
+  }
+}

@@ -1,0 +1,139 @@
+import Foundation
+import Metrics
+import RunStore
+import TestSupport
+import Testing
+
+/// FAULTS D (durability) and RES-01 with the real binary: signals, SIGKILL, open-file limits.
+@Suite("rampart run: stops, kills and limits")
+struct CLIDurabilityTests {
+  static func startRun(_ server: TestHTTPServer, extra: [String] = [], fileLimit: Int? = nil) throws
+    -> RampartProcess
+  {
+    try RampartProcess(
+      ["run", server.url, "--vusers", "10", "--duration", "60s", "--no-tui", "--grace", "2s"] + extra,
+      fileLimit: fileLimit)
+  }
+
+  @Test(
+    "DUR-01 one SIGINT or SIGTERM: graceful stop, summary aborted_by_user, exit 130",
+    arguments: [SIGINT, SIGTERM, SIGINT])
+  func gracefulStop(signal: Int32) async throws {
+    try await HeavyTest.run {
+      let server = try await TestHTTPServer(delay: 0.005)
+      let p = try Self.startRun(server)
+      defer { p.cleanUp() }
+      await sleep(seconds: 1.6)
+      let sent = Date()
+      p.signal(signal)
+      let status = p.wait(seconds: 10)
+      let took = Date().timeIntervalSince(sent)
+      await server.shutdown()
+      #expect(status == 130, "stderr: \(p.stderr)")
+      #expect(took < 3, "graceful stop took \(took) s")
+      let run = try RunLoader.load(try #require(p.runDirectories.first))
+      let summary = try #require(run.summary)
+      #expect(summary.outcome == .abortedByUser)
+      #expect(run.discardedLines == 0)
+      #expect(summary.scheduled == summary.ok + summary.errors + summary.inflightAtStop)
+      #expect(summary.ok <= server.requestCount && server.requestCount <= summary.scheduled)
+      #expect(run.events.contains { $0.kind == .stop })
+      #expect(p.stdout.contains("stopped early by the user"))
+    }
+  }
+
+  @Test("DUR-01 a second SIGINT 0.2 s later exits at once (131) and the journal still parses")
+  func doubleInterrupt() async throws {
+    try await HeavyTest.run {
+      // A slow target keeps requests in flight, so the graceful stop would wait.
+      let server = try await TestHTTPServer(delay: 1.5)
+      let p = try Self.startRun(server, extra: ["--grace", "5s"])
+      defer { p.cleanUp() }
+      await sleep(seconds: 2.3)
+      p.signal(SIGINT)
+      await sleep(seconds: 0.2)
+      let second = Date()
+      p.signal(SIGINT)
+      let status = p.wait(seconds: 5)
+      #expect(Date().timeIntervalSince(second) < 1)
+      await server.shutdown()
+      #expect(status == 131, "stderr: \(p.stderr)")
+      let run = try RunLoader.load(try #require(p.runDirectories.first))
+      #expect(run.outcome == .incomplete)
+      #expect(run.discardedLines <= 1)
+      #expect(run.samples.count >= 2)
+    }
+  }
+
+  @Test("DUR-02 SIGKILL mid-run: every second up to the kill is on disk, run loads as incomplete")
+  func killedHard() async throws {
+    try await HeavyTest.run {
+      let server = try await TestHTTPServer(delay: 0.002)
+      let p = try Self.startRun(server)
+      defer { p.cleanUp() }
+      await sleep(seconds: 4.3)
+      p.signal(SIGKILL)
+      _ = p.wait(seconds: 5)
+      await server.shutdown()
+      let run = try RunLoader.load(try #require(p.runDirectories.first))
+      #expect(run.outcome == .incomplete)
+      #expect(run.summary == nil)
+      #expect(run.discardedLines <= 1)
+      // Seconds 0..3 were closed before the kill at 4.3 s.
+      #expect(run.samples.count >= 4, "rows \(run.samples.map(\.t))")
+      #expect(run.samples.map(\.t) == Array(0..<run.samples.count))
+    }
+  }
+
+  @Test("RES-01 open-file limit of 64 with 200 vusers: warns, classifies emfile, keeps running")
+  func fileLimit() async throws {
+    try await HeavyTest.run {
+      let server = try await TestHTTPServer()
+      let p = try RampartProcess(
+        ["run", server.url, "--vusers", "200", "--duration", "3s", "--no-tui", "--json"], fileLimit: 64)
+      defer { p.cleanUp() }
+      let status = p.wait(seconds: 30)
+      await server.shutdown()
+      #expect(status == 0, "stderr: \(p.stderr)")
+      #expect(p.stderr.contains("open-file limit (64)"))
+      let run = try RunLoader.load(try #require(p.runDirectories.first))
+      let summary = try #require(run.summary)
+      #expect((summary.errorsByKind["emfile"] ?? 0) > 0)
+      #expect(summary.ok > 100)
+      #expect(summary.scheduled == summary.ok + summary.errors + summary.inflightAtStop)
+      // Effective concurrency: the connections held never exceed what the limit allows.
+      let held = run.samples.map(\.connections).max() ?? 0
+      #expect(held > 0 && held <= 64, "connections held \(held)")
+      #expect(run.events.contains { $0.kind == .fileLimit })
+    }
+  }
+
+  @Test("DUR-05 (short soak): flat memory and a small journal")
+  func shortSoak() async throws {
+    try await HeavyTest.run {
+      let server = try await TestHTTPServer()
+      let p = try RampartProcess(["run", server.url, "--vusers", "50", "--duration", "8s", "--no-tui", "-q"])
+      defer { p.cleanUp() }
+      await sleep(seconds: 2.5)
+      let early = p.residentBytes ?? 0
+      await sleep(seconds: 5)
+      let late = p.residentBytes ?? 0
+      let status = p.wait(seconds: 20)
+      await server.shutdown()
+      #expect(status == 0)
+      #expect(early > 0 && late - early <= 20 * 1024 * 1024, "RSS \(early) -> \(late)")
+      let dir = try #require(p.runDirectories.first)
+      let size = try FileManager.default.attributesOfItem(atPath: "\(dir)/series.jsonl")[.size] as? Int ?? 0
+      let run = try RunLoader.load(dir)
+      #expect(
+        size / max(1, run.samples.count) <= 3 * 1024, "journal \(size) bytes for \(run.samples.count) s")
+      let summary = try #require(run.summary)
+      #expect(summary.requests == run.samples.reduce(0) { $0 + $1.completed })
+      #expect(summary.ok == server.requestCount)
+    }
+  }
+}
+
+func sleep(seconds: Double) async {
+  try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
+}

@@ -1,0 +1,94 @@
+import Foundation
+
+/// The built `rampart` binary run as a user would: its own process, arguments, signals, exit
+/// code. Output goes to files (never pipes that could fill up and stall it).
+public final class RampartProcess: @unchecked Sendable {
+  public let process = Process()
+  public let directory: URL
+  private let stdoutURL: URL
+  private let stderrURL: URL
+
+  /// `.build/<triple>/debug/rampart`, beside the test bundle.
+  public static var binary: URL {
+    URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+      .appendingPathComponent("rampart")
+  }
+
+  /// Starts `rampart ARGS` in a fresh temp directory. With `fileLimit`, it runs under
+  /// `ulimit -n fileLimit` (soft and hard), as FAULTS RES-01 asks.
+  public init(_ arguments: [String], fileLimit: Int? = nil) throws {
+    directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "rampart-cli-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    stdoutURL = directory.appendingPathComponent("stdout.txt")
+    stderrURL = directory.appendingPathComponent("stderr.txt")
+    FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+    FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+    guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
+      throw TestSupportError("\(Self.binary.path) is missing: run `swift build` first")
+    }
+    if let fileLimit {
+      process.executableURL = URL(fileURLWithPath: "/bin/bash")
+      process.arguments =
+        ["-c", "ulimit -n \(fileLimit) && exec \"$0\" \"$@\"", Self.binary.path] + arguments
+    } else {
+      process.executableURL = Self.binary
+      process.arguments = arguments
+    }
+    process.currentDirectoryURL = directory
+    process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
+    process.standardError = try FileHandle(forWritingTo: stderrURL)
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+  }
+
+  public var pid: Int32 { process.processIdentifier }
+
+  public func signal(_ sig: Int32) {
+    kill(process.processIdentifier, sig)
+  }
+
+  /// Waits up to `seconds` for the exit; returns the exit status, or nil (and kills it) on timeout.
+  @discardableResult
+  public func wait(seconds: Double) -> Int32? {
+    let deadline = Date().addingTimeInterval(seconds)
+    while process.isRunning && Date() < deadline { usleep(10_000) }
+    if process.isRunning {
+      kill(process.processIdentifier, SIGKILL)
+      while process.isRunning { usleep(10_000) }
+      return nil
+    }
+    return process.terminationStatus
+  }
+
+  public var stdout: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
+  public var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
+
+  /// The run directories this process created under its working directory's `rampart-runs`.
+  public var runDirectories: [String] {
+    let root = directory.appendingPathComponent("rampart-runs").path
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+    return names.sorted().map { "\(root)/\($0)" }
+  }
+
+  /// Resident memory in bytes, read from /proc while it runs.
+  public var residentBytes: Int? {
+    guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
+      let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+    else { return nil }
+    let kb = line.split(separator: " ").compactMap { Int($0) }.first ?? 0
+    return kb * 1024
+  }
+
+  public func cleanUp() {
+    try? FileManager.default.removeItem(at: directory)
+  }
+
+  /// Runs to completion and returns (status, stdout, stderr).
+  public static func run(_ arguments: [String], timeout: Double = 60) throws -> (Int32?, String, String) {
+    let p = try RampartProcess(arguments)
+    defer { p.cleanUp() }
+    let status = p.wait(seconds: timeout)
+    return (status, p.stdout, p.stderr)
+  }
+}

@@ -1,0 +1,84 @@
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import Synchronization
+
+/// A real HTTP/1.1 keep-alive server on 127.0.0.1 with an OS-chosen port, for engine tests. It
+/// counts every request it answers (the ground truth "nothing lost" is checked against) and can
+/// delay its answers.
+public final class TestHTTPServer: Sendable {
+  public let port: Int
+  private let group: MultiThreadedEventLoopGroup
+  private let channel: any Channel
+  private let counters: Counters
+
+  final class Counters: Sendable {
+    let requests = Atomic<Int>(0)
+    let delayMicros = Atomic<Int>(0)
+    let connections = Atomic<Int>(0)
+  }
+
+  /// `delay` postpones every response (scheduled on the event loop, no thread blocked).
+  public init(delay: Double = 0, threads: Int = 1, port: Int = 0) async throws {
+    let counters = Counters()
+    counters.delayMicros.store(Int(delay * 1e6), ordering: .relaxed)
+    self.counters = counters
+    group = MultiThreadedEventLoopGroup(numberOfThreads: threads)
+    channel = try await ServerBootstrap(group: group)
+      .serverChannelOption(.backlog, value: 1024)
+      .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
+      .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+      .childChannelInitializer { channel in
+        counters.connections.wrappingAdd(1, ordering: .relaxed)
+        return channel.pipeline.configureHTTPServerPipeline().flatMap {
+          channel.pipeline.addHandler(Responder(counters: counters))
+        }
+      }
+      .bind(host: "127.0.0.1", port: port).get()
+    self.port = channel.localAddress!.port!
+  }
+
+  public var url: String { "http://127.0.0.1:\(port)/" }
+  public var requestCount: Int { counters.requests.load(ordering: .relaxed) }
+  public var connectionCount: Int { counters.connections.load(ordering: .relaxed) }
+
+  public func setDelay(_ seconds: Double) {
+    counters.delayMicros.store(Int(seconds * 1e6), ordering: .relaxed)
+  }
+
+  public func shutdown() async {
+    try? await channel.close()
+    try? await group.shutdownGracefully()
+  }
+
+  private final class Responder: ChannelInboundHandler, Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+    let counters: Counters
+    init(counters: Counters) { self.counters = counters }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+      guard case .end = unwrapInboundIn(data) else { return }
+      counters.requests.wrappingAdd(1, ordering: .relaxed)
+      let delay = counters.delayMicros.load(ordering: .relaxed)
+      let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
+      if delay > 0 {
+        context.eventLoop.scheduleTask(in: .microseconds(Int64(delay))) {
+          Self.respond(bound.value)
+        }
+      } else {
+        Self.respond(context)
+      }
+    }
+
+    private static func respond(_ context: ChannelHandlerContext) {
+      var headers = HTTPHeaders()
+      headers.add(name: "Content-Length", value: "3")
+      let head = HTTPResponseHead(version: .http1_1, status: .ok, headers: headers)
+      context.write(NIOAny(HTTPServerResponsePart.head(head)), promise: nil)
+      context.write(
+        NIOAny(HTTPServerResponsePart.body(.byteBuffer(ByteBuffer(string: "ok\n")))), promise: nil)
+      context.writeAndFlush(NIOAny(HTTPServerResponsePart.end(nil)), promise: nil)
+    }
+  }
+}
