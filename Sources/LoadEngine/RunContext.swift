@@ -18,6 +18,10 @@ final class RunContext: Sendable {
   /// Requests larger than this are written with a promise, so a connection lost mid-body is told
   /// apart (a `write` error) from one lost while waiting for the response.
   let tracksWriteCompletion: Bool
+  /// Per-request flags of the request template, read on the hot path.
+  let expectsResponseBody: Bool
+  let requestIsIdempotent: Bool
+  let maxRedirects: Int
   /// Remaining requests when the run has a request cap.
   private let budget: Atomic<Int>
   private let hasBudget: Bool
@@ -28,6 +32,9 @@ final class RunContext: Sendable {
     let bytes = config.request.serialized(for: config.target)
     self.requestBuffer = ByteBuffer(bytes: bytes)
     self.tracksWriteCompletion = bytes.count > 64 * 1024
+    self.expectsResponseBody = !config.request.expectsNoBody
+    self.requestIsIdempotent = config.request.isIdempotent
+    self.maxRedirects = config.maxRedirects
     if config.target.scheme == .https {
       var tls = TLSConfiguration.makeClientConfiguration()
       if config.insecure { tls.certificateVerification = .none }

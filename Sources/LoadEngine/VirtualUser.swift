@@ -155,7 +155,7 @@ final class VirtualUser: @unchecked Sendable {
 
   private func send() {
     guard let channel else { return connect() }
-    parser.reset(expectBody: !context.config.request.expectsNoBody)
+    parser.reset(expectBody: context.expectsResponseBody)
     responseBytesSeen = false
     pendingFailure = nil
     awaitingResponse = true
@@ -208,7 +208,7 @@ final class VirtualUser: @unchecked Sendable {
     let status = parser.status
     if !parser.keepAlive { dropConnection() }
     requestsOnConnection += 1
-    if [301, 302, 303, 307, 308].contains(status), context.config.maxRedirects > 0,
+    if Self.isRedirect(status), context.maxRedirects > 0,
       let location = parser.location
     {
       guard
@@ -218,7 +218,7 @@ final class VirtualUser: @unchecked Sendable {
         return finish(.response(status: status), latency: latencySinceFirstSend())
       }
       redirects += 1
-      guard redirects <= context.config.maxRedirects else {
+      guard redirects <= context.maxRedirects else {
         worker.recorder.recordIntermediateStatus(status, second: worker.second())
         return finish(.failure(.tooManyRedirects), latency: nil)
       }
@@ -230,6 +230,13 @@ final class VirtualUser: @unchecked Sendable {
     }
     connectFailures = 0
     finish(.response(status: status), latency: latencySinceFirstSend())
+  }
+
+  @inline(__always) private static func isRedirect(_ status: Int) -> Bool {
+    switch status {
+    case 301, 302, 303, 307, 308: true
+    default: false
+    }
   }
 
   private func latencySinceFirstSend() -> UInt64 {
@@ -254,7 +261,7 @@ final class VirtualUser: @unchecked Sendable {
     }
     if failure == .tls { return finish(.failure(.tls), latency: nil) }
     if !writeComplete { return finish(.failure(.write), latency: nil) }
-    if !responseBytesSeen, requestsOnConnection > 0, !retriedStale, context.config.request.isIdempotent {
+    if !responseBytesSeen, requestsOnConnection > 0, !retriedStale, context.requestIsIdempotent {
       // The server closed a reused keep-alive connection just as the request went out: nothing
       // was processed, so the request is sent once more on a fresh connection.
       retriedStale = true

@@ -62,6 +62,27 @@ struct CLIRunTests {
     }
   }
 
+  @Test("nGrinder vocabulary: --processes 2 --threads 3 runs 6 vusers; a POST body is read from @file")
+  func processesThreadsAndBodyFile() async throws {
+    try await HeavyTest.run {
+      let server = try await TestHTTPServer()
+      let bodyFile = FileManager.default.temporaryDirectory.appendingPathComponent("body-\(UUID()).json")
+      try Data(#"{"hello":"world"}"#.utf8).write(to: bodyFile)
+      defer { try? FileManager.default.removeItem(at: bodyFile) }
+      let (status, stdout, stderr) = try RampartProcess.run([
+        "run", server.url, "--processes", "2", "--threads", "3", "--duration", "1s", "-X", "POST",
+        "-H", "Content-Type: application/json", "--body", "@\(bodyFile.path)", "--no-tui", "--json",
+      ])
+      await server.shutdown()
+      #expect(status == 0, "\(stderr)")
+      let object = try #require(try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any])
+      #expect(object["vusers_peak"] as? Int == 6)
+      let requests = try #require(object["requests"] as? Int)
+      // 17 body bytes per request, plus the head.
+      #expect((object["bytes_out"] as? Int ?? 0) >= requests * (17 + 60))
+    }
+  }
+
   @Test("secrets in headers are redacted in meta.json")
   func redactsSecrets() async throws {
     try await HeavyTest.run {
