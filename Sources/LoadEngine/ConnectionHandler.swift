@@ -13,6 +13,10 @@ final class ConnectionHandler: ChannelInboundHandler {
     self.generation = generation
   }
 
+  func handlerAdded(context: ChannelHandlerContext) {
+    vuser.attach(context, generation: generation)
+  }
+
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
     vuser.received(unwrapInboundIn(data), generation: generation)
   }

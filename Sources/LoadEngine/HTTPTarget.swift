@@ -69,7 +69,10 @@ public struct HTTPTarget: Sendable, Equatable, CustomStringConvertible {
 
   /// The path a redirect `Location` points to when it stays on this origin, else nil. Redirects to
   /// other origins are not followed: a vuser owns one connection to one target.
+  /// A Location with spaces or control characters is never followed (it would break the request
+  /// line); the caller classifies it as a bad redirect.
   public func sameOriginPath(forLocation location: String) -> String? {
+    if location.utf8.contains(where: { $0 <= 0x20 || $0 == 0x7F }) { return nil }
     if location.hasPrefix("/") && !location.hasPrefix("//") { return location }
     guard let other = try? HTTPTarget(parsing: location),
       other.scheme == scheme, other.host.lowercased() == host.lowercased(), other.port == port

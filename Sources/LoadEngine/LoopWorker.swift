@@ -26,8 +26,14 @@ final class LoopWorker: @unchecked Sendable {
     self.context = context
   }
 
-  @inline(__always) func second(at nanos: UInt64 = RunContext.now()) -> Int {
-    context.second(at: nanos)
+  /// The time of the event being handled, read once per event (a response, a timer, a connect)
+  /// rather than at every use: a clock read per use costs more than everything else recorded.
+  private(set) var nowNanos: UInt64 = 0
+  private(set) var nowSecond = 0
+
+  @inline(__always) func tick() {
+    nowNanos = RunContext.now()
+    nowSecond = context.second(at: nowNanos)
   }
 
   func start() {
@@ -40,7 +46,8 @@ final class LoopWorker: @unchecked Sendable {
   }
 
   private func sweep() {
-    let now = RunContext.now()
+    tick()
+    let now = nowNanos
     for vuser in vusers where vuser.inFlight && vuser.deadlineNanos < now {
       vuser.timeOutIfDue(now: now)
     }
@@ -50,6 +57,7 @@ final class LoopWorker: @unchecked Sendable {
   }
 
   func setTarget(_ count: Int) {
+    tick()
     while vusers.count > count {
       let vuser = vusers.removeLast()
       if vuser.inFlight {
@@ -73,6 +81,7 @@ final class LoopWorker: @unchecked Sendable {
 
   func setPaused(_ paused: Bool) {
     self.paused = paused
+    tick()
     if !paused { vusers.forEach { $0.wake() } }
   }
 
@@ -94,7 +103,7 @@ final class LoopWorker: @unchecked Sendable {
 
   func connectionOpened() {
     openConnections += 1
-    recorder.recordConnectionOpened(second: second())
+    recorder.recordConnectionOpened(second: nowSecond)
   }
 
   func connectionClosed() {

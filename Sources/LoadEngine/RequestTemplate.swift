@@ -62,15 +62,7 @@ public struct RequestTemplate: Sendable, Equatable {
     return bytes
   }
 
-  static func isTokenByte(_ b: UInt8) -> Bool {
-    switch b {
-    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-      UInt8(ascii: "0")...UInt8(ascii: "9"):
-      return true
-    default:
-      return "!#$%&'*+-.^_`|~".utf8.contains(b)
-    }
-  }
+  static func isTokenByte(_ b: UInt8) -> Bool { isHTTPTokenByte(b) }
 
   static func printable(_ s: String) -> String {
     String(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7f ? "?" : Character($0) })

@@ -163,7 +163,7 @@ public struct ResponseParser: Sendable {
       return .badChunk
     }
     guard raw.count > 0, raw[raw.count - 1] == 13 else {
-      return state == .statusLine && raw.count > 0 && !raw.starts(with: "HTTP/".utf8)
+      return state == .statusLine && raw.count > 0 && !startsWithHTTPSlash(raw)
         ? .badStatusLine : .bareLineFeed
     }
     let line = UnsafeRawBufferPointer(rebasing: raw[0..<(raw.count - 1)])
@@ -187,7 +187,7 @@ public struct ResponseParser: Sendable {
   }
 
   private mutating func parseStatusLine(_ line: UnsafeRawBufferPointer) -> ProtocolViolation? {
-    guard line.count >= 12, line.starts(with: "HTTP/".utf8) else { return .badStatusLine }
+    guard line.count >= 12, startsWithHTTPSlash(line) else { return .badStatusLine }
     let major = line[5]
     let dot = line[6]
     let minor = line[7]
@@ -208,17 +208,18 @@ public struct ResponseParser: Sendable {
 
   private mutating func parseHeader(_ line: UnsafeRawBufferPointer) -> ProtocolViolation? {
     // Obsolete line folding (a line starting with whitespace) is refused, as RFC 9112 allows.
-    guard let colon = line.firstIndex(of: UInt8(ascii: ":")), colon > 0,
+    guard let base = line.baseAddress, let found = memchr(base, 0x3A, line.count),
+      case let colon = base.distance(to: UnsafeRawPointer(found)), colon > 0,
       line[0] != 32, line[0] != 9
     else { return .badHeader }
     let name = UnsafeRawBufferPointer(rebasing: line[0..<colon])
-    guard name.allSatisfy(RequestTemplate.isTokenByte) else { return .badHeader }
+    for byte in name where !isHTTPTokenByte(byte) { return .badHeader }
     var start = colon + 1
     var end = line.count
     while start < end, line[start] == 32 || line[start] == 9 { start += 1 }
     while end > start, line[end - 1] == 32 || line[end - 1] == 9 { end -= 1 }
     let value = UnsafeRawBufferPointer(rebasing: line[start..<end])
-    guard !value.contains(where: { ($0 < 32 && $0 != 9) || $0 == 127 }) else { return .badHeader }
+    for byte in value where (byte < 32 && byte != 9) || byte == 127 { return .badHeader }
 
     if equalsIgnoringCase(name, "content-length") {
       guard value.count > 0, value.count <= 18, value.allSatisfy(isDigit) else {
@@ -284,6 +285,21 @@ public struct ResponseParser: Sendable {
 }
 
 @inline(__always) private func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
+
+@inline(__always) private func startsWithHTTPSlash(_ bytes: UnsafeRawBufferPointer) -> Bool {
+  bytes.count >= 5 && bytes[0] == 0x48 && bytes[1] == 0x54 && bytes[2] == 0x54 && bytes[3] == 0x50
+    && bytes[4] == 0x2F
+}
+
+/// RFC 9110 token characters, by a switch the compiler turns into range checks (the generic
+/// `String.UTF8View.contains` this replaces was a measurable share of the per-response cost).
+@inline(__always) func isHTTPTokenByte(_ b: UInt8) -> Bool {
+  switch b {
+  case 0x30...0x39, 0x41...0x5A, 0x61...0x7A: true
+  case 0x21, 0x23, 0x24, 0x25, 0x26, 0x27, 0x2A, 0x2B, 0x2D, 0x2E, 0x5E, 0x5F, 0x60, 0x7C, 0x7E: true
+  default: false
+  }
+}
 
 @inline(__always) private func hexValue(_ b: UInt8) -> Int? {
   switch b {

@@ -13,10 +13,14 @@ import NIOSSL
 /// think. Confined to its worker's event loop (hence `@unchecked Sendable`): every method runs on
 /// that loop, so no state here is shared across threads.
 final class VirtualUser: @unchecked Sendable {
-  private unowned let worker: LoopWorker
+  // The worker outlives its vusers (it ends them before it goes), so no reference counting is
+  // spent on the hot path to reach it.
+  private unowned(unsafe) let worker: LoopWorker
   private let context: RunContext
 
   private var channel: Channel?
+  /// The context of this connection's handler: writing through it skips the pipeline's tail.
+  private var writeContext: ChannelHandlerContext?
   private var generation = 0
   private var connecting = false
   private var requestsOnConnection = 0
@@ -64,10 +68,12 @@ final class VirtualUser: @unchecked Sendable {
       return
     }
     inFlight = true
-    redirects = 0
     retriedStale = false
-    request = context.requestBuffer
-    worker.recorder.recordStart(second: worker.second())
+    if redirects > 0 {
+      redirects = 0
+      request = context.requestBuffer
+    }
+    worker.recorder.recordStart(second: worker.nowSecond)
     if channel == nil { connect() } else { send() }
   }
 
@@ -83,7 +89,10 @@ final class VirtualUser: @unchecked Sendable {
     if delayNanos <= 0 {
       startRequest()
     } else {
-      wakeUp = worker.loop.scheduleTask(in: .nanoseconds(delayNanos)) { [self] in startRequest() }
+      wakeUp = worker.loop.scheduleTask(in: .nanoseconds(delayNanos)) { [self] in
+        worker.tick()
+        startRequest()
+      }
     }
   }
 
@@ -125,6 +134,7 @@ final class VirtualUser: @unchecked Sendable {
 
   private func connected(_ result: Result<Channel, any Error>, generation: Int) {
     connecting = false
+    worker.tick()
     switch result {
     case .success(let channel):
       guard generation == self.generation, inFlight else {
@@ -142,9 +152,14 @@ final class VirtualUser: @unchecked Sendable {
     }
   }
 
+  func attach(_ context: ChannelHandlerContext, generation: Int) {
+    if generation == self.generation { writeContext = context }
+  }
+
   /// Drops the current connection; events still arriving from it are ignored.
   private func dropConnection() {
     generation += 1
+    writeContext = nil
     guard let channel else { return }
     self.channel = nil
     worker.connectionClosed()
@@ -159,10 +174,10 @@ final class VirtualUser: @unchecked Sendable {
     responseBytesSeen = false
     pendingFailure = nil
     awaitingResponse = true
-    let now = RunContext.now()
+    let now = worker.nowNanos
     if redirects == 0 && !retriedStale { firstSendNanos = now }
     deadlineNanos = now &+ context.requestTimeoutNanos
-    worker.recorder.recordBytes(second: worker.second(at: now), outbound: request.readableBytes)
+    worker.recorder.recordBytes(second: worker.nowSecond, outbound: request.readableBytes)
     if context.tracksWriteCompletion {
       writeComplete = false
       let promise = channel.eventLoop.makePromise(of: Void.self)
@@ -170,17 +185,26 @@ final class VirtualUser: @unchecked Sendable {
       promise.futureResult.whenSuccess { [self] in
         if generation == self.generation { writeComplete = true }
       }
-      channel.writeAndFlush(request, promise: promise)
+      write(on: channel, promise: promise)
     } else {
       writeComplete = true
-      channel.writeAndFlush(request, promise: nil)
+      write(on: channel, promise: nil)
+    }
+  }
+
+  private func write(on channel: Channel, promise: EventLoopPromise<Void>?) {
+    if let writeContext {
+      writeContext.writeAndFlush(NIOAny(request), promise: promise)
+    } else {
+      channel.writeAndFlush(request, promise: promise)
     }
   }
 
   func received(_ buffer: ByteBuffer, generation: Int) {
     guard generation == self.generation else { return }
+    worker.tick()
     let count = buffer.readableBytes
-    worker.recorder.recordBytes(second: worker.second(), inbound: count)
+    worker.recorder.recordBytes(second: worker.nowSecond, inbound: count)
     guard awaitingResponse else {
       // Bytes nobody asked for: the connection can no longer be trusted to frame responses.
       dropConnection()
@@ -215,14 +239,19 @@ final class VirtualUser: @unchecked Sendable {
         let path = context.config.target.sameOriginPath(
           forLocation: String(decoding: location, as: UTF8.self))
       else {
+        if location.contains(where: { $0 <= 0x20 || $0 == 0x7F }) {
+          dropConnection()
+          return finish(.failure(.protocol), latency: nil, violation: .badRedirect)
+        }
+        // Another origin: the 3xx is this request's answer.
         return finish(.response(status: status), latency: latencySinceFirstSend())
       }
       redirects += 1
       guard redirects <= context.maxRedirects else {
-        worker.recorder.recordIntermediateStatus(status, second: worker.second())
+        worker.recorder.recordIntermediateStatus(status, second: worker.nowSecond)
         return finish(.failure(.tooManyRedirects), latency: nil)
       }
-      worker.recorder.recordIntermediateStatus(status, second: worker.second())
+      worker.recorder.recordIntermediateStatus(status, second: worker.nowSecond)
       request = context.redirectBuffer(path: path, status: status)
       awaitingResponse = false
       if channel == nil { connect() } else { send() }
@@ -240,7 +269,7 @@ final class VirtualUser: @unchecked Sendable {
   }
 
   private func latencySinceFirstSend() -> UInt64 {
-    (RunContext.now() &- firstSendNanos) / 1000
+    (worker.nowNanos &- firstSendNanos) / 1000
   }
 
   func connectionFailed(_ error: any Error, generation: Int) {
@@ -251,6 +280,7 @@ final class VirtualUser: @unchecked Sendable {
 
   func connectionClosed(generation: Int) {
     guard generation == self.generation else { return }
+    worker.tick()
     let failure = pendingFailure
     dropConnection()
     guard awaitingResponse else { return }
@@ -266,7 +296,7 @@ final class VirtualUser: @unchecked Sendable {
       // was processed, so the request is sent once more on a fresh connection.
       retriedStale = true
       awaitingResponse = false
-      worker.recorder.recordStaleRetry(second: worker.second())
+      worker.recorder.recordStaleRetry(second: worker.nowSecond)
       return connect()
     }
     // A fresh connection closed before any response byte is a flapping target: back off as for a
@@ -291,7 +321,7 @@ final class VirtualUser: @unchecked Sendable {
     inFlight = false
     awaitingResponse = false
     deadlineNanos = .max
-    worker.recorder.record(result, latencyMicros: latency, second: worker.second(), violation: violation)
+    worker.recorder.record(result, latencyMicros: latency, second: worker.nowSecond, violation: violation)
     scheduleNext(after: connectFailures > 0 ? backoffNanos : context.thinkNanos)
   }
 

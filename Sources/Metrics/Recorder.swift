@@ -10,6 +10,11 @@ public enum RequestResult: Sendable, Equatable {
 public struct Recorder: Sendable {
   private var current: SecondBucket
   private var finished: [SecondBucket] = []
+  // Responses nearly always repeat the previous status: counting runs of it spares a dictionary
+  // update per response; the run is folded into the bucket when the status changes or the
+  // second is handed over.
+  private var runStatus = 0
+  private var runCount = 0
 
   public init(second: Int = 0) {
     current = SecondBucket(second: second)
@@ -19,6 +24,7 @@ public struct Recorder: Sendable {
   /// arrive late for an already rolled-over second are booked into the current one.
   private mutating func bucket(_ second: Int) {
     if second > current.second {
+      flushStatusRun()
       finished.append(current)
       current = SecondBucket(second: second)
     }
@@ -54,7 +60,7 @@ public struct Recorder: Sendable {
     bucket(second)
     switch result {
     case .response(let status):
-      current.statusCodes[status, default: 0] += 1
+      countStatus(status)
       if let kind = ErrorKind(status: status) {
         current.errors[kind.index] += 1
       } else {
@@ -70,7 +76,23 @@ public struct Recorder: Sendable {
   /// Counts a response status without ending the request (a followed redirect hop).
   public mutating func recordIntermediateStatus(_ status: Int, second: Int) {
     bucket(second)
-    current.statusCodes[status, default: 0] += 1
+    countStatus(status)
+  }
+
+  @inline(__always) private mutating func countStatus(_ status: Int) {
+    if status == runStatus {
+      runCount += 1
+    } else {
+      flushStatusRun()
+      runStatus = status
+      runCount = 1
+    }
+  }
+
+  private mutating func flushStatusRun() {
+    if runCount > 0 { current.statusCodes[runStatus, default: 0] += runCount }
+    runStatus = 0
+    runCount = 0
   }
 
   /// Removes and returns every bucket for seconds up to and including `second`.

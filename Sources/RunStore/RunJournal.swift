@@ -109,6 +109,10 @@ public final class RunJournal: Sendable {
     for run in runs {
       guard let files = try? fm.contentsOfDirectory(atPath: "\(root)/\(run)") else { continue }
       for file in files where file.hasPrefix(summaryFile + ".tmp.") {
+        // The suffix is the writer's PID: a live writer's temp file is left alone.
+        if let pid = Int32(file.dropFirst(summaryFile.count + 5)), pid > 0, kill(pid, 0) == 0 {
+          continue
+        }
         unlink("\(root)/\(run)/\(file)")
       }
     }

@@ -200,17 +200,23 @@ func files(in directory: String) -> [String] {
   @Test func staleSummaryTempFilesAreRemovedByTheNextJournal() throws {
     let tmp = try TempDir()
     let old = try RunJournal(root: tmp.root, meta: meta(name: "old"))
-    let staleHere = "\(old.directory)/summary.json.tmp.4242"
+    // PIDs above the kernel's pid_max (4194304) belong to no process: their writers are gone.
+    let staleHere = "\(old.directory)/summary.json.tmp.99999999"
+    let liveWriter = "\(old.directory)/summary.json.tmp.\(getpid())"
+    write("{being written", to: liveWriter)
     write("{half", to: staleHere)
     let otherRun = "\(tmp.root)/20200101T000000Z-other"
     try FileManager.default.createDirectory(atPath: otherRun, withIntermediateDirectories: false)
-    write("{", to: "\(otherRun)/summary.json.tmp.1")
+    write("{", to: "\(otherRun)/summary.json.tmp.99999998")
     write("keep", to: "\(otherRun)/notes.txt")
     write("keep", to: "\(otherRun)/summary.json")
 
     _ = try RunJournal(root: tmp.root, meta: meta(name: "new"))
     #expect(!FileManager.default.fileExists(atPath: staleHere))
-    #expect(files(in: old.directory) == ["events.jsonl", "meta.json", "series.jsonl"])
+    #expect(
+      files(in: old.directory) == [
+        "events.jsonl", "meta.json", "series.jsonl", "summary.json.tmp.\(getpid())",
+      ])
     #expect(files(in: otherRun) == ["notes.txt", "summary.json"])
   }
 
