@@ -70,7 +70,9 @@ public final class LoadEngine: EngineControl, Sendable {
 
   /// Plan time excludes paused spans, so a resume continues the plan where it stood.
   private static func planTime(_ state: ControlState, now: UInt64, start: UInt64) -> Double {
-    let paused = state.pausedTotal + (state.paused ? now - state.pausedSince : 0)
+    // `now` may have been read just before another thread set `pausedSince`: never underflow.
+    let current = state.paused && now > state.pausedSince ? now - state.pausedSince : 0
+    let paused = state.pausedTotal + current
     return Double(now &- start &- paused) / 1e9
   }
 
@@ -124,9 +126,9 @@ public final class LoadEngine: EngineControl, Sendable {
     if lastSecond - 1 > collectedThrough {
       await collect(through: lastSecond - 1, lastDuration: 1, target: lastTarget)
     }
-    if partial > 0.001 {
-      await collect(through: lastSecond, lastDuration: partial, target: lastTarget)
-    }
+    // The final partial second, however short: a request booked in its first millisecond must
+    // still land in a row.
+    await collect(through: lastSecond, lastDuration: max(partial, 0.001), target: lastTarget)
     try? await group.shutdownGracefully()
     return EngineResult(
       outcome: outcome, startedAt: startedAt, endedAt: Date(), duration: total, inflightAtStop: inflight)
@@ -201,7 +203,7 @@ public final class LoadEngine: EngineControl, Sendable {
       return true
     }
     guard changed else { return }
-    for worker in workers { worker.loop.execute { worker.setPaused(true) } }
+    applyPausedState()
     emit(.pause)
   }
 
@@ -213,8 +215,16 @@ public final class LoadEngine: EngineControl, Sendable {
       return true
     }
     guard changed else { return }
-    for worker in workers { worker.loop.execute { worker.setPaused(false) } }
+    applyPausedState()
     emit(.resume)
+  }
+
+  /// Each loop reads the state when it runs, so a pause and a resume from two threads cannot
+  /// reach a loop in the wrong order and leave it paused.
+  private func applyPausedState() {
+    for worker in workers {
+      worker.loop.execute { [self] in worker.setPaused(control.withLock { $0.paused }) }
+    }
   }
 
   public func setTargetVusers(_ count: Int) throws(ControlError) {

@@ -21,9 +21,16 @@ final class LoopWorker: @unchecked Sendable {
   private var openConnections = 0
   private var sweepTask: RepeatedTask?
 
+  /// This loop's own copy of the request bytes: vusers of different loops never share (and
+  /// bounce between cores) the reference count of one buffer.
+  let requestBuffer: ByteBuffer
+
   init(loop: any EventLoop, context: RunContext) {
     self.loop = loop
     self.context = context
+    var copy = ByteBufferAllocator().buffer(capacity: context.requestBuffer.readableBytes)
+    copy.writeImmutableBuffer(context.requestBuffer)
+    self.requestBuffer = copy
   }
 
   /// The time of the event being handled, read once per event (a response, a timer, a connect)

@@ -48,7 +48,7 @@ final class VirtualUser: @unchecked Sendable {
   init(worker: LoopWorker, context: RunContext) {
     self.worker = worker
     self.context = context
-    self.request = context.requestBuffer
+    self.request = worker.requestBuffer
   }
 
   var isConnected: Bool { channel != nil }
@@ -71,7 +71,7 @@ final class VirtualUser: @unchecked Sendable {
     retriedStale = false
     if redirects > 0 {
       redirects = 0
-      request = context.requestBuffer
+      request = worker.requestBuffer
     }
     worker.recorder.recordStart(second: worker.nowSecond)
     if channel == nil { connect() } else { send() }
@@ -229,6 +229,7 @@ final class VirtualUser: @unchecked Sendable {
   }
 
   private func responseComplete() {
+    connectFailures = 0
     let status = parser.status
     if !parser.keepAlive { dropConnection() }
     requestsOnConnection += 1
@@ -257,7 +258,6 @@ final class VirtualUser: @unchecked Sendable {
       if channel == nil { connect() } else { send() }
       return
     }
-    connectFailures = 0
     finish(.response(status: status), latency: latencySinceFirstSend())
   }
 
@@ -285,11 +285,13 @@ final class VirtualUser: @unchecked Sendable {
     dropConnection()
     guard awaitingResponse else { return }
     if parser.finishAtEOF() {
-      requestsOnConnection += 1
-      connectFailures = 0
-      return finish(.response(status: parser.status), latency: latencySinceFirstSend())
+      // A body delimited by the close: the response is whole (and may be a redirect to follow).
+      return responseComplete()
     }
-    if failure == .tls { return finish(.failure(.tls), latency: nil) }
+    if failure == .tls {
+      if requestsOnConnection == 0 { connectFailures += 1 }
+      return finish(.failure(.tls), latency: nil)
+    }
     if !writeComplete { return finish(.failure(.write), latency: nil) }
     if !responseBytesSeen, requestsOnConnection > 0, !retriedStale, context.requestIsIdempotent {
       // The server closed a reused keep-alive connection just as the request went out: nothing

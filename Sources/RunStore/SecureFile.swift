@@ -59,6 +59,12 @@ final class SecureFile: @unchecked Sendable {
       unlink(temp)
       throw StoreError.io(path: path, errno: code)
     }
+    // The rename itself survives a power loss only once the directory is synced.
+    let dir = open((path as NSString).deletingLastPathComponent, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+    if dir >= 0 {
+      fsync(dir)
+      close(dir)
+    }
   }
 }
 

@@ -43,30 +43,35 @@ struct RunCommand: AsyncParsableCommand {
       duration: config.duration, command: Redaction.command(CommandLine.arguments), startedAt: Date(),
       host: ProcessInfo.processInfo.hostName, rampartVersion: RampartVersion.current,
       options: ["think_s": "\(config.think)", "timeout_s": "\(config.requestTimeout)"])
+    let (quiet, json) = (quiet, json)
+    let progress: @Sendable (String) -> Void = { line in
+      if quiet { return }
+      if json { printError(line) } else { printOut(line) }
+    }
+    // The journal is created once the target resolved, so a bad host leaves no run behind; the
+    // engine's callbacks only fire after `run()` starts, when it exists.
+    let journalSlot = JournalSlot()
+    let engine: LoadEngine
+    do {
+      engine = try LoadEngine(
+        config: config, store: store,
+        onSample: { sample in
+          journalSlot.journal?.append(sample)
+          progress(HeadlessReport.progressLine(sample))
+        },
+        onEvent: { journalSlot.journal?.append($0) })
+    } catch {
+      printError("rampart: error: \(error.message)")
+      throw ExitCode(ExitStatus.unresolvable)
+    }
     let journal: RunJournal
     do {
       journal = try RunJournal(root: out, meta: meta)
     } catch {
       throw ValidationError("cannot create the run directory under '\(out)': \(error)")
     }
-    let (quiet, json) = (quiet, json)
-    let progress: @Sendable (String) -> Void = { line in
-      if quiet { return }
-      if json { printError(line) } else { printOut(line) }
-    }
-    let engine: LoadEngine
-    do {
-      engine = try LoadEngine(
-        config: config, store: store,
-        onSample: { sample in
-          journal.append(sample)
-          progress(HeadlessReport.progressLine(sample))
-        },
-        onEvent: { journal.append($0) })
-    } catch {
-      printError("rampart: error: \(error.message)")
-      throw ExitCode(ExitStatus.unresolvable)
-    }
+    journalSlot.journal = journal
+
     if files.now < peak + FileLimit.reserved {
       printError(
         "rampart: warning: the open-file limit (\(files.now)) caps concurrency at about "
@@ -79,9 +84,7 @@ struct RunCommand: AsyncParsableCommand {
           + "(open files \(files.now), run dir \(journal.directory))")
     }
     let grace = DurationText.format(config.gracePeriod)
-    let stopped = SignalStopFlag()
     let signals = SignalStop { _ in
-      stopped.set()
       printError("rampart: stopping (in-flight requests get \(grace); Ctrl-C again to quit now)")
       engine.stop()
     }
@@ -109,13 +112,16 @@ struct RunCommand: AsyncParsableCommand {
     } else {
       printOut(HeadlessReport.summary(summary, plan: config.plan.summary))
     }
-    if stopped.isSet || result.outcome == .abortedByUser { throw ExitCode(ExitStatus.interrupted) }
+    // A signal that came after the plan ended changes nothing: the run was complete.
+    if result.outcome == .abortedByUser { throw ExitCode(ExitStatus.interrupted) }
     if failed { throw ExitCode(ExitStatus.failure) }
   }
 }
 
-private final class SignalStopFlag: Sendable {
-  private let flag = Mutex(false)
-  func set() { flag.withLock { $0 = true } }
-  var isSet: Bool { flag.withLock { $0 } }
+private final class JournalSlot: Sendable {
+  private let slot = Mutex<RunJournal?>(nil)
+  var journal: RunJournal? {
+    get { slot.withLock { $0 } }
+    set { slot.withLock { $0 = newValue } }
+  }
 }

@@ -104,7 +104,9 @@ struct LoadOptions: ParsableArguments {
       guard vusers == nil else {
         throw ConfigError("give either --vusers or --processes/--threads, not both")
       }
-      ceiling = processes * threads
+      let (product, overflow) = processes.multipliedReportingOverflow(by: threads)
+      guard !overflow else { throw ConfigError("--processes x --threads is too large") }
+      ceiling = product
     }
     if !stages.isEmpty {
       guard ceiling == nil, rampStep == nil, rampStart == nil, rampEvery == nil else {
@@ -161,9 +163,16 @@ struct LoadOptions: ParsableArguments {
   }
 }
 
+/// Durations above this (about 11.5 days) are refused: nobody means them, and they would overflow
+/// the nanosecond clocks.
+let longestDuration = 1_000_000.0
+
 func parseDuration(_ text: String, flag: String) throws(ConfigError) -> Double {
   guard let seconds = DurationText.parse(text) else {
     throw ConfigError("bad \(flag) '\(text)': expected a duration such as 500ms, 5s, 1m30s")
+  }
+  guard seconds <= longestDuration else {
+    throw ConfigError("\(flag) '\(text)' is too long (at most \(Int(longestDuration)) s)")
   }
   return seconds
 }

@@ -218,6 +218,24 @@ struct EngineFaultTests {
     }
   }
 
+  @Test("a redirect whose body ends at the close is followed like any other")
+  func redirectDelimitedByClose() async throws {
+    try await HeavyTest.run {
+      let file = FileManager.default.temporaryDirectory.appendingPathComponent("redirect-\(UUID()).bin")
+      try Data("HTTP/1.1 302 Found\r\nLocation: /next\r\n\r\nmoved".utf8).write(to: file)
+      defer { try? FileManager.default.removeItem(at: file) }
+      let server = try Faultd("raw=\(file.path)")
+      let run = try await runEngine(try makeConfig(server.url, vusers: 1, requests: 3))
+      let counts = try server.counts()
+      server.stop()
+      // Every hop answers 302 and closes: each request follows 10 redirects, then fails.
+      #expect(run.errors(.tooManyRedirects) == 3, "\(run.totals.errors)")
+      #expect(run.status(302) == 3 * 11)
+      #expect(counts.requests == 3 * 11)
+      #expect(run.totals.connectionsOpened == 3 * 11)
+    }
+  }
+
   @Test("NET-13 broken pipe while sending a 10 MiB body: write errors, process survives")
   func brokenPipeOnLargeBody() async throws {
     try await HeavyTest.run {

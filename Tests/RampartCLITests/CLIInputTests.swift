@@ -26,6 +26,9 @@ struct CLIInputTests {
     (["http://127.0.0.1:{port}/", "-X", "GE T"], "method"),
     (["http://127.0.0.1:{port}/\r\nHost: evil"], "control character"),
     (["http://127.0.0.1:70000/"], "port"),
+    (["http://127.0.0.1:{port}/", "--think", "1e10"], "--think"),
+    (["http://127.0.0.1:{port}/", "--grace", "1e12"], "--grace"),
+    (["http://127.0.0.1:{port}/", "--processes", "9223372036854775807", "--threads", "2"], "too large"),
   ]
 
   @Test("each bad input: exit 2, one line naming the problem, no request", arguments: cases.indices)
