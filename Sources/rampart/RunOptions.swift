@@ -64,7 +64,7 @@ struct LoadOptions: ParsableArguments {
   @Option(help: "Time in-flight requests get to finish after a stop.")
   var grace: String = "5s"
 
-  @Option(help: "Event loop threads (default: 1 up to 256 vusers, else one per core).")
+  @Option(help: "Event loop threads (default: one per core, at most one per vuser).")
   var loops: Int?
 
   func makeConfig() throws(ConfigError) -> EngineConfig {
