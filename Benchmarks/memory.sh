@@ -3,24 +3,12 @@
 # for 10 s. Prints vusers, requests/s and max RSS in MB for each N.
 #
 #   Benchmarks/memory.sh [N...]       default: 1000 10000
-set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(dirname "$here")"
-bench="${BENCH_DIR:-$repo/../shared/bench}"
+source "$(dirname "$0")/common.sh"
 counts=("$@")
 [ ${#counts[@]} -gt 0 ] || counts=(1000 10000)
 
-cd "$repo"
-swift build -c release --product rampart 2>&1 | tail -1
-started=0
-if ! "$bench/targets.sh" status >/dev/null 2>&1; then
-  "$bench/targets.sh" start >/dev/null
-  started=1
-fi
-out="$(mktemp -d)"
-trap 'rm -rf "$out"; [ $started = 1 ] && "$bench/targets.sh" stop >/dev/null' EXIT
 for n in "${counts[@]}"; do
-  /usr/bin/time -f '%M' -o "$out/rss" .build/release/rampart run http://127.0.0.1:18080/200 \
+  /usr/bin/time -f '%M' -o "$out/rss" "$rampart" run http://127.0.0.1:18080/200 \
     --vusers "$n" --duration 10s --no-tui --json --quiet --out "$out" > "$out/summary.json"
   python3 - "$n" "$out/summary.json" "$out/rss" <<'PY'
 import json, sys

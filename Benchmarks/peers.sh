@@ -7,31 +7,16 @@
 #   BENCH_TOOLS=wrk1,hey,ours Benchmarks/peers.sh 50
 #
 # Starts the targets if they are not running and stops them again if it started them.
-set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(dirname "$here")"
-bench="${BENCH_DIR:-$repo/../shared/bench}"
+source "$(dirname "$0")/common.sh"
 tools="${BENCH_TOOLS:-wrk1,ours}"
 reps="${BENCH_REPS:-3}"
 secs="${BENCH_SECS:-10}"
 conns=("$@")
 [ ${#conns[@]} -gt 0 ] || conns=(50 1000)
 
-cd "$repo"
-swift build -c release --product rampart 2>&1 | tail -1
-bash "$bench/setup.sh" >/dev/null
-started=0
-if ! "$bench/targets.sh" status >/dev/null 2>&1; then
-  "$bench/targets.sh" start >/dev/null
-  started=1
-fi
-trap '[ $started = 1 ] && "$bench/targets.sh" stop >/dev/null' EXIT
-
-out="$(mktemp -d)"
 for c in "${conns[@]}"; do
   echo "== $c connections, ${secs}s, $reps reps: $tools"
   "$bench/peers.sh" -c "$c" -d "$secs" -r "$reps" -t "$tools" \
-    -o "$bench/rampart-kv $repo/.build/release/rampart {url} {c} {d} --out $out --quiet" \
+    -o "$bench/rampart-kv $rampart {url} {c} {d} --out $out --quiet" \
     http://127.0.0.1:18080/200 2>&1 | grep -vE '^\s+\(ours output tail|^\s{4}'
 done
-rm -rf "$out"

@@ -5,24 +5,13 @@
 # stays under 3 KiB per second.
 #
 #   Benchmarks/soak.sh [MINUTES]
-set -euo pipefail
-here="$(cd "$(dirname "$0")" && pwd)"
-repo="$(dirname "$here")"
-bench="${BENCH_DIR:-$repo/../shared/bench}"
+source "$(dirname "$0")/common.sh"
 minutes="${1:-60}"
 
-cd "$repo"
-swift build -c release --product rampart 2>&1 | tail -1
-started=0
-if ! "$bench/targets.sh" status >/dev/null 2>&1; then
-  "$bench/targets.sh" start >/dev/null
-  started=1
-fi
-out="$(mktemp -d)"
-trap '[ -n "${pid:-}" ] && kill "$pid" 2>/dev/null; rm -rf "$out"; [ $started = 1 ] && "$bench/targets.sh" stop >/dev/null' EXIT
-.build/release/rampart run http://127.0.0.1:18080/200 --vusers 20 --think 20ms \
+"$rampart" run http://127.0.0.1:18080/200 --vusers 20 --think 20ms \
   --duration "${minutes}m" --no-tui --json --quiet --out "$out" > "$out/summary.json" &
 pid=$!
+cleanup_hooks+=('[ -n "${pid:-}" ] && kill "$pid" 2>/dev/null || true')
 for ((m = 1; m <= minutes; m++)); do
   sleep 60
   rss=$(awk '/VmRSS/{print $2}' "/proc/$pid/status" 2>/dev/null || echo 0)
