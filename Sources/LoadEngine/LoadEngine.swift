@@ -118,14 +118,12 @@ public final class LoadEngine: EngineControl, Sendable {
       try? await Task.sleep(nanoseconds: 100_000_000)
     }
     emit(outcome == .complete ? .planEnd : .stop)
-    let inflight = await drain()
+    let inflight = await drain(target: lastTarget)
     let end = RunContext.now()
     let total = elapsed(end)
     let lastSecond = Int(total)
     let partial = total - Double(lastSecond)
-    if lastSecond - 1 > collectedThrough {
-      await collect(through: lastSecond - 1, lastDuration: 1, target: lastTarget)
-    }
+    await collect(through: lastSecond - 1, lastDuration: 1, target: lastTarget)
     // The final partial second, however short: a request booked in its first millisecond must
     // still land in a row.
     await collect(through: lastSecond, lastDuration: max(partial, 0.001), target: lastTarget)
@@ -151,11 +149,14 @@ public final class LoadEngine: EngineControl, Sendable {
   }
 
   /// Stops new requests, lets in-flight ones finish within the grace period, then ends the rest.
-  private func drain() async -> Int {
+  /// Seconds that close during the grace period are journalled as they close, with the vusers
+  /// still finishing counted.
+  private func drain(target: Int) async -> Int {
     for worker in workers { worker.loop.execute { worker.beginStop() } }
     let deadline = RunContext.now() + UInt64(max(0, config.gracePeriod) * 1e9)
     while RunContext.now() < deadline {
       if await statuses().allSatisfy({ $0.inFlight == 0 }) { break }
+      await collect(through: Int(elapsed()) - 1, lastDuration: 1, target: target)
       try? await Task.sleep(nanoseconds: 10_000_000)
     }
     var inflight = 0
@@ -167,6 +168,8 @@ public final class LoadEngine: EngineControl, Sendable {
 
   /// Merges every loop's buckets up to `second` and closes those seconds in the store.
   private func collect(through second: Int, lastDuration: Double, target: Int) async {
+    let first = (store.snapshot().samples.last?.t ?? -1) + 1
+    guard first <= second else { return }
     var merged: [Int: SecondBucket] = [:]
     var vusers = 0
     var connections = 0
@@ -183,8 +186,6 @@ public final class LoadEngine: EngineControl, Sendable {
       }
     }
     let paused = control.withLock { $0.paused }
-    let first = (store.snapshot().samples.last?.t ?? -1) + 1
-    guard first <= second else { return }
     let gauges = EngineGauges(vusers: vusers, targetVusers: target, connections: connections, paused: paused)
     for s in first...second {
       let bucket = merged[s] ?? SecondBucket(second: s)

@@ -33,8 +33,13 @@ struct CLIInputTests {
 
   @Test("each bad input: exit 2, one line naming the problem, no request", arguments: cases.indices)
   func badInput(index: Int) async throws {
+    // Serialised with the load tests: a burst of processes would disturb their rates.
+    try await HeavyTest.run { try await Self.check(index) }
+  }
+
+  static func check(_ index: Int) async throws {
     let server = try await TestHTTPServer()
-    let (args, mentions) = Self.cases[index]
+    let (args, mentions) = cases[index]
     let filled = args.map { $0.replacingOccurrences(of: "{port}", with: "\(server.port)") }
     let bounded = filled.contains("--duration") ? [] : ["--duration", "1s"]
     let (status, stdout, stderr) = try RampartProcess.run(
