@@ -30,14 +30,16 @@ struct EngineFaultTests {
   @Test("NET-02 target killed for 2 s then restarted: load recovers within 2 s, no gap in the series")
   func targetKilledAndRestarted() async throws {
     try await HeavyTest.run {
-      let first = try await TestHTTPServer(delay: 0.002)
+      // A 20 ms service time keeps the fixture far from its own CPU limit, so the rate measures
+      // the engine's recovery rather than the fixture's speed.
+      let first = try await TestHTTPServer(delay: 0.02)
       let port = first.port
       let restarted = ServerBox()
       let run = try await runEngine(try makeConfig(first.url, vusers: 10, duration: 8)) { _ in
         await sleep(seconds: 2.5)
         await first.shutdown()
         await sleep(seconds: 2)
-        restarted.server = try await TestHTTPServer(delay: 0.002, port: port)
+        restarted.server = try await TestHTTPServer(delay: 0.02, port: port)
       }
       await restarted.server?.shutdown()
       run.expectNothingLost()
@@ -46,7 +48,10 @@ struct EngineFaultTests {
       let before = Double(ok[1])
       // Restarted at ~4.5 s: within 2 s (seconds 5 and 6) the rate is back to 90% of before.
       let after = Double(max(ok[5], ok[6]))
-      #expect(after >= 0.9 * before, "ok/s before \(before), after \(after): \(ok)")
+      #expect(
+        after >= 0.9 * before,
+        "ok/s before \(before), after \(after): \(ok) conns \(run.snapshot.samples.map(\.connections)) mtt \(run.snapshot.samples.map { Int($0.mttMs * 1000) })"
+      )
       #expect(ok[3] == 0 && ok[4] < ok[1] / 2, "the outage shows: \(ok)")
       #expect(run.errors(.connectRefused) > 0)
       let allowed: Set<ErrorKind> = [.connectRefused, .readEOF, .readReset, .write]
