@@ -22,7 +22,6 @@ final class VirtualUser: @unchecked Sendable {
   /// The context of this connection's handler: writing through it skips the pipeline's tail.
   private var writeContext: ChannelHandlerContext?
   private var generation = 0
-  private var connecting = false
   private var requestsOnConnection = 0
   private var parser = ResponseParser()
 
@@ -50,8 +49,6 @@ final class VirtualUser: @unchecked Sendable {
     self.context = context
     self.request = worker.requestBuffer
   }
-
-  var isConnected: Bool { channel != nil }
 
   // MARK: scheduling
 
@@ -107,7 +104,6 @@ final class VirtualUser: @unchecked Sendable {
   // MARK: connection
 
   private func connect() {
-    connecting = true
     generation += 1
     let generation = self.generation
     let context = self.context
@@ -133,7 +129,6 @@ final class VirtualUser: @unchecked Sendable {
   }
 
   private func connected(_ result: Result<Channel, any Error>, generation: Int) {
-    connecting = false
     worker.tick()
     switch result {
     case .success(let channel):

@@ -12,7 +12,6 @@ public struct RunEvent: Codable, Sendable, Equatable {
     case nextStage = "next_stage"
     case planEnd = "plan_end"
     case fileLimit = "file_limit"
-    case journalError = "journal_error"
     case tag
   }
 
