@@ -19,6 +19,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-nio-ssl.git", from: "2.37.6"),
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
+    .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
   ],
   targets: [
     .target(
@@ -37,6 +38,8 @@ let package = Package(
       swiftSettings: hotPathSettings
     ),
     .target(name: "RunStore", dependencies: ["Metrics"]),
+    .target(name: "TerminalUI"),
+    .target(name: "Theme", dependencies: ["TerminalUI", "TOMLKit"]),
     .executableTarget(
       name: "rampart",
       dependencies: [
@@ -56,6 +59,10 @@ let package = Package(
     .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
     .testTarget(name: "LoadEngineTests", dependencies: ["LoadEngine", "Metrics", "TestSupport"]),
     .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Metrics"]),
+    .target(name: "SnapshotSupport", dependencies: ["TerminalUI"], path: "Tests/SnapshotSupport"),
+    .testTarget(
+      name: "TerminalUITests", dependencies: ["TerminalUI", "SnapshotSupport"], exclude: ["Snapshots"]),
+    .testTarget(name: "ThemeTests", dependencies: ["Theme", "TerminalUI"], exclude: ["Fixtures"]),
     .testTarget(name: "RampartCLITests", dependencies: ["TestSupport", "RunStore", "Metrics"]),
   ],
   swiftLanguageModes: [.v6]

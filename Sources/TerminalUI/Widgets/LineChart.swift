@@ -1,0 +1,119 @@
+/// Several series over time on one y axis, drawn with sub-cell dots (braille, quadrant blocks or
+/// ASCII) and joined by lines; where two series meet in one cell the later one's colour wins.
+public struct LineChart: Widget {
+  public var series: [ChartSeries]
+  public var xRange: ClosedRange<Double>
+  public var yFormat: @Sendable (Double) -> String
+  /// The y axis reaches at least this high, so an idle chart still has a sensible scale.
+  public var minimumTop: Double
+  public var dots: ChartDots
+  public var symbols: SymbolSet
+  public var axisStyle: Style
+  public var labelStyle: Style
+  public var markers: [ChartMarker]
+  public var spans: [ChartSpan]
+  public var showMarkerRow: Bool
+  public var showTimeLabels: Bool
+
+  public init(
+    series: [ChartSeries], xRange: ClosedRange<Double>, yFormat: @escaping @Sendable (Double) -> String,
+    minimumTop: Double = 1, dots: ChartDots = .braille, symbols: SymbolSet = .unicode,
+    axisStyle: Style = .plain, labelStyle: Style = .plain, markers: [ChartMarker] = [],
+    spans: [ChartSpan] = [], showMarkerRow: Bool = false, showTimeLabels: Bool = true
+  ) {
+    self.series = series
+    self.xRange = xRange
+    self.yFormat = yFormat
+    self.minimumTop = minimumTop
+    self.dots = dots
+    self.symbols = symbols
+    self.axisStyle = axisStyle
+    self.labelStyle = labelStyle
+    self.markers = markers
+    self.spans = spans
+    self.showMarkerRow = showMarkerRow
+    self.showTimeLabels = showTimeLabels
+  }
+
+  public func render(in area: Rect, to grid: inout Grid) {
+    guard area.width >= 8, area.height >= 2 else { return }
+    let (rx, ry) = dots.resolution
+    let dataMax = series.map { ChartPoint.maxY($0.points, in: xRange) }.max() ?? 0
+    let (frame, ticks, labelWidth) = ChartFrame.layout(
+      area: area, dataMax: dataMax, minimumTop: minimumTop, format: yFormat, timeLabels: showTimeLabels,
+      markerRow: showMarkerRow)
+    let plot = frame.plot
+    guard plot.width > 0, plot.height > 0 else { return }
+    let box = BoxSymbols.of(symbols)
+    frame.drawSpans(spans, xRange: xRange, to: &grid)
+    frame.drawAxis(
+      ticks: ticks, labelWidth: labelWidth, area: area, symbols: box, axisStyle: axisStyle,
+      labelStyle: labelStyle, to: &grid)
+
+    let dotWidth = plot.width * rx
+    let dotHeight = plot.height * ry
+    var bits = [UInt8](repeating: 0, count: plot.area)
+    var owner = [Int](repeating: -1, count: plot.area)
+    func setDot(_ dx: Int, _ dy: Int, _ seriesIndex: Int) {
+      guard dx >= 0, dx < dotWidth, dy >= 0, dy < dotHeight else { return }
+      let cell = (dy / ry) * plot.width + dx / rx
+      bits[cell] |= dots.bit(dx: dx % rx, dy: dy % ry)
+      owner[cell] = seriesIndex
+    }
+    for (index, s) in series.enumerated() {
+      let values = ColumnSampler.sample(s.points, columns: dotWidth, xRange: xRange)
+      var previous: (Int, Int)?
+      for (dx, value) in values.enumerated() {
+        guard let value else {
+          previous = nil
+          continue
+        }
+        let fraction = min(1, max(0, value / frame.top))
+        let dy = dotHeight - 1 - Int((fraction * Double(dotHeight - 1)).rounded())
+        if let (px, py) = previous {
+          drawLine(from: (px, py), to: (dx, dy)) { setDot($0, $1, index) }
+        } else {
+          setDot(dx, dy, index)
+        }
+        previous = (dx, dy)
+      }
+    }
+    for cy in 0..<plot.height {
+      for cx in 0..<plot.width {
+        let i = cy * plot.width + cx
+        guard bits[i] != 0 else { continue }
+        _ = grid.put(dots.glyph(bits[i]), x: plot.x + cx, y: plot.y + cy, style: series[owner[i]].style)
+      }
+    }
+    var row = plot.maxY
+    if showMarkerRow {
+      frame.drawMarkers(markers, row: row, xRange: xRange, to: &grid)
+      row += 1
+    }
+    if showTimeLabels { frame.drawTimeLabels(row: row, xRange: xRange, style: labelStyle, to: &grid) }
+  }
+}
+
+/// Bresenham's line between two dots, inclusive.
+func drawLine(from a: (Int, Int), to b: (Int, Int), plot: (Int, Int) -> Void) {
+  var (x0, y0) = a
+  let (x1, y1) = b
+  let dx = abs(x1 - x0)
+  let dy = -abs(y1 - y0)
+  let sx = x0 < x1 ? 1 : -1
+  let sy = y0 < y1 ? 1 : -1
+  var err = dx + dy
+  while true {
+    plot(x0, y0)
+    if x0 == x1 && y0 == y1 { return }
+    let e2 = 2 * err
+    if e2 >= dy {
+      err += dy
+      x0 += sx
+    }
+    if e2 <= dx {
+      err += dx
+      y0 += sy
+    }
+  }
+}

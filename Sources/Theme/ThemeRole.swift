@@ -1,0 +1,30 @@
+/// What a piece of the screen means. Themes colour meanings, never widgets: the dashboard asks
+/// for `.tps` or `.errorTimeout`, and each theme file says how those look.
+public enum ThemeRole: String, CaseIterable, Sendable {
+  // Chrome
+  case text, muted, border, title, header, keyHint = "key_hint", selection, background
+  // Series
+  case tps, latency, p95, p99, vusers
+  case targetVusers = "target_vusers"
+  // Errors by kind, grouped: connect = dns, refused, connect timeout, tls, emfile, addr;
+  // reset = write, read_reset, read_eof; protocol = malformed responses and redirect loops.
+  case errorConnect = "error_connect"
+  case errorTimeout = "error_timeout"
+  case errorReset = "error_reset"
+  case errorProtocol = "error_protocol"
+  case error4xx = "error_4xx"
+  case error5xx = "error_5xx"
+  // Markers and states
+  case tag, paused, knee
+  case rampChange = "ramp_change"
+  case running, stopping, done
+  case good, warning, bad
+  case gaugeFilled = "gauge_filled"
+  case gaugeEmpty = "gauge_empty"
+  // Log panel levels
+  case logDebug = "log_debug"
+  case logInfo = "log_info"
+  case logWarning = "log_warning"
+  case logError = "log_error"
+  case logCritical = "log_critical"
+}
