@@ -39,11 +39,15 @@ let package = Package(
     ),
     .target(name: "RunStore", dependencies: ["Metrics"]),
     .target(name: "TerminalUI"),
+    .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
+    .target(name: "CSupport", dependencies: ["CNcurses"]),
+    .target(name: "NcursesBackend", dependencies: ["CNcurses", "CSupport", "TerminalUI"]),
     .target(name: "Theme", dependencies: ["TerminalUI", "TOMLKit"]),
+    .target(name: "Dashboard", dependencies: ["TerminalUI", "Theme", "Metrics"]),
     .executableTarget(
       name: "rampart",
       dependencies: [
-        "Metrics", "LoadEngine", "RunStore",
+        "Metrics", "LoadEngine", "RunStore", "TerminalUI", "Theme", "Dashboard", "NcursesBackend",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -62,6 +66,10 @@ let package = Package(
     .target(name: "SnapshotSupport", dependencies: ["TerminalUI"], path: "Tests/SnapshotSupport"),
     .testTarget(
       name: "TerminalUITests", dependencies: ["TerminalUI", "SnapshotSupport"], exclude: ["Snapshots"]),
+    .testTarget(
+      name: "DashboardTests", dependencies: ["Dashboard", "TerminalUI", "Theme", "Metrics", "SnapshotSupport"],
+      exclude: ["Snapshots"]),
+    .testTarget(name: "NcursesBackendTests", dependencies: ["NcursesBackend", "TerminalUI", "CNcurses"]),
     .testTarget(name: "ThemeTests", dependencies: ["Theme", "TerminalUI"], exclude: ["Fixtures"]),
     .testTarget(name: "RampartCLITests", dependencies: ["TestSupport", "RunStore", "Metrics"]),
   ],

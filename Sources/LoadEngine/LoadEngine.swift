@@ -16,7 +16,7 @@ public struct EngineResult: Sendable {
 
 /// The closed-model load engine: vusers spread over SwiftNIO event loops, a ramp controller
 /// ticking ten times a second, and per-second metrics merged from every loop into the store.
-public final class LoadEngine: EngineControl, Sendable {
+public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
   public let config: EngineConfig
   private let store: MetricsStore
   private let onSample: @Sendable (SecondSample) -> Void
@@ -32,6 +32,8 @@ public final class LoadEngine: EngineControl, Sendable {
     var pausedSince: UInt64 = 0
     var pausedTotal: UInt64 = 0
     var stopRequested = false
+    var phase = EngineStatus.Phase.starting
+    var lastTarget = 0
   }
 
   /// Resolves the target and prepares TLS; throws a `ConfigError` before anything is sent.
@@ -88,6 +90,7 @@ public final class LoadEngine: EngineControl, Sendable {
   public func run() async -> EngineResult {
     let startedAt = Date()
     context.markStart()
+    control.withLock { $0.phase = $0.paused ? .paused : .running }
     for worker in workers { worker.loop.execute { worker.start() } }
     emit(.start, label: config.plan.summary)
     var lastTarget = -1
@@ -97,7 +100,8 @@ public final class LoadEngine: EngineControl, Sendable {
       let now = RunContext.now()
       let (target, stop, planTime) = control.withLock { state in
         let t = Self.planTime(state, now: now, start: startNanos)
-        return (state.ramp.target(at: t), state.stopRequested, t)
+        state.lastTarget = state.ramp.target(at: t)
+        return (state.lastTarget, state.stopRequested, t)
       }
       if target != lastTarget {
         distribute(target)
@@ -118,6 +122,7 @@ public final class LoadEngine: EngineControl, Sendable {
       try? await Task.sleep(nanoseconds: 100_000_000)
     }
     emit(outcome == .complete ? .planEnd : .stop)
+    control.withLock { $0.phase = .stopping }
     let inflight = await drain(target: lastTarget)
     let end = RunContext.now()
     let total = elapsed(end)
@@ -128,6 +133,7 @@ public final class LoadEngine: EngineControl, Sendable {
     // still land in a row.
     await collect(through: lastSecond, lastDuration: max(partial, 0.001), target: lastTarget)
     try? await group.shutdownGracefully()
+    control.withLock { $0.phase = .done }
     return EngineResult(
       outcome: outcome, startedAt: startedAt, endedAt: Date(), duration: total, inflightAtStop: inflight)
   }
@@ -201,6 +207,7 @@ public final class LoadEngine: EngineControl, Sendable {
       guard !state.paused else { return false }
       state.paused = true
       state.pausedSince = RunContext.now()
+      if state.phase == .running { state.phase = .paused }
       return true
     }
     guard changed else { return }
@@ -213,6 +220,7 @@ public final class LoadEngine: EngineControl, Sendable {
       guard state.paused else { return false }
       state.paused = false
       state.pausedTotal += RunContext.now() - state.pausedSince
+      if state.phase == .paused { state.phase = .running }
       return true
     }
     guard changed else { return }
@@ -281,7 +289,22 @@ public final class LoadEngine: EngineControl, Sendable {
   }
 
   public func stop() {
-    control.withLock { $0.stopRequested = true }
+    control.withLock {
+      $0.stopRequested = true
+      if $0.phase == .running || $0.phase == .paused { $0.phase = .stopping }
+    }
+  }
+
+  public func status() -> EngineStatus {
+    let now = RunContext.now()
+    return control.withLock { state in
+      let started = state.phase != .starting
+      return EngineStatus(
+        phase: state.phase, elapsed: started ? elapsed(now) : 0,
+        planElapsed: started ? Self.planTime(state, now: now, start: startNanos) : 0,
+        pausedFor: state.paused && now > state.pausedSince ? Double(now - state.pausedSince) / 1e9 : 0,
+        targetVusers: state.lastTarget, rampHeld: state.ramp.isHeld)
+    }
   }
 
   private func withPlanTime<T>(_ body: (inout RampController, Double) -> T) -> T {

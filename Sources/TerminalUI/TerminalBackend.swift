@@ -7,6 +7,8 @@ public protocol TerminalBackend: AnyObject {
   func present(_ grid: Grid)
   /// The next key, waiting at most `timeoutMilliseconds`; nil when none came.
   func readKey(timeoutMilliseconds: Int) -> Key?
+  /// Forget what is on screen so the next `present` repaints every cell (Ctrl-L, theme change).
+  func invalidate()
 }
 
 /// A terminal in memory: records what was presented and replays queued keys.
@@ -27,4 +29,8 @@ public final class MemoryBackend: TerminalBackend {
   public func readKey(timeoutMilliseconds: Int) -> Key? {
     pendingKeys.isEmpty ? nil : pendingKeys.removeFirst()
   }
+}
+
+extension TerminalBackend {
+  public func invalidate() {}
 }

@@ -1,15 +1,19 @@
 import ArgumentParser
+import Dashboard
 import Foundation
 import LoadEngine
 import Metrics
 import RunStore
 import Synchronization
+import Theme
 
 struct RunCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "run", abstract: "Run a load test against a URL.")
 
   @OptionGroup var load: LoadOptions
+
+  @OptionGroup(title: "Dashboard") var display: DisplayOptions
 
   @Option(help: "Name of the run (default: the target's host and port).")
   var name: String?
@@ -33,6 +37,12 @@ struct RunCommand: AsyncParsableCommand {
     } catch {
       throw ValidationError(error.message)
     }
+    let themes: [Theme]
+    do {
+      themes = try DashboardSession.loadThemes(named: display.theme)
+    } catch {
+      throw ValidationError(error.description)
+    }
     let files = FileLimit.raise()
     config.vuserLimit = files.vuserCapacity
     let peak = config.plan.peakVusers
@@ -44,8 +54,11 @@ struct RunCommand: AsyncParsableCommand {
       host: ProcessInfo.processInfo.hostName, rampartVersion: RampartVersion.current,
       options: ["think_s": "\(config.think)", "timeout_s": "\(config.requestTimeout)"])
     let (quiet, json) = (quiet, json)
+    // Progress lines are for plain mode only; the decision comes after the engine resolved the
+    // target, so the flag is read when each line is due.
+    let plainLines = PlainLines()
     let progress: @Sendable (String) -> Void = { line in
-      if quiet { return }
+      if quiet || !plainLines.enabled { return }
       if json { printError(line) } else { printOut(line) }
     }
     // The journal is created once the target resolved, so a bad host leaves no run behind; the
@@ -78,17 +91,35 @@ struct RunCommand: AsyncParsableCommand {
           + "\(files.vuserCapacity) vusers; the rest will fail with emfile")
       journal.append(RunEvent(elapsed: 0, kind: .fileLimit, value: Double(files.now)))
     }
-    if !quiet {
+    let session = openDashboard(themes: themes)
+    plainLines.enabled = session == nil
+    if !quiet && session == nil {
       printError(
         "rampart: \(config.plan.summary) against \(config.target) "
           + "(open files \(files.now), run dir \(journal.directory))")
     }
     let grace = DurationText.format(config.gracePeriod)
-    let signals = SignalStop { _ in
-      printError("rampart: stopping (in-flight requests get \(grace); Ctrl-C again to quit now)")
-      engine.stop()
+    let signals = SignalStop(
+      onFirst: { _ in
+        if let session {
+          session.exitFlag.set()
+        } else {
+          printError("rampart: stopping (in-flight requests get \(grace); Ctrl-C again to quit now)")
+        }
+        engine.stop()
+      },
+      beforeForcedExit: { session?.restoreForExit() })
+    let result: EngineResult
+    if let session {
+      let running = Task { await engine.run() }
+      let info = RunInfo(
+        target: config.target.description, plan: config.plan.summary, runDirectory: journal.directory,
+        plannedDuration: config.duration ?? config.plan.naturalDuration, fileLimit: files.now)
+      await session.run(engine: engine, store: store, info: info)
+      result = await running.value
+    } else {
+      result = await engine.run()
     }
-    let result = await engine.run()
     _ = signals
     let summary = RunSummary(
       snapshot: store.snapshot(), outcome: result.outcome, target: config.target.description,
@@ -115,6 +146,37 @@ struct RunCommand: AsyncParsableCommand {
     // A signal that came after the plan ended changes nothing: the run was complete.
     if result.outcome == .abortedByUser { throw ExitCode(ExitStatus.interrupted) }
     if failed { throw ExitCode(ExitStatus.failure) }
+  }
+}
+
+extension RunCommand {
+  /// The dashboard when this is an interactive terminal, else nil after a one-line note saying
+  /// why the run goes on with plain lines (no note when --no-tui asked for them).
+  private func openDashboard(themes: [Theme]) -> DashboardSession? {
+    let mode = ScreenMode.choose(
+      noTUI: noTUI, stdinIsTTY: isatty(STDIN_FILENO) == 1, stdoutIsTTY: isatty(STDOUT_FILENO) == 1,
+      term: ProcessInfo.processInfo.environment["TERM"])
+    switch mode {
+    case .headless(let reason):
+      if let reason { printError("rampart: \(reason): running without the dashboard") }
+      return nil
+    case .dashboard:
+      switch DashboardSession.open(display: display, themes: themes) {
+      case .success(let session): return session
+      case .failure(let error):
+        printError("rampart: \(error): running without the dashboard")
+        return nil
+      }
+    }
+  }
+}
+
+/// Whether per-second progress lines are printed (plain mode) or not (the dashboard shows them).
+private final class PlainLines: Sendable {
+  private let value = Atomic<Bool>(true)
+  var enabled: Bool {
+    get { value.load(ordering: .relaxed) }
+    set { value.store(newValue, ordering: .relaxed) }
   }
 }
 

@@ -13,7 +13,9 @@ import Synchronization
 final class SignalStop {
   private let sources: [any DispatchSourceSignal]
 
-  init(onFirst: @escaping @Sendable (Int32) -> Void) {
+  /// `beforeForcedExit` runs just before a second signal ends the process (the dashboard gives the
+  /// terminal back there).
+  init(onFirst: @escaping @Sendable (Int32) -> Void, beforeForcedExit: @escaping @Sendable () -> Void = {}) {
     signal(SIGPIPE, SIG_IGN)
     // A parent may hand down a mask with these blocked (spawned from a worker thread); a stop
     // request must always get through.
@@ -39,6 +41,7 @@ final class SignalStop {
           // does) is one request to stop, not two.
           return
         } else {
+          beforeForcedExit()
           printError("rampart: second signal, exiting now (journal kept up to the last second)")
           _exit(ExitStatus.forcedExit)
         }

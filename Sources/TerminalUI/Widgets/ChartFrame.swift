@@ -6,7 +6,7 @@ struct ChartFrame {
 
   static func layout(
     area: Rect, dataMax: Double, minimumTop: Double, format: (Double) -> String, timeLabels: Bool,
-    markerRow: Bool
+    markerRow: Bool, axisWidth: Int
   ) -> (frame: ChartFrame, ticks: [(row: Int, label: String)], labelWidth: Int) {
     var bottomRows = 0
     if timeLabels { bottomRows += 1 }
@@ -32,7 +32,8 @@ struct ChartFrame {
         plotHeight == 1 ? 0 : Int((Double(i) * Double(plotHeight - 1) / Double(intervals)).rounded())
       ticks.append((area.y + plotHeight - 1 - offset, format(step * Double(i))))
     }
-    let labelWidth = ticks.map { DisplayWidth.of($0.1) }.max() ?? 0
+    // Charts stacked on one time axis pass the same width so their plots line up.
+    let labelWidth = max(axisWidth, ticks.map { DisplayWidth.of($0.1) }.max() ?? 0)
     let plot = Rect(
       x: area.x + labelWidth + 1, y: area.y, width: area.width - labelWidth - 1, height: plotHeight)
     return (ChartFrame(plot: plot, top: top), ticks, labelWidth)

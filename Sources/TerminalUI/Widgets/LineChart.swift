@@ -14,13 +14,16 @@ public struct LineChart: Widget {
   public var spans: [ChartSpan]
   public var showMarkerRow: Bool
   public var showTimeLabels: Bool
+  /// Columns kept for the y labels at least; equal values align stacked charts.
+  public var axisWidth: Int
 
   public init(
     series: [ChartSeries], xRange: ClosedRange<Double>, yFormat: @escaping @Sendable (Double) -> String,
     minimumTop: Double = 1, dots: ChartDots = .braille, symbols: SymbolSet = .unicode,
     axisStyle: Style = .plain, labelStyle: Style = .plain, markers: [ChartMarker] = [],
-    spans: [ChartSpan] = [], showMarkerRow: Bool = false, showTimeLabels: Bool = true
+    spans: [ChartSpan] = [], showMarkerRow: Bool = false, showTimeLabels: Bool = true, axisWidth: Int = 0
   ) {
+    self.axisWidth = axisWidth
     self.series = series
     self.xRange = xRange
     self.yFormat = yFormat
@@ -41,7 +44,7 @@ public struct LineChart: Widget {
     let dataMax = series.map { ChartPoint.maxY($0.points, in: xRange) }.max() ?? 0
     let (frame, ticks, labelWidth) = ChartFrame.layout(
       area: area, dataMax: dataMax, minimumTop: minimumTop, format: yFormat, timeLabels: showTimeLabels,
-      markerRow: showMarkerRow)
+      markerRow: showMarkerRow, axisWidth: axisWidth)
     let plot = frame.plot
     guard plot.width > 0, plot.height > 0 else { return }
     let box = BoxSymbols.of(symbols)

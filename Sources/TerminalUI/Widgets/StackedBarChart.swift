@@ -12,13 +12,16 @@ public struct StackedBarChart: Widget {
   public var spans: [ChartSpan]
   public var showMarkerRow: Bool
   public var showTimeLabels: Bool
+  /// Columns kept for the y labels at least; equal values align stacked charts.
+  public var axisWidth: Int
 
   public init(
     layers: [ChartSeries], xRange: ClosedRange<Double>, yFormat: @escaping @Sendable (Double) -> String,
     minimumTop: Double = 1, symbols: SymbolSet = .unicode, axisStyle: Style = .plain,
     labelStyle: Style = .plain, markers: [ChartMarker] = [], spans: [ChartSpan] = [],
-    showMarkerRow: Bool = false, showTimeLabels: Bool = true
+    showMarkerRow: Bool = false, showTimeLabels: Bool = true, axisWidth: Int = 0
   ) {
+    self.axisWidth = axisWidth
     self.layers = layers
     self.xRange = xRange
     self.yFormat = yFormat
@@ -38,7 +41,7 @@ public struct StackedBarChart: Widget {
     let columns = max(1, area.width - labelGuess)
     let (frame, ticks, labelWidth) = ChartFrame.layout(
       area: area, dataMax: stackedMax(columns: columns), minimumTop: minimumTop, format: yFormat,
-      timeLabels: showTimeLabels, markerRow: showMarkerRow)
+      timeLabels: showTimeLabels, markerRow: showMarkerRow, axisWidth: axisWidth)
     let plot = frame.plot
     guard plot.width > 0, plot.height > 0 else { return }
     let box = BoxSymbols.of(symbols)

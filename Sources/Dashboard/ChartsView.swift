@@ -1,0 +1,137 @@
+import Metrics
+import TerminalUI
+import Theme
+
+/// The four charts on one time axis: TPS (with the marker row), latency (mean, p95, p99), errors
+/// per second stacked by kind, and vusers (active and target, with the time labels).
+struct ChartsView: Widget {
+  let model: DashboardModel
+  /// Wide enough for "12.5 ms" so every plot starts in the same column.
+  static let axisWidth = 7
+
+  func render(in area: Rect, to grid: inout Grid) {
+    let samples = model.metrics.samples
+    let xRange = model.state.viewport.range(
+      elapsed: model.status.elapsed, plannedDuration: model.info.plannedDuration)
+    let (markers, spans) = markersAndSpans()
+    let sections = Layout.split(area, .vertical, [.fill(3), .fill(3), .fill(2), .fill(2)])
+    let rule = model.style(.border)
+    let label = model.style(.muted)
+    let last = samples.last
+
+    func points(_ value: (SecondSample) -> Double) -> [ChartPoint] {
+      samples.map { ChartPoint(x: Double($0.t), y: value($0)) }
+    }
+    // A second in which nothing completed (paused, stalled) has no latency: a gap, not a zero.
+    let measured = samples.filter { $0.completed > 0 }
+    func latencyPoints(_ value: (SecondSample) -> Double) -> [ChartPoint] {
+      measured.map { ChartPoint(x: Double($0.t), y: value($0)) }
+    }
+    let lastMeasured = measured.last
+    func legend(_ items: [(String, ThemeRole)]) -> [Span] {
+      var spans: [Span] = []
+      for (i, item) in items.enumerated() {
+        if i > 0 { spans.append(Span("  ")) }
+        spans.append(Span(item.0, style: model.style(item.1)))
+      }
+      return spans
+    }
+    func titled(_ rect: Rect, _ title: String, _ role: ThemeRole, _ items: [(String, ThemeRole)]) -> Rect {
+      let (top, body) = rect.splitTop(1)
+      grid.render(
+        TitleRule(
+          title: [Span(title, style: model.style(role).adding(.bold))], legend: legend(items),
+          ruleStyle: rule,
+          symbols: model.symbols),
+        in: top)
+      return body
+    }
+
+    let peak = samples.filter { $0.duration >= 0.999 }.map(\.tps).max() ?? 0
+    let tpsArea = titled(
+      sections[0], "TPS", .tps,
+      [("now \(Format.count(last?.tps ?? 0))", .tps), ("peak \(Format.count(peak))", .text)])
+    grid.render(
+      LineChart(
+        series: [ChartSeries(name: "tps", points: points(\.tps), style: model.style(.tps))], xRange: xRange,
+        yFormat: { Format.count($0) }, minimumTop: 10, dots: model.dots, symbols: model.symbols,
+        axisStyle: rule, labelStyle: label, markers: markers, spans: spans, showMarkerRow: true,
+        showTimeLabels: false, axisWidth: Self.axisWidth),
+      in: tpsArea)
+
+    let latencyArea = titled(
+      sections[1], "Latency", .latency,
+      [
+        ("mean \(Format.milliseconds(lastMeasured?.mttMs ?? 0))", .latency),
+        ("p95 \(Format.milliseconds(lastMeasured?.p95Ms ?? 0))", .p95),
+        ("p99 \(Format.milliseconds(lastMeasured?.p99Ms ?? 0))", .p99),
+      ])
+    grid.render(
+      LineChart(
+        series: [
+          ChartSeries(name: "p99", points: latencyPoints(\.p99Ms), style: model.style(.p99)),
+          ChartSeries(name: "p95", points: latencyPoints(\.p95Ms), style: model.style(.p95)),
+          ChartSeries(name: "mean", points: latencyPoints(\.mttMs), style: model.style(.latency)),
+        ], xRange: xRange, yFormat: { Format.milliseconds($0) }, minimumTop: 1, dots: model.dots,
+        symbols: model.symbols, axisStyle: rule, labelStyle: label, spans: spans, showTimeLabels: false,
+        axisWidth: Self.axisWidth),
+      in: latencyArea)
+
+    let kinds = ErrorKind.allCases.filter { model.metrics.totals.errors($0) > 0 }
+    let errorLegend: [(String, ThemeRole)] =
+      kinds.isEmpty
+      ? [("none", .good)]
+      : kinds.map { kind in ("\(kind.rawValue) \(Format.count(Double(last?.errors(kind) ?? 0)))", kind.role) }
+    let errorArea = titled(sections[2], "Errors/s", .bad, errorLegend)
+    grid.render(
+      StackedBarChart(
+        layers: kinds.map { kind in
+          ChartSeries(
+            name: kind.rawValue, points: points { Double($0.errors(kind)) / max($0.duration, 0.001) },
+            style: model.style(kind.role))
+        }, xRange: xRange, yFormat: { Format.count($0) }, minimumTop: 1, symbols: model.symbols,
+        axisStyle: rule, labelStyle: label, spans: spans, showTimeLabels: false, axisWidth: Self.axisWidth),
+      in: errorArea)
+
+    let vusersArea = titled(
+      sections[3], "Vusers", .vusers,
+      [
+        ("active \(last?.vusers ?? 0)", .vusers),
+        ("target \(model.status.targetVusers)", .targetVusers),
+      ])
+    grid.render(
+      LineChart(
+        series: [
+          ChartSeries(
+            name: "target", points: points { Double($0.targetVusers) }, style: model.style(.targetVusers)),
+          ChartSeries(name: "active", points: points { Double($0.vusers) }, style: model.style(.vusers)),
+        ], xRange: xRange, yFormat: { Format.count($0) }, minimumTop: 10, dots: model.dots,
+        symbols: model.symbols, axisStyle: rule, labelStyle: label, spans: spans, showTimeLabels: true,
+        axisWidth: Self.axisWidth),
+      in: vusersArea)
+  }
+
+  /// Event markers, and the paused spans (an open pause runs to now).
+  private func markersAndSpans() -> ([ChartMarker], [ChartSpan]) {
+    var markers: [ChartMarker] = []
+    var spans: [ChartSpan] = []
+    var pausedAt: Double?
+    let shade = Style(background: model.style(.paused).foreground)
+    for event in model.metrics.events {
+      if let (glyph, role) = MarkerGlyph.of(event.kind, model.symbols) {
+        markers.append(ChartMarker(x: event.elapsed, glyph: glyph, style: model.style(role)))
+      }
+      switch event.kind {
+      case .pause: pausedAt = pausedAt ?? event.elapsed
+      case .resume:
+        if let from = pausedAt { spans.append(ChartSpan(from: from, to: event.elapsed, style: shade)) }
+        pausedAt = nil
+      default: break
+      }
+    }
+    if let from = pausedAt {
+      spans.append(ChartSpan(from: from, to: model.status.elapsed, style: shade))
+    }
+    return (markers, spans)
+  }
+}

@@ -1,0 +1,26 @@
+/// What the user changed on the screen: overlays, the time window, the theme. Engine state lives
+/// in the engine; this is only the view.
+public struct DashboardState: Sendable, Equatable {
+  public var showHelp = false
+  public var showSidePanel = true
+  public var viewport = Viewport()
+  /// A short notice in the key bar, until `noticeUntil` (elapsed seconds).
+  public var notice: String?
+  public var noticeUntil = 0.0
+  /// The user asked to stop the run (`q`); the screen stays until the engine has finished.
+  public var stopRequested = false
+  /// Leave the dashboard loop.
+  public var exitRequested = false
+
+  public init() {}
+
+  public mutating func post(_ text: String, now: Double, seconds: Double = 3) {
+    notice = text
+    noticeUntil = now + seconds
+  }
+
+  public func visibleNotice(now: Double) -> String? {
+    guard let notice, now < noticeUntil else { return nil }
+    return notice
+  }
+}

@@ -1,0 +1,71 @@
+import Metrics
+import TerminalUI
+import Theme
+
+/// Composes the whole screen from a model: header, charts, stats panel, optional side panel, key
+/// bar, and the help overlay on top. Pure: the same model and size give the same grid.
+public enum DashboardView {
+  public static let minimumWidth = 80
+  public static let minimumHeight = 24
+
+  public static func render(_ model: DashboardModel, width: Int, height: Int) -> Grid {
+    var grid = Grid(width: width, height: height, fill: Cell(" ", style: model.style(.background)))
+    guard width >= minimumWidth, height >= minimumHeight else {
+      renderTooSmall(model, to: &grid)
+      return grid
+    }
+    let (header, rest) = grid.area.splitTop(2)
+    let (body, keys) = rest.splitBottom(1)
+    grid.render(HeaderView(model: model), in: header)
+
+    var main = body.inset(horizontal: 0, vertical: 0)
+    if model.state.showSidePanel, let side = model.sidePanel {
+      let (left, right) = main.splitRight(max(30, width * 3 / 10))
+      main = left
+      let (title, content) = right.splitTop(1)
+      grid.render(
+        TitleRule(
+          title: [Span(side.title, style: model.style(.title))], ruleStyle: model.style(.border),
+          symbols: model.symbols),
+        in: title)
+      side.content(content.inset(horizontal: 1, vertical: 0), &grid)
+    }
+    let statsWidth = width >= 120 ? 32 : 28
+    let (charts, stats) = main.splitRight(statsWidth)
+    grid.render(ChartsView(model: model), in: charts.inset(horizontal: 0, vertical: 0))
+    grid.render(StatsPanel(model: model), in: stats.inset(horizontal: 1, vertical: 0))
+
+    let notice = model.state.visibleNotice(now: model.status.elapsed)
+    grid.render(
+      KeyBar(
+        entries: KeyMap.keyBar(phase: model.status.phase, symbols: model.symbols),
+        keyStyle: model.style(.keyHint).adding(.reverse), actionStyle: model.style(.muted),
+        status: notice.map { Span($0, style: model.style(.warning)) }),
+      in: keys)
+
+    if model.state.showHelp {
+      grid.render(
+        HelpOverlay(
+          title: "rampart keys", sections: KeyMap.help(model.symbols), footer: "any key closes this help",
+          borderStyle: model.style(.border), titleStyle: model.style(.title), keyStyle: model.style(.keyHint),
+          textStyle: model.style(.text), symbols: model.symbols),
+        in: grid.area)
+    }
+    return grid
+  }
+
+  private static func renderTooSmall(_ model: DashboardModel, to grid: inout Grid) {
+    let lines = [
+      "terminal too small: need \(minimumWidth)x\(minimumHeight)",
+      "now \(grid.width)x\(grid.height)",
+      "\(model.status.phase.label) \(Format.clock(model.status.elapsed))  q stops",
+    ]
+    let top = max(0, (grid.height - lines.count) / 2)
+    for (i, line) in lines.enumerated() where top + i < grid.height {
+      let text = DisplayWidth.truncate(line, to: grid.width)
+      let x = max(0, (grid.width - DisplayWidth.of(text)) / 2)
+      grid.write(
+        text, x: x, y: top + i, style: i == 0 ? model.style(.warning).adding(.bold) : model.style(.text))
+    }
+  }
+}

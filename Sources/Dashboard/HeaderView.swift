@@ -1,0 +1,64 @@
+import Metrics
+import TerminalUI
+
+/// Two rows: the state badge, target and plan; then elapsed time, progress to the planned end and
+/// the run directory.
+struct HeaderView: Widget {
+  let model: DashboardModel
+
+  func render(in area: Rect, to grid: inout Grid) {
+    guard area.height >= 2 else { return }
+    let status = model.status
+    var badge = " \(status.phase.glyph(model.symbols)) \(status.phase.label)"
+    if status.phase == .paused { badge += " \(Format.clock(status.pausedFor))" }
+    if status.rampHeld && status.phase == .running { badge += " (held)" }
+    badge += " "
+    var x = area.x
+    x += grid.write(
+      badge, x: x, y: area.y, style: model.style(status.phase.role).adding(.reverse).adding(.bold))
+    x += 1
+    x += grid.write(
+      "rampart", x: x, y: area.y, style: model.style(.title), maxWidth: area.maxX - x)
+    x += grid.write(
+      model.symbols == .unicode ? " → " : " -> ", x: x, y: area.y, style: model.style(.muted),
+      maxWidth: area.maxX - x)
+    x += grid.write(model.info.target, x: x, y: area.y, style: model.style(.header), maxWidth: area.maxX - x)
+    x += grid.write(
+      "   " + model.info.plan, x: x, y: area.y, style: model.style(.text), maxWidth: area.maxX - x)
+    let vusers = "vusers \(model.metrics.samples.last?.vusers ?? 0)/\(status.targetVusers)"
+    let vusersWidth = DisplayWidth.of(vusers)
+    if x + 2 + vusersWidth <= area.maxX {
+      grid.write(vusers, x: area.maxX - vusersWidth, y: area.y, style: model.style(.vusers))
+    }
+
+    let row = area.y + 1
+    var clock = Format.clock(status.planElapsed)
+    if let planned = model.info.plannedDuration { clock += " / " + Format.clock(planned) }
+    let left = grid.write(clock + " ", x: area.x, y: row, style: model.style(.text))
+    let runLabel = "  run " + model.info.runDirectory
+    let runWidth = min(DisplayWidth.of(runLabel), max(0, area.width / 2 - 4))
+    let gaugeWidth = area.width - left - runWidth
+    if gaugeWidth >= 6 {
+      let ratio: Double
+      let label: String
+      if let planned = model.info.plannedDuration, planned > 0 {
+        ratio = status.phase == .done ? 1 : status.planElapsed / planned
+        label = Format.percent(min(1, ratio))
+      } else {
+        ratio = 0
+        label = "until stopped"
+      }
+      grid.render(
+        Gauge(
+          ratio: ratio, label: label, filledStyle: model.style(.gaugeFilled),
+          emptyStyle: model.style(.gaugeEmpty),
+          labelStyle: model.style(.text), symbols: model.symbols),
+        in: Rect(x: area.x + left, y: row, width: gaugeWidth, height: 1))
+    }
+    if runWidth > 6 {
+      grid.write(
+        DisplayWidth.truncate(runLabel, to: runWidth), x: area.maxX - runWidth, y: row,
+        style: model.style(.muted))
+    }
+  }
+}

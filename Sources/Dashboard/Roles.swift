@@ -1,0 +1,60 @@
+import Metrics
+import TerminalUI
+import Theme
+
+extension ErrorKind {
+  /// The theme role that colours this kind; kinds with the same cause share a role, and the
+  /// legend names every kind, so colour is never the only clue.
+  var role: ThemeRole {
+    switch self {
+    case .dns, .connectRefused, .connectTimeout, .tls, .emfile, .addrNotAvailable: .errorConnect
+    case .timeout: .errorTimeout
+    case .write, .readReset, .readEOF: .errorReset
+    case .protocol, .tooManyRedirects: .errorProtocol
+    case .http4xx: .error4xx
+    case .http5xx: .error5xx
+    }
+  }
+}
+
+extension EngineStatus.Phase {
+  var role: ThemeRole {
+    switch self {
+    case .starting, .running: .running
+    case .paused: .paused
+    case .stopping: .stopping
+    case .done: .done
+    }
+  }
+
+  /// A glyph beside the state's name, so state reads without colour.
+  func glyph(_ symbols: SymbolSet) -> String {
+    switch (self, symbols) {
+    case (.starting, .unicode): "…"
+    case (.starting, .ascii): ".."
+    case (.running, .unicode): "▶"
+    case (.running, .ascii): ">"
+    case (.paused, .unicode): "‖"
+    case (.paused, .ascii): "||"
+    case (.stopping, .unicode): "◼"
+    case (.stopping, .ascii): "#"
+    case (.done, .unicode): "✔"
+    case (.done, .ascii): "ok"
+    }
+  }
+}
+
+/// Marker glyphs on the charts for journalled events.
+enum MarkerGlyph {
+  static func of(_ kind: RunEvent.Kind, _ symbols: SymbolSet) -> (Character, ThemeRole)? {
+    let unicode = symbols == .unicode
+    switch kind {
+    case .tag: return (unicode ? "▲" : "^", .tag)
+    case .pause: return (unicode ? "‖" : "|", .paused)
+    case .setVusers, .rampStep, .rampInterval, .hold, .release, .nextStage:
+      return (unicode ? "◆" : "*", .rampChange)
+    case .stop, .planEnd: return (unicode ? "■" : "#", .muted)
+    case .start, .resume, .fileLimit: return nil
+    }
+  }
+}

@@ -1,0 +1,19 @@
+/// What the header says about the run that does not change while it runs.
+public struct RunInfo: Sendable, Equatable {
+  public var target: String
+  /// The plan as the user would say it: "ramp 100 -> 1000 step 100/5s".
+  public var plan: String
+  public var runDirectory: String
+  /// Seconds the run is planned to last; nil when it runs until stopped.
+  public var plannedDuration: Double?
+  /// Open-file limit, which caps connections.
+  public var fileLimit: Int
+
+  public init(target: String, plan: String, runDirectory: String, plannedDuration: Double?, fileLimit: Int) {
+    self.target = target
+    self.plan = plan
+    self.runDirectory = runDirectory
+    self.plannedDuration = plannedDuration
+    self.fileLimit = fileLimit
+  }
+}

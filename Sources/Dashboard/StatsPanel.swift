@@ -1,0 +1,108 @@
+import Metrics
+import TerminalUI
+import Theme
+
+/// The numbers beside the charts: totals, latency percentiles, errors by kind, status codes and
+/// connections. Sections are dropped from the bottom when the panel is short.
+struct StatsPanel: Widget {
+  let model: DashboardModel
+
+  private typealias Row = (label: String, value: String, role: ThemeRole)
+
+  func render(in area: Rect, to grid: inout Grid) {
+    var y = area.y
+    for (title, rows) in sections() {
+      guard y + 1 < area.maxY else { return }
+      grid.render(
+        TitleRule(
+          title: [Span(title, style: model.style(.title))], ruleStyle: model.style(.border),
+          symbols: model.symbols),
+        in: Rect(x: area.x, y: y, width: area.width, height: 1))
+      y += 1
+      for row in rows {
+        guard y < area.maxY else { return }
+        let inner = Rect(x: area.x + 1, y: y, width: area.width - 1, height: 1)
+        grid.render(
+          Table(
+            columns: [.init(width: max(0, inner.width - 13)), .init(width: 13, alignment: .right)],
+            rows: [
+              [Span(row.label, style: model.style(.muted)), Span(row.value, style: model.style(row.role))]
+            ],
+            spacing: 0),
+          in: inner)
+        y += 1
+      }
+    }
+  }
+
+  private func sections() -> [(String, [Row])] {
+    let totals = model.metrics.totals
+    let samples = model.metrics.samples
+    let last = samples.last
+    let completed = totals.completed
+    let errors = totals.errorCount
+    let elapsed = max(model.status.elapsed, 0.001)
+    let peak = samples.filter { $0.duration >= 0.999 }.map(\.tps).max() ?? 0
+    let errorShare = completed > 0 ? " " + Format.percent(Double(errors) / Double(completed)) : ""
+    var out: [(String, [Row])] = [
+      (
+        "Totals",
+        [
+          ("requests", Format.grouped(completed), .text),
+          ("errors", Format.grouped(errors) + errorShare, errors > 0 ? .bad : .good),
+          ("TPS now", Format.count(last?.tps ?? 0), .tps),
+          ("TPS peak", Format.count(peak), .tps),
+          ("TPS mean", Format.count(Double(completed) / elapsed), .tps),
+        ]
+      ),
+      (
+        "Latency",
+        [
+          ("MTT (mean)", Format.milliseconds(totals.mttMs), .latency),
+          ("p50", Format.milliseconds(totals.percentileMs(50)), .text),
+          ("p90", Format.milliseconds(totals.percentileMs(90)), .text),
+          ("p95", Format.milliseconds(totals.percentileMs(95)), .p95),
+          ("p99", Format.milliseconds(totals.percentileMs(99)), .p99),
+          (
+            "max",
+            Format.milliseconds(totals.histogram.totalCount > 0 ? Double(totals.latencyMaxMicros) / 1000 : 0),
+            .text
+          ),
+        ]
+      ),
+    ]
+    let kinds = ErrorKind.allCases.filter { totals.errors($0) > 0 }.sorted {
+      totals.errors($0) > totals.errors($1)
+    }
+    if !kinds.isEmpty {
+      out.append(("Errors", kinds.map { ($0.rawValue, Format.grouped(totals.errors($0)), $0.role) }))
+    }
+    let codes = totals.statusCodes.sorted { $0.key < $1.key }
+    if !codes.isEmpty {
+      out.append(
+        (
+          "Status",
+          codes.map { code, count in
+            (String(code), Format.grouped(count), code >= 500 ? .error5xx : code >= 400 ? .error4xx : .text)
+          }
+        ))
+    }
+    let connections = last?.connections ?? 0
+    let nearLimit = connections + 64 >= model.info.fileLimit
+    out.append(
+      (
+        "Connections",
+        [
+          ("vusers", "\(last?.vusers ?? 0)/\(model.status.targetVusers)", .vusers),
+          (
+            "open/limit",
+            "\(Format.count(Double(connections)))/\(Format.count(Double(model.info.fileLimit)))",
+            nearLimit ? .warning : .text
+          ),
+          ("in/s", Format.bytes(Double(last?.bytesIn ?? 0)), .text),
+          ("out/s", Format.bytes(Double(last?.bytesOut ?? 0)), .text),
+        ]
+      ))
+    return out
+  }
+}

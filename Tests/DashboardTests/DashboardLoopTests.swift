@@ -1,0 +1,112 @@
+import Metrics
+import Synchronization
+import TerminalUI
+import Testing
+import Theme
+
+@testable import Dashboard
+
+/// A scripted engine: phases advance when the loop asks for status, and control calls are logged.
+final class FakeEngine: EngineStatusSource, EngineControl, MetricsSource, Sendable {
+  private let state = Mutex<(phase: EngineStatus.Phase, calls: [String], reads: Int)>((.running, [], 0))
+  let snapshotValue: MetricsSnapshot
+  /// After this many status reads following a stop, the engine reports done.
+  let stopAfterReads: Int
+
+  init(snapshot: MetricsSnapshot, stopAfterReads: Int = 2) {
+    snapshotValue = snapshot
+    self.stopAfterReads = stopAfterReads
+  }
+
+  var calls: [String] { state.withLock { $0.calls } }
+  func finish() { state.withLock { $0.phase = .done } }
+
+  func status() -> EngineStatus {
+    state.withLock { s in
+      if s.phase == .stopping {
+        s.reads += 1
+        if s.reads >= stopAfterReads { s.phase = .done }
+      }
+      return EngineStatus(
+        phase: s.phase, elapsed: 60, planElapsed: 60, pausedFor: 0, targetVusers: 200, rampHeld: false)
+    }
+  }
+  func snapshot() -> MetricsSnapshot { snapshotValue }
+  func pause() {
+    state.withLock {
+      $0.calls.append("pause"); $0.phase = .paused
+    }
+  }
+  func resume() {
+    state.withLock {
+      $0.calls.append("resume"); $0.phase = .running
+    }
+  }
+  func setTargetVusers(_ count: Int) throws(ControlError) {}
+  func setRampStep(_ vusers: Int) throws(ControlError) {}
+  func setRampInterval(seconds: Double) throws(ControlError) {}
+  func setHold(_ hold: Bool) {}
+  func skipToNextStage() throws(ControlError) {}
+  func stop() {
+    state.withLock {
+      $0.calls.append("stop"); $0.phase = .stopping
+    }
+  }
+}
+
+@Suite struct DashboardLoopTests {
+  func loop(
+    _ engine: FakeEngine, _ backend: MemoryBackend, exitOnEnd: Bool = false, flag: ExitFlag = ExitFlag()
+  )
+    -> DashboardLoop
+  {
+    DashboardLoop(
+      backend: backend, metrics: engine, engine: engine, control: engine, info: RunFixture.info,
+      themes: [.builtInDefault, .builtInDefault], symbols: .unicode, dots: .braille, exitOnEnd: exitOnEnd,
+      exitFlag: flag, frameMilliseconds: 0)
+  }
+
+  @Test func pauseResumeThenQuitStopsAndLeavesOnceDone() {
+    let engine = FakeEngine(snapshot: RunFixture.snapshot(seconds: 60))
+    let backend = MemoryBackend(
+      width: 120, height: 40, keys: [.character("p"), .character(" "), .character("q")])
+    loop(engine, backend).run()
+    #expect(engine.calls == ["pause", "resume", "stop"])
+    #expect(engine.status().phase == .done)
+    let frame = backend.lastFrame?.lines().joined(separator: "\n") ?? ""
+    #expect(frame.contains("STOPPING"))
+  }
+
+  @Test func afterTheEndTheScreenStaysUntilQ() {
+    let engine = FakeEngine(snapshot: RunFixture.snapshot(seconds: 60))
+    engine.finish()
+    let backend = MemoryBackend(
+      width: 120, height: 40, keys: [.character("z"), .character("?"), .character("x")])
+    let dashboard = loop(engine, backend)
+    // No q yet: the loop would wait forever, so give it the q after the scripted keys.
+    backend.pendingKeys.append(.character("q"))
+    dashboard.run()
+    #expect(engine.calls.isEmpty)
+    #expect(dashboard.state.exitRequested)
+    #expect(dashboard.state.viewport.span != nil)
+    #expect(!dashboard.state.showHelp)
+    #expect(backend.presented.count >= 4)
+    #expect(backend.lastFrame?.lines().contains { $0.contains("run complete: q exits") } == true)
+  }
+
+  @Test func exitOnEndAndTheSignalFlagLeaveWithoutAKey() {
+    let engine = FakeEngine(snapshot: RunFixture.snapshot(seconds: 5))
+    engine.finish()
+    loop(engine, MemoryBackend(width: 80, height: 24), exitOnEnd: true).run()
+    let flag = ExitFlag()
+    flag.set()
+    loop(engine, MemoryBackend(width: 80, height: 24), flag: flag).run()
+  }
+
+  @Test func themeCyclesAndPostsItsName() {
+    let engine = FakeEngine(snapshot: RunFixture.snapshot(seconds: 5))
+    let backend = MemoryBackend(width: 120, height: 40, keys: [.character("T"), .character("q")])
+    loop(engine, backend).run()
+    #expect(backend.presented.contains { $0.lines().last?.contains("theme default") == true })
+  }
+}

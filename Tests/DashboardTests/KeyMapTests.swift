@@ -1,0 +1,109 @@
+import Metrics
+import TerminalUI
+import Testing
+
+@testable import Dashboard
+
+/// Every bound key (and an unbound one) in every engine phase, with and without the help overlay.
+@Suite struct KeyMapTests {
+  static let phases: [EngineStatus.Phase] = [.starting, .running, .paused, .stopping, .done]
+  static let keys: [Key] = [
+    .character("q"), .character("Q"), .escape, .character("p"), .character(" "), .character("z"),
+    .character("Z"), .left, .right, .character("0"), .character("?"), .function(1), .character("T"),
+    .character("l"), .control("l"), .resize, .character("x"), .up, .enter,
+  ]
+
+  /// The expected commands, written out as a table rather than derived, so the test can fail.
+  static func expected(_ key: Key, _ phase: EngineStatus.Phase, help: Bool, stopping: Bool)
+    -> [DashboardCommand]
+  {
+    if key == .resize || key == .control("l") { return [.redraw] }
+    if help { return [.toggleHelp] }
+    let stopNotice = DashboardCommand.notice(
+      "stopping: waiting for in-flight requests (Ctrl-C again quits now)")
+    switch key {
+    case .character("q"), .character("Q"), .escape:
+      if phase == .done { return [.exit] }
+      return phase == .stopping || stopping ? [stopNotice] : [.stopRun]
+    case .character("p"), .character(" "):
+      switch phase {
+      case .running, .paused: return [.togglePause]
+      case .starting: return [.notice("the run has not started yet")]
+      case .stopping, .done: return [.notice("the run is over: nothing to pause")]
+      }
+    case .character("z"): return [.zoomIn]
+    case .character("Z"): return [.zoomOut]
+    case .left: return [.scrollBack]
+    case .right: return [.scrollForward]
+    case .character("0"): return [.followLive]
+    case .character("?"), .function(1): return [.toggleHelp]
+    case .character("T"): return [.cycleTheme]
+    case .character("l"): return [.toggleSidePanel]
+    default: return []
+    }
+  }
+
+  @Test(arguments: phases)
+  func everyKeyInEveryState(phase: EngineStatus.Phase) {
+    for help in [false, true] {
+      for stopping in [false, true] {
+        var state = DashboardState()
+        state.showHelp = help
+        state.stopRequested = stopping
+        for key in Self.keys {
+          let got = KeyMap.commands(for: key, state: state, phase: phase)
+          #expect(
+            got == Self.expected(key, phase, help: help, stopping: stopping),
+            "key \(key) phase \(phase) help \(help) stopping \(stopping)")
+        }
+      }
+    }
+  }
+
+  @Test func keyBarOffersWhatThePhaseAllows() {
+    #expect(KeyMap.keyBar(phase: .running, symbols: .unicode).prefix(2).map(\.action) == ["stop", "pause"])
+    #expect(KeyMap.keyBar(phase: .paused, symbols: .unicode).prefix(2).map(\.action) == ["stop", "resume"])
+    #expect(KeyMap.keyBar(phase: .done, symbols: .unicode).first?.action == "exit")
+    #expect(!KeyMap.keyBar(phase: .stopping, symbols: .unicode).contains { $0.action == "stop" })
+    let ascii = KeyMap.keyBar(phase: .running, symbols: .ascii).map { $0.key + $0.action }.joined()
+    let allASCII = ascii.unicodeScalars.allSatisfy { $0.isASCII }
+    #expect(allASCII)
+  }
+
+  @Test func helpListsEveryBoundKey() {
+    let listed = KeyMap.help(.unicode).flatMap(\.keys).map(\.key).joined(separator: " ")
+    for key in ["q", "Esc", "Ctrl-C", "p", "Space", "z", "Z", "←", "→", "0", "T", "l", "Ctrl-L", "?", "F1"] {
+      #expect(listed.contains(key), "\(key) missing from help")
+    }
+  }
+}
+
+@Suite struct ViewportTests {
+  @Test func wholeRunByDefaultToThePlannedEnd() {
+    let v = Viewport()
+    #expect(v.range(elapsed: 42, plannedDuration: 600) == 0...600)
+    #expect(v.range(elapsed: 700, plannedDuration: 600) == 0...700)
+    #expect(v.range(elapsed: 5, plannedDuration: nil) == 0...30)
+  }
+
+  @Test func zoomScrollAndFollow() {
+    var v = Viewport()
+    v.zoomIn(elapsed: 400, plannedDuration: 600)
+    #expect(v.range(elapsed: 400, plannedDuration: 600) == 100...400)
+    v.scrollBack(elapsed: 400)
+    #expect(v.range(elapsed: 400, plannedDuration: 600) == 25...325)
+    #expect(!v.isFollowing)
+    v.scrollBack(elapsed: 400)
+    v.scrollBack(elapsed: 400)
+    #expect(v.range(elapsed: 400, plannedDuration: 600) == 0...300)
+    v.scrollForward(elapsed: 400)
+    #expect(v.range(elapsed: 400, plannedDuration: 600) == 75...375)
+    v.scrollForward(elapsed: 400)
+    #expect(v.isFollowing)
+    #expect(v.range(elapsed: 400, plannedDuration: 600) == 100...400)
+    v.zoomOut(elapsed: 400, plannedDuration: 600)
+    #expect(v.isWholeRun)
+    for _ in 0..<20 { v.zoomIn(elapsed: 400, plannedDuration: 600) }
+    #expect(v.span == Viewport.minimumSpan)
+  }
+}
