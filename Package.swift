@@ -66,8 +66,14 @@ let package = Package(
     .target(name: "SnapshotSupport", dependencies: ["TerminalUI"], path: "Tests/SnapshotSupport"),
     .testTarget(
       name: "TerminalUITests", dependencies: ["TerminalUI", "SnapshotSupport"], exclude: ["Snapshots"]),
+    .target(name: "SyntheticRuns", dependencies: ["Dashboard", "Metrics"], path: "Tests/SyntheticRuns"),
+    .executableTarget(
+      name: "rampart-render-bench",
+      dependencies: ["Dashboard", "TerminalUI", "Theme", "Metrics", "SyntheticRuns", "NcursesBackend"],
+      path: "Benchmarks/RenderBench"),
     .testTarget(
-      name: "DashboardTests", dependencies: ["Dashboard", "TerminalUI", "Theme", "Metrics", "SnapshotSupport"],
+      name: "DashboardTests",
+      dependencies: ["Dashboard", "TerminalUI", "Theme", "Metrics", "SnapshotSupport", "SyntheticRuns"],
       exclude: ["Snapshots"]),
     .testTarget(name: "NcursesBackendTests", dependencies: ["NcursesBackend", "TerminalUI", "CNcurses"]),
     .testTarget(name: "ThemeTests", dependencies: ["Theme", "TerminalUI"], exclude: ["Fixtures"]),

@@ -37,6 +37,7 @@ struct StatsPanel: Widget {
 
   private func sections() -> [(String, [Row])] {
     let totals = model.metrics.totals
+    let percentiles = model.metrics.percentiles
     let samples = model.metrics.samples
     let last = samples.last
     let completed = totals.completed
@@ -59,10 +60,10 @@ struct StatsPanel: Widget {
         "Latency",
         [
           ("MTT (mean)", Format.milliseconds(totals.mttMs), .latency),
-          ("p50", Format.milliseconds(totals.percentileMs(50)), .text),
-          ("p90", Format.milliseconds(totals.percentileMs(90)), .text),
-          ("p95", Format.milliseconds(totals.percentileMs(95)), .p95),
-          ("p99", Format.milliseconds(totals.percentileMs(99)), .p99),
+          ("p50", Format.milliseconds(percentiles.p50Ms), .text),
+          ("p90", Format.milliseconds(percentiles.p90Ms), .text),
+          ("p95", Format.milliseconds(percentiles.p95Ms), .p95),
+          ("p99", Format.milliseconds(percentiles.p99Ms), .p99),
           (
             "max",
             Format.milliseconds(totals.histogram.totalCount > 0 ? Double(totals.latencyMaxMicros) / 1000 : 0),

@@ -34,6 +34,8 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
     var stopRequested = false
     var phase = EngineStatus.Phase.starting
     var lastTarget = 0
+    /// Plan time when the plan ended or was stopped; the clock the screen shows stops there.
+    var planTimeAtEnd: Double?
   }
 
   /// Resolves the target and prepares TLS; throws a `ConfigError` before anything is sent.
@@ -122,7 +124,11 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
       try? await Task.sleep(nanoseconds: 100_000_000)
     }
     emit(outcome == .complete ? .planEnd : .stop)
-    control.withLock { $0.phase = .stopping }
+    let endNow = RunContext.now()
+    control.withLock { state in
+      state.phase = .stopping
+      state.planTimeAtEnd = Self.planTime(state, now: endNow, start: startNanos)
+    }
     let inflight = await drain(target: lastTarget)
     let end = RunContext.now()
     let total = elapsed(end)
@@ -301,7 +307,7 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
       let started = state.phase != .starting
       return EngineStatus(
         phase: state.phase, elapsed: started ? elapsed(now) : 0,
-        planElapsed: started ? Self.planTime(state, now: now, start: startNanos) : 0,
+        planElapsed: started ? state.planTimeAtEnd ?? Self.planTime(state, now: now, start: startNanos) : 0,
         pausedFor: state.paused && now > state.pausedSince ? Double(now - state.pausedSince) / 1e9 : 0,
         targetVusers: state.lastTarget, rampHeld: state.ramp.isHeld)
     }

@@ -5,6 +5,35 @@ public struct MetricsSnapshot: Sendable {
   public var samples: [SecondSample]
   public var totals: RunTotals
   public var events: [RunEvent]
+  /// Percentiles of the whole run so far, computed once per second at ingest: reading them from
+  /// the cumulative histogram walks its buckets, too slow to repeat in every frame.
+  public var percentiles: LatencyPercentiles
+
+  public init(
+    samples: [SecondSample], totals: RunTotals, events: [RunEvent], percentiles: LatencyPercentiles? = nil
+  ) {
+    self.samples = samples
+    self.totals = totals
+    self.events = events
+    self.percentiles = percentiles ?? LatencyPercentiles(totals)
+  }
+}
+
+/// Run-wide latency percentiles in milliseconds (0 before the first response).
+public struct LatencyPercentiles: Sendable, Equatable {
+  public var p50Ms = 0.0
+  public var p90Ms = 0.0
+  public var p95Ms = 0.0
+  public var p99Ms = 0.0
+
+  public init() {}
+
+  public init(_ totals: RunTotals) {
+    p50Ms = totals.percentileMs(50)
+    p90Ms = totals.percentileMs(90)
+    p95Ms = totals.percentileMs(95)
+    p99Ms = totals.percentileMs(99)
+  }
 }
 
 /// The run's memory: one compact row per second, cumulative totals and the event list. Written by
@@ -14,6 +43,7 @@ public final class MetricsStore: Sendable {
     var samples: [SecondSample] = []
     var totals = RunTotals()
     var events: [RunEvent] = []
+    var percentiles = LatencyPercentiles()
   }
   private let state = Mutex(State())
 
@@ -26,6 +56,7 @@ public final class MetricsStore: Sendable {
     state.withLock {
       $0.totals.add(bucket)
       $0.samples.append(sample)
+      $0.percentiles = LatencyPercentiles($0.totals)
     }
     return sample
   }
@@ -35,6 +66,8 @@ public final class MetricsStore: Sendable {
   }
 
   public func snapshot() -> MetricsSnapshot {
-    state.withLock { MetricsSnapshot(samples: $0.samples, totals: $0.totals, events: $0.events) }
+    state.withLock {
+      MetricsSnapshot(samples: $0.samples, totals: $0.totals, events: $0.events, percentiles: $0.percentiles)
+    }
   }
 }

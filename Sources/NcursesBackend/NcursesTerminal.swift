@@ -175,10 +175,19 @@ public final class NcursesTerminal: TerminalBackend {
     }
   }
 
-  /// Forgets what is on screen: the next `present` clears it and sends every cell (Ctrl-L).
+  /// Forgets what is on screen and the colour pairs: the next `present` clears it and sends every
+  /// cell (Ctrl-L, a theme change: pairs of the old theme would otherwise fill the table).
   public func invalidate() {
     guard !isClosed else { return }
+    painter.resetColors()
     repaintScreen = true
+  }
+
+  /// Sets the size of a terminal that cannot report one (a file or /dev/null in benchmarks).
+  public func setSize(width: Int, height: Int) {
+    guard !isClosed else { return }
+    resizeterm(Int32(height), Int32(width))
+    painter.invalidate()
   }
 
   /// Forgets every colour pair; call after changing the theme. The next `present` repaints all.

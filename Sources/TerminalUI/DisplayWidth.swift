@@ -23,6 +23,9 @@ public enum DisplayWidth {
     let v = scalar.value
     if v < 0x7F { return v >= 0x20 ? 1 : 0 }
     if v < 0xA0 { return 0 }
+    // What charts and borders draw most, answered without a Unicode property lookup: Latin-1,
+    // box drawing, block elements and braille are all one column.
+    if v < 0x300 || (0x2500...0x259F).contains(v) || (0x2800...0x28FF).contains(v) { return 1 }
     switch scalar.properties.generalCategory {
     case .nonspacingMark, .enclosingMark, .format: return 0
     default: break

@@ -59,8 +59,9 @@ final class DashboardSession: @unchecked Sendable {
   /// Runs the dashboard until the user leaves (or the run ends after a stop), then gives the
   /// terminal back. The engine keeps running on its own while this waits.
   func run(engine: LoadEngine, store: MetricsStore, info: RunInfo) async {
+    let backend = CrashDrillBackend.wrap(terminal, environment: ProcessInfo.processInfo.environment)
     let loop = DashboardLoop(
-      backend: terminal, metrics: store, engine: engine, control: engine, info: info, themes: themes,
+      backend: backend, metrics: store, engine: engine, control: engine, info: info, themes: themes,
       symbols: symbols, dots: dots, exitOnEnd: exitOnEnd, exitFlag: exitFlag)
     let box = UncheckedBox(loop)
     await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in

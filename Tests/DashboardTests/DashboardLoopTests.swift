@@ -1,5 +1,6 @@
 import Metrics
 import Synchronization
+import SyntheticRuns
 import TerminalUI
 import Testing
 import Theme

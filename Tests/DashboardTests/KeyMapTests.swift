@@ -1,4 +1,5 @@
 import Metrics
+import SyntheticRuns
 import TerminalUI
 import Testing
 

@@ -1,22 +1,21 @@
+import Dashboard
 import Foundation
 import Metrics
-
-@testable import Dashboard
 
 /// Synthetic runs with a known shape, for golden screens: a closed-model target with a 50 ms
 /// service time and a capacity of 8,000 requests/s, ramped from 100 to 1,000 vusers by 100
 /// every minute. Below 400 vusers TPS grows with the vusers; above, TPS stays at capacity,
 /// latency grows (Little's law) and timeouts and resets appear.
-enum RunFixture {
-  static let info = RunInfo(
+public enum RunFixture {
+  public static let info = RunInfo(
     target: "http://127.0.0.1:8080/", plan: "ramp 100 -> 1000 step 100/1m",
     runDirectory: "rampart-runs/20261127T063000Z-127.0.0.1_8080", plannedDuration: 600, fileLimit: 1_048_576)
 
-  static let epoch = Date(timeIntervalSince1970: 1_795_000_000)
+  public static let epoch = Date(timeIntervalSince1970: 1_795_000_000)
 
-  static func vusers(at t: Int) -> Int { min(1000, 100 * (1 + t / 60)) }
+  public static func vusers(at t: Int) -> Int { min(1000, 100 * (1 + t / 60)) }
 
-  static func snapshot(seconds: Int, pausedFrom: Int? = nil) -> MetricsSnapshot {
+  public static func snapshot(seconds: Int, pausedFrom: Int? = nil) -> MetricsSnapshot {
     let store = MetricsStore()
     store.record(RunEvent(elapsed: 0, time: epoch, kind: .start, label: info.plan))
     for t in 0..<seconds {
@@ -59,7 +58,8 @@ enum RunFixture {
     return store.snapshot()
   }
 
-  static func status(_ phase: EngineStatus.Phase, seconds: Int, pausedFrom: Int? = nil) -> EngineStatus {
+  public static func status(_ phase: EngineStatus.Phase, seconds: Int, pausedFrom: Int? = nil) -> EngineStatus
+  {
     let pausedFor = pausedFrom.map { Double(seconds - $0) } ?? 0
     return EngineStatus(
       phase: phase, elapsed: Double(seconds), planElapsed: Double(seconds) - pausedFor, pausedFor: pausedFor,
