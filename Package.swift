@@ -20,6 +20,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
+    .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
   ],
   targets: [
     .target(
@@ -39,6 +40,14 @@ let package = Package(
     ),
     .target(name: "RunStore", dependencies: ["Metrics"]),
     .target(name: "TerminalUI"),
+    .target(
+      name: "DemoTarget",
+      dependencies: [
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "DequeModule", package: "swift-collections"),
+      ]),
     .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
     .target(name: "CSupport", dependencies: ["CNcurses"]),
     .target(name: "NcursesBackend", dependencies: ["CNcurses", "CSupport", "TerminalUI"]),
@@ -47,7 +56,7 @@ let package = Package(
     .executableTarget(
       name: "rampart",
       dependencies: [
-        "Metrics", "LoadEngine", "RunStore", "TerminalUI", "Theme", "Dashboard", "NcursesBackend",
+        "Metrics", "LoadEngine", "RunStore", "TerminalUI", "Theme", "Dashboard", "NcursesBackend", "DemoTarget",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -8,12 +8,18 @@ public struct RunInfo: Sendable, Equatable {
   public var plannedDuration: Double?
   /// Open-file limit, which caps connections.
   public var fileLimit: Int
+  /// One more thing the header shows after the run directory (the demo target's log file).
+  public var note: String?
 
-  public init(target: String, plan: String, runDirectory: String, plannedDuration: Double?, fileLimit: Int) {
+  public init(
+    target: String, plan: String, runDirectory: String, plannedDuration: Double?, fileLimit: Int,
+    note: String? = nil
+  ) {
     self.target = target
     self.plan = plan
     self.runDirectory = runDirectory
     self.plannedDuration = plannedDuration
     self.fileLimit = fileLimit
+    self.note = note
   }
 }
