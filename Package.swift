@@ -84,6 +84,7 @@ let package = Package(
       name: "DashboardTests",
       dependencies: ["Dashboard", "TerminalUI", "Theme", "Metrics", "SnapshotSupport", "SyntheticRuns"],
       exclude: ["Snapshots"]),
+    .testTarget(name: "DemoTargetTests", dependencies: ["DemoTarget", "LoadEngine", "Metrics", "TestSupport"]),
     .testTarget(name: "NcursesBackendTests", dependencies: ["NcursesBackend", "TerminalUI", "CNcurses"]),
     .testTarget(name: "ThemeTests", dependencies: ["Theme", "TerminalUI"], exclude: ["Fixtures"]),
     .testTarget(name: "RampartCLITests", dependencies: ["TestSupport", "RunStore", "Metrics"]),

@@ -48,12 +48,22 @@ struct ChartsView: Widget {
     }
 
     let peak = samples.filter { $0.duration >= 0.999 }.map(\.tps).max() ?? 0
+    // TPS counts every completed request, errors included (as k6 and Locust do); the ok line
+    // under it shows how much of it succeeded, so fast 503s cannot pass for capacity.
     let tpsArea = titled(
       sections[0], "TPS", .tps,
-      [("now \(Format.count(last?.tps ?? 0))", .tps), ("peak \(Format.count(peak))", .text)])
+      [
+        ("now \(Format.count(last?.tps ?? 0))", .tps),
+        ("ok \(Format.count(last.map { Double($0.ok) / max($0.duration, 0.001) } ?? 0))", .good),
+        ("peak \(Format.count(peak))", .text),
+      ])
     grid.render(
       LineChart(
-        series: [ChartSeries(name: "tps", points: points(\.tps), style: model.style(.tps))], xRange: xRange,
+        series: [
+          ChartSeries(
+            name: "ok", points: points { Double($0.ok) / max($0.duration, 0.001) }, style: model.style(.good)),
+          ChartSeries(name: "tps", points: points(\.tps), style: model.style(.tps)),
+        ], xRange: xRange,
         yFormat: { Format.count($0) }, minimumTop: 10, dots: model.dots, symbols: model.symbols,
         axisStyle: rule, labelStyle: label, markers: markers, spans: spans, showMarkerRow: true,
         showTimeLabels: false, axisWidth: Self.axisWidth),

@@ -35,7 +35,8 @@ struct HeaderView: Widget {
     var clock = Format.clock(status.planElapsed)
     if let planned = model.info.plannedDuration { clock += " / " + Format.clock(planned) }
     let left = grid.write(clock + " ", x: area.x, y: row, style: model.style(.text))
-    let runLabel = "  run " + model.info.runDirectory + (model.info.note.map { "  " + $0 } ?? "")
+    // The note (the demo target's log) goes first: a long run directory may be cut, it must not.
+    let runLabel = (model.info.note.map { "  " + $0 } ?? "") + "  run " + model.info.runDirectory
     let runWidth = min(DisplayWidth.of(runLabel), max(0, area.width / 2 - 4))
     let gaugeWidth = area.width - left - runWidth
     if gaugeWidth >= 6 {

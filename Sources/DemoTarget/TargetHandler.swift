@@ -86,9 +86,10 @@ final class TargetHandler: ChannelInboundHandler {
     let seconds = core.serviceTime(requested: service)
     let loop = context.eventLoop
     let bound = NIOLoopBound((self, context), eventLoop: loop)
-    let job = Backend.Job(loop: loop, service: seconds) { done in
+    let job = Backend.Job(loop: loop, arrival: .now()) { startAt, done in
+      let end = startAt + .nanoseconds(Int64(seconds * 1e9))
       let finish: @Sendable () -> Void = {
-        done()
+        done(end)
         let (handler, context) = bound.value
         let body = ByteBuffer(string: "{\"ok\":true,\"service_ms\":\(Int((seconds * 1000).rounded()))}\n")
         handler.respond(context, head, .ok, body: body, started: started, json: true)
@@ -96,7 +97,7 @@ final class TargetHandler: ChannelInboundHandler {
       if let pool = core.burnPool {
         pool.runIfActive(eventLoop: loop) { burnCPU(seconds: seconds) }.whenComplete { _ in finish() }
       } else {
-        loop.scheduleTask(in: .nanoseconds(Int64(seconds * 1e9))) { finish() }
+        loop.scheduleTask(deadline: end) { finish() }
       }
     }
     guard core.pickBackend().submit(job) else {

@@ -165,3 +165,20 @@ import Testing
     expectSnapshot(grid, named: "help")
   }
 }
+
+@Suite struct TitleRuleSnapshotTests {
+  @Test func titleAndLegendOnARule() {
+    var grid = Grid(width: 40, height: 3)
+    let bold = Style(modifiers: .bold)
+    grid.render(
+      TitleRule(title: [Span("TPS", style: bold)], legend: [Span("now 1.2k"), Span("  peak 2k")]),
+      in: Rect(x: 0, y: 0, width: 40, height: 1))
+    // A legend that cannot fit whole is left out rather than cut.
+    grid.render(
+      TitleRule(title: [Span("Latency")], legend: [Span("mean 12 ms  p95 30 ms  p99 45 ms")]),
+      in: Rect(x: 0, y: 1, width: 30, height: 1))
+    grid.render(
+      TitleRule(title: [Span("ascii")], symbols: .ascii), in: Rect(x: 0, y: 2, width: 20, height: 1))
+    expectSnapshot(grid, named: "titlerule")
+  }
+}

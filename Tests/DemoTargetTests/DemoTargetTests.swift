@@ -1,0 +1,156 @@
+import DemoTarget
+import Foundation
+import LoadEngine
+import Metrics
+import TestSupport
+import Testing
+
+/// The demo target measured with rampart's own engine: its capacity must be what it claims, its
+/// overload must show as errors of the right kind, and its log must tell what a uvicorn log tells.
+@Suite struct DemoTargetTests {
+  func target(_ change: (inout TargetConfig) -> Void = { _ in }) async throws -> DemoTarget {
+    var config = TargetConfig()
+    change(&config)
+    return try await DemoTarget(config: config)
+  }
+
+  /// Runs a constant load of `vusers` for `seconds` and returns the per-second rows.
+  func load(_ target: DemoTarget, vusers: Int, seconds: Double, timeout: Double = 5) async throws
+    -> MetricsSnapshot
+  {
+    var config = EngineConfig(
+      target: try HTTPTarget(parsing: target.url), request: try RequestTemplate(),
+      plan: .steps(start: vusers, step: 0, every: 1, max: vusers))
+    config.duration = seconds
+    config.requestTimeout = timeout
+    config.gracePeriod = 1
+    let store = MetricsStore()
+    _ = await try LoadEngine(config: config, store: store).run()
+    return store.snapshot()
+  }
+
+  /// Mean successful responses per second over the whole seconds after the first (warm-up).
+  func plateau(_ snapshot: MetricsSnapshot) -> Double {
+    let steady = snapshot.samples.filter { $0.duration >= 0.999 && $0.t >= 1 }
+    return Double(steady.map(\.ok).reduce(0, +)) / Double(max(1, steady.count))
+  }
+
+  @Test(arguments: [(1, 200.0), (2, 400.0)])
+  func plateauMatchesTheKnownCapacity(backends: Int, capacity: Double) async throws {
+    try await HeavyTest.run {
+      let server = try await target { $0.backends = backends }
+      #expect(server.config.capacity == capacity)
+      // Four times as many vusers as worker slots keeps every worker busy; the queue holds the rest.
+      let snapshot = try await load(server, vusers: backends * 16, seconds: 5)
+      await server.shutdown()
+      let measured = plateau(snapshot)
+      #expect(abs(measured - capacity) / capacity <= 0.05, "measured \(measured) req/s against \(capacity)")
+      #expect(snapshot.totals.errorCount == 0)
+    }
+  }
+
+  @Test func aFullQueueAnswers503CountedAsHTTP5xx() async throws {
+    try await HeavyTest.run {
+      let server = try await target {
+        $0.workers = 1
+        $0.service = 0.05
+        $0.queue = 2
+      }
+      let snapshot = try await load(server, vusers: 12, seconds: 2)
+      await server.shutdown()
+      let refused = snapshot.totals.errors(.http5xx)
+      #expect(refused > 0)
+      #expect(snapshot.totals.statusCodes[503] == refused)
+      #expect(server.counters.overloaded == refused)
+      #expect(snapshot.totals.errors(.timeout) == 0)
+    }
+  }
+
+  @Test func aFullQueueWithResetDropsConnections() async throws {
+    try await HeavyTest.run {
+      let server = try await target {
+        $0.workers = 1
+        $0.service = 0.05
+        $0.queue = 2
+        $0.overload = .reset
+      }
+      let snapshot = try await load(server, vusers: 12, seconds: 2)
+      await server.shutdown()
+      let dropped =
+        snapshot.totals.errors(.readReset) + snapshot.totals.errors(.readEOF) + snapshot.totals.errors(.write)
+      #expect(dropped > 0)
+      #expect(snapshot.totals.errors(.http5xx) == 0)
+      #expect(server.counters.overloaded >= dropped)
+    }
+  }
+
+  @Test func aClientLeavingMidResponseLogsExactlyOneBrokenPipe() async throws {
+    let log = FileManager.default.temporaryDirectory.appendingPathComponent("target-\(UUID().uuidString).log")
+    defer { try? FileManager.default.removeItem(at: log) }
+    let server = try await target { $0.logPath = log.path }
+    try RawClient.sendAndHangUp(port: server.port, path: "/work?ms=300", after: 0.05)
+    try await Task.sleep(nanoseconds: 600_000_000)
+    await server.shutdown()
+    let text = try String(contentsOf: log, encoding: .utf8)
+    #expect(text.components(separatedBy: "BrokenPipeError: [Errno 32] Broken pipe").count - 1 == 1)
+    #expect(text.components(separatedBy: "Exception in ASGI application").count - 1 == 1)
+    #expect(text.contains("Traceback (most recent call last):"))
+    #expect(server.counters.brokenPipes == 1)
+    // The traceback's lines follow its ERROR record directly, as Python's logging writes them.
+    let lines = text.split(separator: "\n")
+    let start = try #require(lines.firstIndex { $0.contains("Exception in ASGI application") })
+    #expect(lines[start + 1] == "Traceback (most recent call last):")
+    #expect(lines[start + 13] == "BrokenPipeError: [Errno 32] Broken pipe")
+  }
+
+  @Test func logHasAccessLinesWithStatusAndDurationAndQueueWarnings() async throws {
+    try await HeavyTest.run {
+      let log = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "target-\(UUID().uuidString).log")
+      defer { try? FileManager.default.removeItem(at: log) }
+      let server = try await target {
+        $0.workers = 1
+        $0.service = 0.02
+        $0.queue = 10
+        $0.logPath = log.path
+      }
+      _ = try await load(server, vusers: 12, seconds: 1.5)
+      await server.shutdown()
+      let text = try String(contentsOf: log, encoding: .utf8)
+      let access = try #require(
+        text.split(separator: "\n").first { $0.contains("uvicorn.access") && $0.contains(" 200 ") })
+      #expect(access.contains(#""GET / HTTP/1.1" 200 OK"#))
+      #expect(access.hasSuffix("ms"))
+      #expect(text.contains("WARNING  app.backend: backend-1 queue"))
+      #expect(text.contains(#""GET / HTTP/1.1" 503 Service Unavailable"#))
+      #expect(text.contains("Uvicorn running on http://127.0.0.1:\(server.port)"))
+    }
+  }
+
+  @Test func endpoints() async throws {
+    let server = try await target { $0.service = 0.001 }
+    defer { Task { await server.shutdown() } }
+    #expect(try RawClient.request(port: server.port, path: "/health").status == 200)
+    #expect(try RawClient.request(port: server.port, path: "/status/418").status == 418)
+    let bytes = try RawClient.request(port: server.port, path: "/bytes/1000")
+    #expect(bytes.status == 200 && bytes.body.count == 1000)
+    let work = try RawClient.request(port: server.port, path: "/work?ms=5")
+    #expect(work.status == 200 && work.body.contains(#""service_ms":5"#))
+    #expect(try RawClient.request(port: server.port, path: "/work?ms=abc").status == 400)
+    #expect(try RawClient.request(port: server.port, path: "/").body.contains(#""ok":true"#))
+    #expect(try RawClient.request(port: server.port, path: "/nope").status == 404)
+  }
+
+  @Test func configurationProblemsAreOneLine() {
+    var config = TargetConfig()
+    #expect(config.problem == nil)
+    config.backends = 0
+    #expect(config.problem == "--backends must be between 1 and 64, got 0")
+    config = TargetConfig()
+    config.jitter = 0.05
+    #expect(config.problem == "--jitter must be at least 0 and less than --service")
+    config = TargetConfig()
+    config.queue = -1
+    #expect(config.problem?.hasPrefix("--queue") == true)
+  }
+}
