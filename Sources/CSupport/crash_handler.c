@@ -19,7 +19,6 @@ static void restore_previous_handlers(void) {
 }
 
 static void on_crash(int sig, siginfo_t *info, void *context) {
-    (void)context;
     // endwin() is not async-signal-safe, but the process is dying either way and a terminal left
     // in raw mode on the alternate screen is the worse outcome (htop and btop accept the same).
     // Only the first crash gets here: a second one inside endwin() must not loop.
@@ -27,12 +26,27 @@ static void on_crash(int sig, siginfo_t *info, void *context) {
         endwin();
         cs_stderr_capture_end();
     }
+    struct sigaction chained = {0};
+    for (int i = 0; i < crash_signal_count; i++) {
+        if (crash_signals[i] == sig) chained = previous[i];
+    }
     restore_previous_handlers();
     atomic_store(&installed, 0);
     // A hardware fault re-faults when the handler returns, which hands the previous handler the
-    // genuine siginfo (fault address). Signals that were sent (abort, kill) or that trap after
-    // the instruction (int3) would not come back, so they are raised again.
+    // genuine siginfo (fault address). Signals that were sent (kill, raise) or that trap after
+    // the instruction (int3) would not come back, so the previous handler (Swift's backtracer)
+    // is called here; it returns for such signals, so the default action then ends the process.
     if (info == NULL || info->si_code <= 0 || sig == SIGTRAP) {
+        if (chained.sa_flags & SA_SIGINFO) {
+            if (chained.sa_sigaction != NULL) chained.sa_sigaction(sig, info, context);
+        } else if (chained.sa_handler != SIG_DFL && chained.sa_handler != SIG_IGN) {
+            chained.sa_handler(sig);
+        }
+        signal(sig, SIG_DFL);
+        sigset_t only;
+        sigemptyset(&only);
+        sigaddset(&only, sig);
+        sigprocmask(SIG_UNBLOCK, &only, NULL);
         raise(sig);
     }
 }

@@ -31,6 +31,7 @@ public final class DashboardLoop {
   private let sidePanel: SidePanel?
   public private(set) var state = DashboardState()
   private var announcedEnd = false
+  private var lastFrameElapsed: Double?
 
   public init(
     backend: any TerminalBackend, metrics: any MetricsSource, engine: any EngineStatusSource,
@@ -70,12 +71,26 @@ public final class DashboardLoop {
       } else if state.exitRequested {
         return
       }
+      noticeGap(status)
       present(status)
       guard let key = backend.readKey(timeoutMilliseconds: frameMilliseconds) else { continue }
       let phase = engine.status().phase
       for command in KeyMap.commands(for: key, state: state, phase: phase) {
         apply(command, status: engine.status())
       }
+    }
+  }
+
+  /// Frames come every 200 ms; a gap of seconds means the whole process was stopped (Ctrl-Z,
+  /// SIGSTOP), engine included, so the charts show a hole. Say so instead of leaving it a riddle.
+  private func noticeGap(_ status: EngineStatus) {
+    defer { lastFrameElapsed = status.elapsed }
+    guard let last = lastFrameElapsed, status.phase != .done else { return }
+    let gap = status.elapsed - last
+    if gap >= 2 {
+      state.post(
+        "process was stopped for \(Format.clock(gap)): no requests were sent meanwhile", now: status.elapsed,
+        seconds: 10)
     }
   }
 

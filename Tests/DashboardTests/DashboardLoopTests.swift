@@ -111,3 +111,36 @@ final class FakeEngine: EngineStatusSource, EngineControl, MetricsSource, Sendab
     #expect(backend.presented.contains { $0.lines().last?.contains("theme default") == true })
   }
 }
+
+/// An engine whose clock jumps, as it does when the whole process was stopped (Ctrl-Z).
+final class StoppedProcessEngine: EngineStatusSource, Sendable {
+  private let reads = Mutex(0)
+  func status() -> EngineStatus {
+    let n = reads.withLock {
+      $0 += 1
+      return $0
+    }
+    let elapsed = n < 4 ? 10.0 + Double(n) * 0.2 : 25.0 + Double(n) * 0.2
+    return EngineStatus(
+      phase: n < 12 ? .running : .done, elapsed: elapsed, planElapsed: elapsed, pausedFor: 0,
+      targetVusers: 10, rampHeld: false)
+  }
+}
+
+@Suite struct SuspensionNoticeTests {
+  @Test func aStoppedProcessIsNamedOnResume() {
+    let engine = FakeEngine(snapshot: RunFixture.snapshot(seconds: 20))
+    let backend = MemoryBackend(width: 120, height: 40)
+    let loop = DashboardLoop(
+      backend: backend, metrics: engine, engine: StoppedProcessEngine(), control: engine,
+      info: RunFixture.info,
+      themes: [.builtInDefault], symbols: .unicode, dots: .braille, exitOnEnd: true, exitFlag: ExitFlag(),
+      frameMilliseconds: 0)
+    loop.run()
+    let notices = backend.presented.compactMap { $0.lines().last }.filter {
+      $0.contains("process was stopped")
+    }
+    #expect(!notices.isEmpty)
+    #expect(notices.first?.contains("stopped for 0:1") == true, "\(notices.first ?? "")")
+  }
+}

@@ -7,7 +7,8 @@ STEPS is a JSON list of actions done in order, each after its "after" delay (sec
   {"after": 1.0, "keys": "q"}                   bytes written to the terminal (\\u001a = Ctrl-Z)
   {"after": 0.01, "resize": [cols, rows]}       TIOCSWINSZ on the terminal + SIGWINCH to the child
   {"after": 0.5, "signal": "TSTP"}              a signal to the child's process group
-  {"after": 0.5, "expect_stopped": true}        wait (<= 5 s) until the child has stopped
+  {"after": 0.5, "expect_stopped": true}        wait (<= 5 s) until the child has stopped; whether it
+                                                did is listed, in order, under "stopped" in the result
   {"after": 0.0, "termios": "name"}             record the terminal's modes under that name
   {"after": 0.5, "cont": true}                  SIGCONT to the child's group and make it foreground again
   {"after": 0.5, "mark": "name"}                record the output length under that name
@@ -15,7 +16,8 @@ STEPS is a JSON list of actions done in order, each after its "after" delay (sec
 The child runs in its own process group, in the foreground of a session whose leader is this
 script's helper process, so terminal-generated stops (Ctrl-Z) reach it as they would from a shell.
 Prints one JSON object: exit status, termios snapshots (before launch, named, after exit), marks,
-and the byte count of everything the child wrote (saved to --out).
+whether each expect_stopped saw the stop, and the byte count of everything the child wrote
+(saved to --out).
 """
 import argparse
 import fcntl
@@ -70,13 +72,24 @@ def main():
         signal.pthread_sigmask(signal.SIG_SETMASK, [])
         # A session leader's group is orphaned for job control; a grandchild in its own group
         # under a leader that stays in the session is not, so Ctrl-Z really stops it.
+        # Both sides make the group and give it the terminal, as shells do: whichever runs first
+        # wins, and the command never starts in a background group (where ncurses' first
+        # tcsetattr would stop it with SIGTTOU).
+        signal.signal(signal.SIGTTOU, signal.SIG_IGN)
         inner = os.fork()
         if inner == 0:
             os.setpgid(0, 0)
-            os.execvp(cmd[0], cmd)
-        os.setpgid(inner, inner)
-        signal.signal(signal.SIGTTOU, signal.SIG_IGN)
-        os.tcsetpgrp(0, inner)
+            os.tcsetpgrp(0, os.getpid())
+            signal.signal(signal.SIGTTOU, signal.SIG_DFL)
+            try:
+                os.execvp(cmd[0], cmd)
+            finally:
+                os._exit(127)
+        try:
+            os.setpgid(inner, inner)
+            os.tcsetpgrp(0, inner)
+        except OSError:
+            pass  # EACCES: the child has already done both and called exec
         while True:
             _, status = os.waitpid(inner, os.WUNTRACED | os.WCONTINUED)
             if os.WIFSTOPPED(status):
@@ -93,6 +106,7 @@ def main():
     output = bytearray()
     snapshots = {}
     marks = {}
+    stops = []
     deadline = time.monotonic() + args.timeout
 
     def pump(seconds):
@@ -120,7 +134,10 @@ def main():
     for step in steps:
         pump(step.get("after", 0))
         if "keys" in step:
-            os.write(master, step["keys"].encode())
+            try:
+                os.write(master, step["keys"].encode())
+            except OSError:
+                pass  # the child has gone; its exit status tells the test
         if "resize" in step:
             cols, rows = step["resize"]
             set_size(slave, cols, rows)
@@ -136,10 +153,16 @@ def main():
                 os.killpg(group, getattr(signal, "SIG" + step["signal"]))
         if step.get("expect_stopped"):
             until = time.monotonic() + 5
+            seen = False
             while time.monotonic() < until:
                 if os.path.exists(state_file) and open(state_file).read() == "stopped":
+                    seen = True
+                    # Whatever it wrote before stopping is in the pty already: read it now, so
+                    # that a mark after this step counts it.
+                    pump(0.05)
                     break
                 pump(0.02)
+            stops.append(seen)
         if "termios" in step:
             snapshots[step["termios"]] = modes(slave)
         if step.get("cont"):
@@ -168,7 +191,7 @@ def main():
     open(args.out, "wb").write(bytes(output))
     print(json.dumps({
         "exit": status, "before": before, "after": after, "termios": snapshots, "marks": marks,
-        "bytes": len(output),
+        "stopped": stops, "bytes": len(output),
     }))
 
 

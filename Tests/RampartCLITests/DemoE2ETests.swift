@@ -1,0 +1,62 @@
+import Foundation
+import TestSupport
+import Testing
+
+/// `rampart demo` as the README's first command runs it, in a terminal: the dashboard appears,
+/// the (short) run ends by itself, and the summary names the known capacity and the measured peak.
+@Suite("rampart demo end to end in tmux")
+struct DemoE2ETests {
+  @Test(
+    "short demo: dashboard, end by itself, capacity and peak in the summary",
+    .enabled(if: TmuxServer.isInstalled, "tmux is not installed (CI installs it)"))
+  func shortDemoInTmux() async throws {
+    try await HeavyTest.run { try await Self.drive() }
+  }
+
+  static func drive() async throws {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "rampart-demo-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: directory) }
+    let exitFile = directory.appendingPathComponent("exit-code").path
+    let tmux = TmuxServer()
+    defer { tmux.kill() }
+    let started = try tmux.run([
+      "-f", "/dev/null", "new-session", "-d", "-s", "ui", "-x", "120", "-y", "40", "-c", directory.path,
+      "-e", "TERM=tmux-256color", "-e", "LANG=C.UTF-8", "-e", "SWIFT_BACKTRACE=interactive=no",
+      "bash --norc --noprofile",
+    ])
+    try #require(started.status == 0, "tmux new-session failed")
+    let command =
+      "'\(RampartProcess.binary.path)' demo --short --exit-on-end; echo $? > '\(exitFile)'"
+    try tmux.run(["send-keys", "-t", "ui", "-l", command])
+    try tmux.run(["send-keys", "-t", "ui", "Enter"])
+
+    var screen = ""
+    let appeared = Date().addingTimeInterval(10)
+    while Date() < appeared {
+      screen = try tmux.run(["capture-pane", "-p", "-t", "ui"]).output
+      if screen.contains("▶ RUNNING") && screen.contains("── TPS ──") { break }
+      try await Task.sleep(for: .milliseconds(100))
+    }
+    #expect(screen.contains("▶ RUNNING"), "no dashboard:\n\(screen)")
+    #expect(screen.contains("ramp 1 -> 45 step 1/400ms"), "plan missing:\n\(screen)")
+    #expect(screen.contains("log rampart-runs/demo-target.log"), "the target's log is not named:\n\(screen)")
+
+    // 20 s of plan, a second of grace, then the summary: no key is pressed.
+    let end = Date().addingTimeInterval(45)
+    while Date() < end && !FileManager.default.fileExists(atPath: exitFile) {
+      try await Task.sleep(for: .milliseconds(200))
+    }
+    let history = try tmux.run(["capture-pane", "-p", "-S", "-200", "-t", "ui"]).output
+    let code = try? String(contentsOfFile: exitFile, encoding: .utf8)
+    #expect(code?.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(history)")
+    #expect(history.contains("rampart summary: complete"), "\(history)")
+    #expect(history.contains("demo: known capacity   200 req/s = 1 backend x 4 workers / 20ms"), "\(history)")
+    let peak = history.firstMatch(of: /measured peak +(\d+) ok responses\/s/).flatMap { Double($0.1) }
+    #expect(peak.map { $0 >= 180 && $0 <= 215 } == true, "peak \(String(describing: peak)):\n\(history)")
+    let log = try String(
+      contentsOf: directory.appendingPathComponent("rampart-runs/demo-target.log"), encoding: .utf8)
+    #expect(log.contains("uvicorn.access"))
+  }
+}
