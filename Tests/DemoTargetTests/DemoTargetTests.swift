@@ -38,7 +38,15 @@ import Testing
   @Test(arguments: [(1, 200.0), (2, 400.0)])
   func plateauMatchesTheKnownCapacity(backends: Int, capacity: Double) async throws {
     try await HeavyTest.run {
-      let server = try await target { $0.backends = backends }
+      // One backend logs every request, the other case does not: the buffered log must not cost
+      // capacity.
+      let log = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "target-\(UUID().uuidString).log")
+      defer { try? FileManager.default.removeItem(at: log) }
+      let server = try await target {
+        $0.backends = backends
+        if backends == 1 { $0.logPath = log.path }
+      }
       #expect(server.config.capacity == capacity)
       // Four times as many vusers as worker slots keeps every worker busy; the queue holds the rest.
       let snapshot = try await load(server, vusers: backends * 16, seconds: 5)
@@ -46,6 +54,12 @@ import Testing
       let measured = plateau(snapshot)
       #expect(abs(measured - capacity) / capacity <= 0.05, "measured \(measured) req/s against \(capacity)")
       #expect(snapshot.totals.errorCount == 0)
+      if backends == 1 {
+        let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
+        // Every answered request has its line (a request cut off at the stop may add one per vuser).
+        let access = lines.filter { $0.contains("uvicorn.access") }.count
+        #expect(access >= snapshot.totals.ok && access <= snapshot.totals.ok + 16, "\(access) lines")
+      }
     }
   }
 
