@@ -117,6 +117,20 @@ import Testing
     #expect(lines[start + 13] == "BrokenPipeError: [Errno 32] Broken pipe")
   }
 
+  @Test func aClientResettingLogsConnectionResetError() async throws {
+    let log = FileManager.default.temporaryDirectory.appendingPathComponent("target-\(UUID().uuidString).log")
+    defer { try? FileManager.default.removeItem(at: log) }
+    let server = try await target { $0.logPath = log.path }
+    try RawClient.sendAndReset(port: server.port, path: "/work?ms=300", after: 0.05)
+    try await Task.sleep(nanoseconds: 600_000_000)
+    await server.shutdown()
+    let text = try String(contentsOf: log, encoding: .utf8)
+    #expect(
+      text.components(separatedBy: "ConnectionResetError: [Errno 104] Connection reset by peer").count - 1
+        == 1)
+    #expect(!text.contains("BrokenPipeError"))
+  }
+
   @Test func logHasAccessLinesWithStatusAndDurationAndQueueWarnings() async throws {
     try await HeavyTest.run {
       let log = FileManager.default.temporaryDirectory.appendingPathComponent(

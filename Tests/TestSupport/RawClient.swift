@@ -36,6 +36,17 @@ public enum RawClient {
     close(fd)
   }
 
+  /// Sends a request and aborts the connection with a TCP reset (SO_LINGER 0) after `seconds`.
+  public static func sendAndReset(port: Int, path: String, after seconds: Double) throws {
+    let fd = try connectLoopback(port: port)
+    let request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n"
+    _ = request.withCString { send(fd, $0, strlen($0), 0) }
+    usleep(useconds_t(seconds * 1e6))
+    var abort = linger(l_onoff: 1, l_linger: 0)
+    setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort, socklen_t(MemoryLayout<linger>.size))
+    close(fd)
+  }
+
   private static func connectLoopback(port: Int) throws -> Int32 {
     let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw TestSupportError("socket failed") }
