@@ -19,6 +19,18 @@ struct ChartsView: Widget {
     let label = model.style(.muted)
     let last = samples.last
 
+    // One time axis for all four charts; only the TPS chart has the marker row and only the
+    // bottom one the time labels.
+    func axis(
+      format: @escaping @Sendable (Double) -> String = { Format.count($0) }, minimumTop: Double = 1,
+      _ adjust: (inout TimeAxis) -> Void = { _ in }
+    ) -> TimeAxis {
+      var axis = TimeAxis(
+        xRange: xRange, yFormat: format, minimumTop: minimumTop, symbols: model.symbols, axisStyle: rule,
+        labelStyle: label, spans: spans, showTimeLabels: false, axisWidth: Self.axisWidth)
+      adjust(&axis)
+      return axis
+    }
     func points(_ value: (SecondSample) -> Double) -> [ChartPoint] {
       samples.map { ChartPoint(x: Double($0.t), y: value($0)) }
     }
@@ -63,10 +75,11 @@ struct ChartsView: Widget {
           ChartSeries(
             name: "ok", points: points { Double($0.ok) / max($0.duration, 0.001) }, style: model.style(.good)),
           ChartSeries(name: "tps", points: points(\.tps), style: model.style(.tps)),
-        ], xRange: xRange,
-        yFormat: { Format.count($0) }, minimumTop: 10, dots: model.dots, symbols: model.symbols,
-        axisStyle: rule, labelStyle: label, markers: markers, spans: spans, showMarkerRow: true,
-        showTimeLabels: false, axisWidth: Self.axisWidth),
+        ], dots: model.dots,
+        axis: axis(minimumTop: 10) {
+          $0.markers = markers
+          $0.showMarkerRow = true
+        }),
       in: tpsArea)
 
     let latencyArea = titled(
@@ -82,9 +95,7 @@ struct ChartsView: Widget {
           ChartSeries(name: "p99", points: latencyPoints(\.p99Ms), style: model.style(.p99)),
           ChartSeries(name: "p95", points: latencyPoints(\.p95Ms), style: model.style(.p95)),
           ChartSeries(name: "mean", points: latencyPoints(\.mttMs), style: model.style(.latency)),
-        ], xRange: xRange, yFormat: { Format.milliseconds($0) }, minimumTop: 1, dots: model.dots,
-        symbols: model.symbols, axisStyle: rule, labelStyle: label, spans: spans, showTimeLabels: false,
-        axisWidth: Self.axisWidth),
+        ], dots: model.dots, axis: axis(format: { Format.milliseconds($0) })),
       in: latencyArea)
 
     let kinds = ErrorKind.allCases.filter { model.metrics.totals.errors($0) > 0 }
@@ -99,8 +110,7 @@ struct ChartsView: Widget {
           ChartSeries(
             name: kind.rawValue, points: points { Double($0.errors(kind)) / max($0.duration, 0.001) },
             style: model.style(kind.role))
-        }, xRange: xRange, yFormat: { Format.count($0) }, minimumTop: 1, symbols: model.symbols,
-        axisStyle: rule, labelStyle: label, spans: spans, showTimeLabels: false, axisWidth: Self.axisWidth),
+        }, axis: axis()),
       in: errorArea)
 
     let vusersArea = titled(
@@ -115,9 +125,7 @@ struct ChartsView: Widget {
           ChartSeries(
             name: "target", points: points { Double($0.targetVusers) }, style: model.style(.targetVusers)),
           ChartSeries(name: "active", points: points { Double($0.vusers) }, style: model.style(.vusers)),
-        ], xRange: xRange, yFormat: { Format.count($0) }, minimumTop: 10, dots: model.dots,
-        symbols: model.symbols, axisStyle: rule, labelStyle: label, spans: spans, showTimeLabels: true,
-        axisWidth: Self.axisWidth),
+        ], dots: model.dots, axis: axis(minimumTop: 10) { $0.showTimeLabels = true }),
       in: vusersArea)
   }
 

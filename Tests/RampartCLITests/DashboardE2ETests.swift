@@ -25,20 +25,14 @@ struct DashboardE2ETests {
     let tmux = TmuxServer()
     defer { tmux.kill() }
 
-    let started = try tmux.run([
-      "-f", "/dev/null", "new-session", "-d", "-s", "ui", "-x", "120", "-y", "40", "-c", directory.path,
-      "-e", "TERM=tmux-256color", "-e", "LANG=C.UTF-8", "-e", "SWIFT_BACKTRACE=interactive=no",
-      "bash --norc --noprofile",
-    ])
-    try #require(started.status == 0, "tmux new-session failed")
+    try tmux.startShell(in: directory)
     // The shell records its terminal modes, runs rampart, keeps the exit code, records the modes
     // again; every step writes a file the test waits for.
     let command =
       "stty -g > '\(file("stty-before"))'; '\(RampartProcess.binary.path)' run \(server.url) --vusers 4 "
       + "--duration 30s --out '\(file("runs"))'; echo $? > '\(file("exit-code"))'; "
       + "stty -g > '\(file("stty-after"))'"
-    try tmux.run(["send-keys", "-t", "ui", "-l", command])
-    try tmux.run(["send-keys", "-t", "ui", "Enter"])
+    try tmux.type(command)
 
     // Up to 10 s for a frame with everything and a non-zero request count.
     var screen = ""

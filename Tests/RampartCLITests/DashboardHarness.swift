@@ -336,6 +336,23 @@ final class TmuxServer {
     return (status, output)
   }
 
+  /// A 120x40 session "ui" running a bare bash in `directory`, with a UTF-8 locale, a 256-colour
+  /// TERM and Swift's crash backtracer kept from waiting for a key.
+  func startShell(in directory: URL) throws {
+    let started = try run([
+      "-f", "/dev/null", "new-session", "-d", "-s", "ui", "-x", "120", "-y", "40", "-c", directory.path,
+      "-e", "TERM=tmux-256color", "-e", "LANG=C.UTF-8", "-e", "SWIFT_BACKTRACE=interactive=no",
+      "bash --norc --noprofile",
+    ])
+    guard started.status == 0 else { throw TestSupportError("tmux new-session failed") }
+  }
+
+  /// Types a command line into the session's shell and presses Enter.
+  func type(_ command: String) throws {
+    try run(["send-keys", "-t", "ui", "-l", command])
+    try run(["send-keys", "-t", "ui", "Enter"])
+  }
+
   /// Kills this server only (its socket name is unique to the test) and removes its socket file,
   /// which tmux 3.3 leaves behind in /tmp/tmux-UID.
   func kill() {

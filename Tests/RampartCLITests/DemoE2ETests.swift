@@ -21,16 +21,10 @@ struct DemoE2ETests {
     let exitFile = directory.appendingPathComponent("exit-code").path
     let tmux = TmuxServer()
     defer { tmux.kill() }
-    let started = try tmux.run([
-      "-f", "/dev/null", "new-session", "-d", "-s", "ui", "-x", "120", "-y", "40", "-c", directory.path,
-      "-e", "TERM=tmux-256color", "-e", "LANG=C.UTF-8", "-e", "SWIFT_BACKTRACE=interactive=no",
-      "bash --norc --noprofile",
-    ])
-    try #require(started.status == 0, "tmux new-session failed")
+    try tmux.startShell(in: directory)
     let command =
       "'\(RampartProcess.binary.path)' demo --short --exit-on-end; echo $? > '\(exitFile)'"
-    try tmux.run(["send-keys", "-t", "ui", "-l", command])
-    try tmux.run(["send-keys", "-t", "ui", "Enter"])
+    try tmux.type(command)
 
     var screen = ""
     let appeared = Date().addingTimeInterval(10)

@@ -49,12 +49,13 @@ import Testing
         ChartSeries(name: "tps", points: rampTPS, style: green),
         ChartSeries(name: "mtt", points: rampLatency.map { ChartPoint(x: $0.x, y: $0.y * 4) }, style: red),
       ],
-      xRange: 0...90, yFormat: { Format.count($0) }, dots: dots, symbols: symbols, axisStyle: muted,
-      labelStyle: muted,
-      markers: [
-        ChartMarker(x: 10, glyph: glyphs.0, style: blue), ChartMarker(x: 42, glyph: glyphs.1, style: red),
-      ],
-      spans: [ChartSpan(from: 20, to: 25, style: Style(background: .indexed(236)))], showMarkerRow: true)
+      dots: dots,
+      axis: TimeAxis(
+        xRange: 0...90, yFormat: { Format.count($0) }, symbols: symbols, axisStyle: muted, labelStyle: muted,
+        markers: [
+          ChartMarker(x: 10, glyph: glyphs.0, style: blue), ChartMarker(x: 42, glyph: glyphs.1, style: red),
+        ],
+        spans: [ChartSpan(from: 20, to: 25, style: Style(background: .indexed(236)))], showMarkerRow: true))
   }
 
   @Test func lineChartBraille() {
@@ -80,8 +81,8 @@ import Testing
     var grid = Grid(width: 30, height: 6)
     grid.render(
       LineChart(
-        series: [ChartSeries(name: "tps", points: [], style: green)], xRange: 0...600,
-        yFormat: { Format.count($0) }),
+        series: [ChartSeries(name: "tps", points: [], style: green)],
+        axis: TimeAxis(xRange: 0...600, yFormat: { Format.count($0) })),
       in: grid.area)
     expectSnapshot(grid, named: "linechart-empty")
   }
@@ -91,8 +92,8 @@ import Testing
     let points = [ChartPoint(x: 5, y: 10), ChartPoint(x: 6, y: 40), ChartPoint(x: 7, y: 20)]
     grid.render(
       LineChart(
-        series: [ChartSeries(name: "v", points: points, style: blue)], xRange: 4...9,
-        yFormat: { Format.milliseconds($0) }, showTimeLabels: true),
+        series: [ChartSeries(name: "v", points: points, style: blue)],
+        axis: TimeAxis(xRange: 4...9, yFormat: { Format.milliseconds($0) })),
       in: grid.area)
     expectSnapshot(grid, named: "linechart-zoomed")
   }
@@ -106,7 +107,7 @@ import Testing
         layers: [
           ChartSeries(name: "timeout", points: timeouts, style: red),
           ChartSeries(name: "read_reset", points: resets, style: blue),
-        ], xRange: 0...60, yFormat: { Format.count($0) }, axisStyle: muted, labelStyle: muted),
+        ], axis: TimeAxis(xRange: 0...60, yFormat: { Format.count($0) }, axisStyle: muted, labelStyle: muted)),
       in: grid.area)
     expectSnapshot(grid, named: "stackedbars")
   }

@@ -2,57 +2,21 @@
 /// ASCII) and joined by lines; where two series meet in one cell the later one's colour wins.
 public struct LineChart: Widget {
   public var series: [ChartSeries]
-  public var xRange: ClosedRange<Double>
-  public var yFormat: @Sendable (Double) -> String
-  /// The y axis reaches at least this high, so an idle chart still has a sensible scale.
-  public var minimumTop: Double
   public var dots: ChartDots
-  public var symbols: SymbolSet
-  public var axisStyle: Style
-  public var labelStyle: Style
-  public var markers: [ChartMarker]
-  public var spans: [ChartSpan]
-  public var showMarkerRow: Bool
-  public var showTimeLabels: Bool
-  /// Columns kept for the y labels at least; equal values align stacked charts.
-  public var axisWidth: Int
+  public var axis: TimeAxis
 
-  public init(
-    series: [ChartSeries], xRange: ClosedRange<Double>, yFormat: @escaping @Sendable (Double) -> String,
-    minimumTop: Double = 1, dots: ChartDots = .braille, symbols: SymbolSet = .unicode,
-    axisStyle: Style = .plain, labelStyle: Style = .plain, markers: [ChartMarker] = [],
-    spans: [ChartSpan] = [], showMarkerRow: Bool = false, showTimeLabels: Bool = true, axisWidth: Int = 0
-  ) {
-    self.axisWidth = axisWidth
+  public init(series: [ChartSeries], dots: ChartDots = .braille, axis: TimeAxis) {
     self.series = series
-    self.xRange = xRange
-    self.yFormat = yFormat
-    self.minimumTop = minimumTop
     self.dots = dots
-    self.symbols = symbols
-    self.axisStyle = axisStyle
-    self.labelStyle = labelStyle
-    self.markers = markers
-    self.spans = spans
-    self.showMarkerRow = showMarkerRow
-    self.showTimeLabels = showTimeLabels
+    self.axis = axis
   }
 
   public func render(in area: Rect, to grid: inout Grid) {
-    guard area.width >= 8, area.height >= 2 else { return }
-    let (rx, ry) = dots.resolution
+    let xRange = axis.xRange
     let dataMax = series.map { ChartPoint.maxY($0.points, in: xRange) }.max() ?? 0
-    let (frame, ticks, labelWidth) = ChartFrame.layout(
-      area: area, dataMax: dataMax, minimumTop: minimumTop, format: yFormat, timeLabels: showTimeLabels,
-      markerRow: showMarkerRow, axisWidth: axisWidth)
+    guard let frame = axis.begin(in: area, dataMax: dataMax, to: &grid) else { return }
     let plot = frame.plot
-    guard plot.width > 0, plot.height > 0 else { return }
-    let box = BoxSymbols.of(symbols)
-    frame.drawSpans(spans, xRange: xRange, to: &grid)
-    frame.drawAxis(
-      ticks: ticks, labelWidth: labelWidth, area: area, symbols: box, axisStyle: axisStyle,
-      labelStyle: labelStyle, to: &grid)
-
+    let (rx, ry) = dots.resolution
     let dotWidth = plot.width * rx
     let dotHeight = plot.height * ry
     var bits = [UInt8](repeating: 0, count: plot.area)
@@ -88,12 +52,7 @@ public struct LineChart: Widget {
         _ = grid.put(dots.glyph(bits[i]), x: plot.x + cx, y: plot.y + cy, style: series[owner[i]].style)
       }
     }
-    var row = plot.maxY
-    if showMarkerRow {
-      frame.drawMarkers(markers, row: row, xRange: xRange, to: &grid)
-      row += 1
-    }
-    if showTimeLabels { frame.drawTimeLabels(row: row, xRange: xRange, style: labelStyle, to: &grid) }
+    axis.end(frame, to: &grid)
   }
 }
 

@@ -1,0 +1,63 @@
+/// What every time chart shares: the time range, the y labels and their scale floor, symbols and
+/// styles, event markers and shaded spans. Charts stacked on one screen share one of these
+/// (with `showTimeLabels` on the bottom one only), so their plots line up.
+public struct TimeAxis: Sendable {
+  public var xRange: ClosedRange<Double>
+  public var yFormat: @Sendable (Double) -> String
+  /// The y axis reaches at least this high, so an idle chart still has a sensible scale.
+  public var minimumTop: Double
+  public var symbols: SymbolSet
+  public var axisStyle: Style
+  public var labelStyle: Style
+  public var markers: [ChartMarker]
+  public var spans: [ChartSpan]
+  public var showMarkerRow: Bool
+  public var showTimeLabels: Bool
+  /// Columns kept for the y labels at least; equal values align stacked charts.
+  public var axisWidth: Int
+
+  public init(
+    xRange: ClosedRange<Double>, yFormat: @escaping @Sendable (Double) -> String, minimumTop: Double = 1,
+    symbols: SymbolSet = .unicode, axisStyle: Style = .plain, labelStyle: Style = .plain,
+    markers: [ChartMarker] = [], spans: [ChartSpan] = [], showMarkerRow: Bool = false,
+    showTimeLabels: Bool = true,
+    axisWidth: Int = 0
+  ) {
+    self.xRange = xRange
+    self.yFormat = yFormat
+    self.minimumTop = minimumTop
+    self.symbols = symbols
+    self.axisStyle = axisStyle
+    self.labelStyle = labelStyle
+    self.markers = markers
+    self.spans = spans
+    self.showMarkerRow = showMarkerRow
+    self.showTimeLabels = showTimeLabels
+    self.axisWidth = axisWidth
+  }
+
+  /// Lays out the chart for data reaching `dataMax`, draws spans and the y axis, and returns the
+  /// frame whose plot the chart fills; nil when the area is too small for a plot.
+  func begin(in area: Rect, dataMax: Double, to grid: inout Grid) -> ChartFrame? {
+    guard area.width >= 8, area.height >= 2 else { return nil }
+    let (frame, ticks, labelWidth) = ChartFrame.layout(
+      area: area, dataMax: dataMax, minimumTop: minimumTop, format: yFormat, timeLabels: showTimeLabels,
+      markerRow: showMarkerRow, axisWidth: axisWidth)
+    guard frame.plot.width > 0, frame.plot.height > 0 else { return nil }
+    frame.drawSpans(spans, xRange: xRange, to: &grid)
+    frame.drawAxis(
+      ticks: ticks, labelWidth: labelWidth, area: area, symbols: BoxSymbols.of(symbols), axisStyle: axisStyle,
+      labelStyle: labelStyle, to: &grid)
+    return frame
+  }
+
+  /// The rows under the plot: markers, then time labels.
+  func end(_ frame: ChartFrame, to grid: inout Grid) {
+    var row = frame.plot.maxY
+    if showMarkerRow {
+      frame.drawMarkers(markers, row: row, xRange: xRange, to: &grid)
+      row += 1
+    }
+    if showTimeLabels { frame.drawTimeLabels(row: row, xRange: xRange, style: labelStyle, to: &grid) }
+  }
+}
