@@ -1,11 +1,6 @@
 import ArgumentParser
 import DemoTarget
-import Dispatch
 import Foundation
-
-#if canImport(Glibc)
-  import Glibc
-#endif
 
 struct TargetCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -50,22 +45,11 @@ struct TargetCommand: AsyncParsableCommand {
   }
 }
 
-/// Returns on the first SIGINT or SIGTERM.
+/// Returns on the first SIGINT or SIGTERM, through the same `SignalStop` as `rampart run` (a
+/// second signal exits at once).
 func waitForStopSignal() async {
-  var unblock = sigset_t()
-  sigemptyset(&unblock)
-  sigaddset(&unblock, SIGINT)
-  sigaddset(&unblock, SIGTERM)
-  pthread_sigmask(SIG_UNBLOCK, &unblock, nil)
-  let queue = DispatchQueue(label: "rampart.target.signals")
   let (signals, arrived) = AsyncStream<Int32>.makeStream()
-  let sources = [SIGINT, SIGTERM].map { sig -> any DispatchSourceSignal in
-    signal(sig, SIG_IGN)
-    let source = DispatchSource.makeSignalSource(signal: sig, queue: queue)
-    source.setEventHandler { arrived.yield(sig) }
-    source.resume()
-    return source
-  }
+  let stop = SignalStop(onFirst: { arrived.yield($0) })
   for await _ in signals { break }
-  sources.forEach { $0.cancel() }
+  _ = stop
 }
