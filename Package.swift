@@ -39,6 +39,7 @@ let package = Package(
       swiftSettings: hotPathSettings
     ),
     .target(name: "RunStore", dependencies: ["Metrics"]),
+    .target(name: "LogTail"),
     .target(name: "TerminalUI"),
     .target(
       name: "DemoTarget",
@@ -52,11 +53,12 @@ let package = Package(
     .target(name: "CSupport", dependencies: ["CNcurses"]),
     .target(name: "NcursesBackend", dependencies: ["CNcurses", "CSupport", "TerminalUI"]),
     .target(name: "Theme", dependencies: ["TerminalUI", "TOMLKit"]),
-    .target(name: "Dashboard", dependencies: ["TerminalUI", "Theme", "Metrics"]),
+    .target(name: "Dashboard", dependencies: ["TerminalUI", "Theme", "Metrics", "LogTail"]),
     .executableTarget(
       name: "rampart",
       dependencies: [
         "Metrics", "LoadEngine", "RunStore", "TerminalUI", "Theme", "Dashboard", "NcursesBackend", "DemoTarget",
+        "LogTail",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -72,6 +74,7 @@ let package = Package(
     .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
     .testTarget(name: "LoadEngineTests", dependencies: ["LoadEngine", "Metrics", "TestSupport"]),
     .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Metrics"]),
+    .testTarget(name: "LogTailTests", dependencies: ["LogTail"], exclude: ["Fixtures"]),
     .target(name: "SnapshotSupport", dependencies: ["TerminalUI"], path: "Tests/SnapshotSupport"),
     .testTarget(
       name: "TerminalUITests", dependencies: ["TerminalUI", "SnapshotSupport"], exclude: ["Snapshots"]),
