@@ -39,7 +39,7 @@ let package = Package(
       swiftSettings: hotPathSettings
     ),
     .target(name: "RunStore", dependencies: ["Metrics"]),
-    .target(name: "LogTail"),
+    .target(name: "LogTail", dependencies: [.product(name: "DequeModule", package: "swift-collections")]),
     .target(name: "TerminalUI"),
     .target(
       name: "DemoTarget",
@@ -78,14 +78,14 @@ let package = Package(
     .target(name: "SnapshotSupport", dependencies: ["TerminalUI"], path: "Tests/SnapshotSupport"),
     .testTarget(
       name: "TerminalUITests", dependencies: ["TerminalUI", "SnapshotSupport"], exclude: ["Snapshots"]),
-    .target(name: "SyntheticRuns", dependencies: ["Dashboard", "Metrics"], path: "Tests/SyntheticRuns"),
+    .target(name: "SyntheticRuns", dependencies: ["Dashboard", "Metrics", "LogTail"], path: "Tests/SyntheticRuns"),
     .executableTarget(
       name: "rampart-render-bench",
       dependencies: ["Dashboard", "TerminalUI", "Theme", "Metrics", "SyntheticRuns", "NcursesBackend"],
       path: "Benchmarks/RenderBench"),
     .testTarget(
       name: "DashboardTests",
-      dependencies: ["Dashboard", "TerminalUI", "Theme", "Metrics", "SnapshotSupport", "SyntheticRuns"],
+      dependencies: ["Dashboard", "TerminalUI", "Theme", "Metrics", "SnapshotSupport", "SyntheticRuns", "LogTail"],
       exclude: ["Snapshots"]),
     .testTarget(name: "DemoTargetTests", dependencies: ["DemoTarget", "LoadEngine", "Metrics", "TestSupport"]),
     .testTarget(name: "NcursesBackendTests", dependencies: ["NcursesBackend", "TerminalUI", "CNcurses"]),

@@ -14,7 +14,17 @@ struct ChartsView: Widget {
     let xRange = model.state.viewport.range(
       elapsed: model.status.elapsed, plannedDuration: model.info.plannedDuration)
     let (markers, spans) = markersAndSpans()
-    let sections = Layout.split(area, .vertical, [.fill(3), .fill(3), .fill(2), .fill(2)])
+    // With log sources, a lane of log errors per second sits right under TPS, so a bend in TPS
+    // and the errors that explain it line up.
+    let hasLogs = model.logs != nil
+    let sections = Layout.split(
+      area, .vertical,
+      hasLogs
+        ? [.fill(3), .fill(2), .fill(3), .fill(2), .fill(2)] : [.fill(3), .fill(3), .fill(2), .fill(2)])
+    let (tpsSection, latencySection, errorSection, vusersSection) =
+      hasLogs
+      ? (sections[0], sections[2], sections[3], sections[4])
+      : (sections[0], sections[1], sections[2], sections[3])
     let rule = model.style(.border)
     let label = model.style(.muted)
     let last = samples.last
@@ -63,7 +73,7 @@ struct ChartsView: Widget {
     // TPS counts every completed request, errors included (as k6 and Locust do); the ok line
     // under it shows how much of it succeeded, so fast 503s cannot pass for capacity.
     let tpsArea = titled(
-      sections[0], "TPS", .tps,
+      tpsSection, "TPS", .tps,
       [
         ("now \(Format.count(last?.tps ?? 0))", .tps),
         ("ok \(Format.count(last.map { Double($0.ok) / max($0.duration, 0.001) } ?? 0))", .good),
@@ -82,8 +92,26 @@ struct ChartsView: Widget {
         }),
       in: tpsArea)
 
+    if hasLogs {
+      let classes = LogErrorPalette.classes(model.metrics.totals.logErrors)
+      let lastLogged = samples.last { $0.logErrors != nil }
+      let laneLegend: [(String, ThemeRole)] =
+        classes.isEmpty
+        ? [("none", .good)]
+        : classes.map { ("\($0.name) \(Format.count(Double(lastLogged?.logErrors($0.name) ?? 0)))", $0.role) }
+      let laneArea = titled(sections[1], "Log errors/s", .logError, laneLegend)
+      grid.render(
+        StackedBarChart(
+          layers: classes.map { entry in
+            ChartSeries(
+              name: entry.name, points: points { Double($0.logErrors(entry.name)) / max($0.duration, 0.001) },
+              style: model.style(entry.role))
+          }, axis: axis()),
+        in: laneArea)
+    }
+
     let latencyArea = titled(
-      sections[1], "Latency", .latency,
+      latencySection, "Latency", .latency,
       [
         ("mean \(Format.milliseconds(lastMeasured?.mttMs ?? 0))", .latency),
         ("p95 \(Format.milliseconds(lastMeasured?.p95Ms ?? 0))", .p95),
@@ -103,7 +131,7 @@ struct ChartsView: Widget {
       kinds.isEmpty
       ? [("none", .good)]
       : kinds.map { kind in ("\(kind.rawValue) \(Format.count(Double(last?.errors(kind) ?? 0)))", kind.role) }
-    let errorArea = titled(sections[2], "Errors/s", .bad, errorLegend)
+    let errorArea = titled(errorSection, "Errors/s", .bad, errorLegend)
     grid.render(
       StackedBarChart(
         layers: kinds.map { kind in
@@ -114,7 +142,7 @@ struct ChartsView: Widget {
       in: errorArea)
 
     let vusersArea = titled(
-      sections[3], "Vusers", .vusers,
+      vusersSection, "Vusers", .vusers,
       [
         ("active \(last?.vusers ?? 0)", .vusers),
         ("target \(model.status.targetVusers)", .targetVusers),

@@ -1,3 +1,4 @@
+import LogTail
 import Metrics
 import Synchronization
 import TerminalUI
@@ -28,7 +29,7 @@ public final class DashboardLoop {
   private let exitOnEnd: Bool
   private let exitFlag: ExitFlag
   private let frameMilliseconds: Int
-  private let sidePanel: SidePanel?
+  private let logFeed: (any LogFeed)?
   public private(set) var state = DashboardState()
   private var announcedEnd = false
   private var lastFrameElapsed: Double?
@@ -37,7 +38,7 @@ public final class DashboardLoop {
     backend: any TerminalBackend, metrics: any MetricsSource, engine: any EngineStatusSource,
     control: any EngineControl, info: RunInfo, themes: [Theme], themeIndex: Int = 0, symbols: SymbolSet,
     dots: ChartDots, exitOnEnd: Bool, exitFlag: ExitFlag, frameMilliseconds: Int = 200,
-    sidePanel: SidePanel? = nil
+    logFeed: (any LogFeed)? = nil
   ) {
     precondition(!themes.isEmpty, "at least one theme")
     self.backend = backend
@@ -52,7 +53,8 @@ public final class DashboardLoop {
     self.exitOnEnd = exitOnEnd
     self.exitFlag = exitFlag
     self.frameMilliseconds = frameMilliseconds
-    self.sidePanel = sidePanel
+    self.logFeed = logFeed
+    state.hasLogPanel = logFeed != nil
   }
 
   public var theme: Theme { themes[themeIndex] }
@@ -97,7 +99,7 @@ public final class DashboardLoop {
   public func model(_ status: EngineStatus) -> DashboardModel {
     DashboardModel(
       info: info, status: status, metrics: metrics.snapshot(), state: state, theme: theme, symbols: symbols,
-      dots: dots, sidePanel: sidePanel)
+      dots: dots, logs: logFeed?.logSnapshot())
   }
 
   private func present(_ status: EngineStatus) {
@@ -132,13 +134,75 @@ public final class DashboardLoop {
       backend.invalidate()
       state.post("theme \(theme.name)", now: now)
     case .toggleSidePanel:
-      if sidePanel == nil {
-        state.post("no side panel content: no log sources", now: now)
+      if logFeed == nil {
+        state.post("no log sources: add --log FILE or --log-cmd COMMAND", now: now)
       } else {
         state.showSidePanel.toggle()
+        if !state.showSidePanel { state.logPanel.focused = false }
+      }
+    case .toggleLogFocus, .resizeLogPanel, .scrollLog, .scrollLogPage, .followLog, .oldestLog,
+      .toggleLogErrorsOnly, .toggleLogBlock:
+      applyLogPanel(command, now: now)
+    case .openPrompt(let purpose): state.prompt = Prompt(purpose)
+    case .promptInput(let character):
+      if var prompt = state.prompt, prompt.text.count < Prompt.maximumLength {
+        prompt.text.append(character)
+        state.prompt = prompt
+      }
+    case .promptBackspace:
+      if state.prompt?.text.isEmpty == false { state.prompt?.text.removeLast() }
+    case .promptCancel: state.prompt = nil
+    case .promptSubmit:
+      guard let prompt = state.prompt else { return }
+      state.prompt = nil
+      switch prompt.purpose {
+      case .logFilter:
+        state.logPanel.filter = prompt.text.isEmpty ? nil : prompt.text
+        state.logPanel.anchor = nil
+        state.post(prompt.text.isEmpty ? "log filter cleared" : "log filter /\(prompt.text)/", now: now)
       }
     case .redraw: backend.invalidate()
     case .notice(let text): state.post(text, now: now)
+    }
+  }
+
+  /// Log panel commands act on the snapshot on screen now, so "one up" means one visible entry.
+  private func applyLogPanel(_ command: DashboardCommand, now: Double) {
+    guard let feed = logFeed else { return }
+    let logs = feed.logSnapshot()
+    let pageRows = max(1, backend.size.height - 6)
+    switch command {
+    case .toggleLogFocus:
+      state.logPanel.focused.toggle()
+    case .resizeLogPanel(let delta):
+      let width = backend.size.width
+      let current = state.logPanel.columns(screenWidth: width)
+      state.logPanel.width = current + delta
+      state.logPanel.width = state.logPanel.columns(screenWidth: width)
+    case .scrollLog(let delta):
+      state.logPanel.anchor = LogPanelRows.scrolled(logs, state: state.logPanel, by: delta)
+    case .scrollLogPage(let pages):
+      state.logPanel.anchor = LogPanelRows.scrolled(logs, state: state.logPanel, by: pages * pageRows)
+    case .followLog:
+      state.logPanel.anchor = nil
+    case .oldestLog:
+      state.logPanel.anchor = LogPanelRows.oldest(logs, state: state.logPanel)
+    case .toggleLogErrorsOnly:
+      state.logPanel.errorsOnly.toggle()
+      state.logPanel.anchor = nil
+      state.post(
+        state.logPanel.errorsOnly ? "log panel: error events only" : "log panel: all lines", now: now)
+    case .toggleLogBlock:
+      guard let id = LogPanelRows.blockToToggle(logs, state: state.logPanel, height: pageRows) else {
+        state.post("no folded traceback on screen", now: now)
+        return
+      }
+      if state.logPanel.expanded.contains(id) {
+        state.logPanel.expanded.remove(id)
+      } else {
+        state.logPanel.expanded.insert(id)
+      }
+    default: break
     }
   }
 }

@@ -1,3 +1,4 @@
+import LogTail
 import Metrics
 import TerminalUI
 import Theme
@@ -11,12 +12,12 @@ public struct DashboardModel: Sendable {
   public var theme: Theme
   public var symbols: SymbolSet
   public var dots: ChartDots
-  /// The side panel's title and content (the log panel); nil when there is nothing to show.
-  public var sidePanel: SidePanel?
+  /// What the log panel shows; nil when no log source is followed.
+  public var logs: LogSnapshot?
 
   public init(
     info: RunInfo, status: EngineStatus, metrics: MetricsSnapshot, state: DashboardState, theme: Theme,
-    symbols: SymbolSet, dots: ChartDots, sidePanel: SidePanel? = nil
+    symbols: SymbolSet, dots: ChartDots, logs: LogSnapshot? = nil
   ) {
     self.info = info
     self.status = status
@@ -25,19 +26,8 @@ public struct DashboardModel: Sendable {
     self.theme = theme
     self.symbols = symbols
     self.dots = dots
-    self.sidePanel = sidePanel
+    self.logs = logs
   }
 
   func style(_ role: ThemeRole) -> Style { theme.style(role) }
-}
-
-/// Content for the panel on the right (server logs, a later addition): a title and a widget.
-public struct SidePanel: Sendable {
-  public var title: String
-  public var content: @Sendable (Rect, inout Grid) -> Void
-
-  public init(title: String, content: @escaping @Sendable (Rect, inout Grid) -> Void) {
-    self.title = title
-    self.content = content
-  }
 }

@@ -3,6 +3,11 @@
 public struct DashboardState: Sendable, Equatable {
   public var showHelp = false
   public var showSidePanel = true
+  /// Log sources are followed, so the panel, its keys and the log-errors lane exist.
+  public var hasLogPanel = false
+  public var logPanel = LogPanelState()
+  /// A one-line text entry in the key bar; while open, keys type into it.
+  public var prompt: Prompt?
   public var viewport = Viewport()
   /// A short notice in the key bar, until `noticeUntil` (elapsed seconds).
   public var notice: String?

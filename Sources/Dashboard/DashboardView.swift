@@ -18,17 +18,11 @@ public enum DashboardView {
     let (body, keys) = rest.splitBottom(1)
     grid.render(HeaderView(model: model), in: header)
 
-    var main = body.inset(horizontal: 0, vertical: 0)
-    if model.state.showSidePanel, let side = model.sidePanel {
-      let (left, right) = main.splitRight(max(30, width * 3 / 10))
+    var main = body
+    if model.state.showSidePanel, let logs = model.logs {
+      let (left, right) = main.splitRight(model.state.logPanel.columns(screenWidth: width))
       main = left
-      let (title, content) = right.splitTop(1)
-      grid.render(
-        TitleRule(
-          title: [Span(side.title, style: model.style(.title))], ruleStyle: model.style(.border),
-          symbols: model.symbols),
-        in: title)
-      side.content(content.inset(horizontal: 1, vertical: 0), &grid)
+      grid.render(LogPanelView(model: model, logs: logs), in: right)
     }
     let statsWidth = width >= 120 ? 32 : 28
     let (charts, stats) = main.splitRight(statsWidth)
@@ -36,12 +30,18 @@ public enum DashboardView {
     grid.render(StatsPanel(model: model), in: stats.inset(horizontal: 1, vertical: 0))
 
     let notice = model.state.visibleNotice(now: model.status.elapsed)
-    grid.render(
-      KeyBar(
-        entries: KeyMap.keyBar(phase: model.status.phase, symbols: model.symbols),
-        keyStyle: model.style(.keyHint).adding(.reverse), actionStyle: model.style(.muted),
-        status: notice.map { Span($0, style: model.style(.warning)) }),
-      in: keys)
+    if let prompt = model.state.prompt {
+      grid.render(promptLine(prompt, model), in: keys)
+    } else {
+      grid.render(
+        KeyBar(
+          entries: KeyMap.keyBar(
+            phase: model.status.phase, symbols: model.symbols,
+            logPanel: model.logs != nil && model.state.showSidePanel ? model.state.logPanel : nil),
+          keyStyle: model.style(.keyHint).adding(.reverse), actionStyle: model.style(.muted),
+          status: notice.map { Span($0, style: model.style(.warning)) }),
+        in: keys)
+    }
 
     if model.state.showHelp {
       grid.render(
@@ -52,6 +52,19 @@ public enum DashboardView {
         in: grid.area)
     }
     return grid
+  }
+
+  /// The open prompt in place of the key bar: label, typed text and a cursor, and what the keys do.
+  private static func promptLine(_ prompt: Prompt, _ model: DashboardModel) -> Paragraph {
+    let cursor = model.symbols == .unicode ? "▏" : "_"
+    return Paragraph([
+      [
+        Span(" \(prompt.label): ", style: model.style(.keyHint).adding(.reverse)),
+        Span(" " + prompt.text, style: model.style(.text)),
+        Span(cursor, style: model.style(.keyHint)),
+        Span("   Enter apply · Esc cancel", style: model.style(.muted)),
+      ]
+    ])
   }
 
   private static func renderTooSmall(_ model: DashboardModel, to grid: inout Grid) {

@@ -12,6 +12,22 @@ public enum DashboardCommand: Sendable, Equatable {
   case toggleHelp
   case cycleTheme
   case toggleSidePanel
+  /// Log panel: focus (Tab), width (`<`/`>` while focused, in columns), scrolling in entries
+  /// (negative = back in time), End/Home, errors only, open or close the selected block.
+  case toggleLogFocus
+  case resizeLogPanel(Int)
+  case scrollLog(Int)
+  case scrollLogPage(Int)
+  case followLog
+  case oldestLog
+  case toggleLogErrorsOnly
+  case toggleLogBlock
+  /// The one-line prompt: open it, type, delete, apply, cancel.
+  case openPrompt(Prompt.Purpose)
+  case promptInput(Character)
+  case promptBackspace
+  case promptSubmit
+  case promptCancel
   /// Repaint everything (Ctrl-L, resize).
   case redraw
   /// Tell the user something in the key bar.
@@ -29,6 +45,17 @@ public enum KeyMap {
       // The overlay is modal: any key closes it, and only closes it.
       return [.toggleHelp]
     }
+    if state.prompt != nil {
+      // The prompt is modal too: keys type into it until Enter or Esc.
+      switch key {
+      case .enter: return [.promptSubmit]
+      case .escape: return [.promptCancel]
+      case .backspace, .delete, .control("h"): return [.promptBackspace]
+      case .character(let c): return [.promptInput(c)]
+      default: return []
+      }
+    }
+    if state.hasLogPanel, let commands = logPanelCommands(for: key, state: state) { return commands }
     let finished = phase == .done
     switch key {
     case .character("q"), .character("Q"), .escape:
@@ -55,9 +82,34 @@ public enum KeyMap {
     }
   }
 
+  /// Keys of the log panel, or nil when the key means something else. Scrolling, filtering and
+  /// folding work whenever the panel is on screen; its width changes only while it has focus,
+  /// because `<` and `>` also steer the ramp; Esc leaves the focus before it stops anything.
+  private static func logPanelCommands(for key: Key, state: DashboardState) -> [DashboardCommand]? {
+    let panel = state.logPanel
+    if key == .tab { return state.showSidePanel ? [.toggleLogFocus] : [.toggleSidePanel, .toggleLogFocus] }
+    guard state.showSidePanel else { return nil }
+    switch key {
+    case .escape where panel.focused: return [.toggleLogFocus]
+    case .character("<") where panel.focused: return [.resizeLogPanel(LogPanelState.widthStep)]
+    case .character(">") where panel.focused: return [.resizeLogPanel(-LogPanelState.widthStep)]
+    case .up: return [.scrollLog(-1)]
+    case .down: return [.scrollLog(1)]
+    case .pageUp: return [.scrollLogPage(-1)]
+    case .pageDown: return [.scrollLogPage(1)]
+    case .end: return [.followLog]
+    case .home: return [.oldestLog]
+    case .character("/"): return [.openPrompt(.logFilter)]
+    case .character("e"): return [.toggleLogErrorsOnly]
+    case .enter: return [.toggleLogBlock]
+    default: return nil
+    }
+  }
+
   /// The key bar's entries for a phase, most useful first (the bar drops what does not fit).
-  public static func keyBar(phase: EngineStatus.Phase, symbols: SymbolSet) -> [(key: String, action: String)]
-  {
+  public static func keyBar(
+    phase: EngineStatus.Phase, symbols: SymbolSet, logPanel: LogPanelState? = nil
+  ) -> [(key: String, action: String)] {
     var entries: [(String, String)] = []
     switch phase {
     case .done: entries.append(("q", "exit"))
@@ -66,6 +118,11 @@ public enum KeyMap {
     case .running, .starting: entries += [("q", "stop"), ("p", "pause")]
     }
     let arrows = symbols == .unicode ? "←/→" : "<-/->"
+    if let logPanel {
+      if logPanel.focused { entries += [("</>", "width"), ("Esc", "unfocus")] }
+      entries += [("/", "filter"), ("e", "errors"), ("Tab", "focus")]
+      if !logPanel.isFollowing { entries.insert(("End", "follow"), at: min(2, entries.count)) }
+    }
     entries += [
       ("z/Z", "zoom"), (arrows, "scroll"), ("0", "live"), ("T", "theme"), ("l", "logs"), ("?", "help"),
     ]
@@ -90,9 +147,20 @@ public enum KeyMap {
           (unicode ? "←  →" : "<-  ->", "scroll back / forward in time"),
           ("0", "follow the live edge"),
           ("T", "next colour theme"),
-          ("l", "show / hide the side panel"),
+          ("l", "show / hide the log panel"),
           ("Ctrl-L", "repaint the screen"),
           ("?  F1", "this help"),
+        ]),
+      .init(
+        title: "Log panel",
+        keys: [
+          ("Tab", "focus the panel (Esc leaves)"),
+          ("<  >", "wider / narrower (focused)"),
+          (unicode ? "↑ ↓ PgUp PgDn" : "Up Dn PgUp PgDn", "scroll back; stops following"),
+          ("End  Home", "follow the newest / oldest"),
+          ("/", "filter by text or regex"),
+          ("e", "only error events"),
+          ("Enter", "open / fold a traceback"),
         ]),
       .init(
         title: "Markers",

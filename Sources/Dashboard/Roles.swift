@@ -54,7 +54,20 @@ enum MarkerGlyph {
     case .setVusers, .rampStep, .rampInterval, .hold, .release, .nextStage:
       return (unicode ? "◆" : "*", .rampChange)
     case .stop, .planEnd: return (unicode ? "■" : "#", .muted)
-    case .start, .resume, .fileLimit: return nil
+    case .start, .resume, .fileLimit, .logErrors: return nil
     }
+  }
+}
+
+/// Colours for log error classes: assigned by name order so a class keeps its colour while
+/// counts change; the legend and the stats panel name every class, so colour is never alone.
+enum LogErrorPalette {
+  static let roles: [ThemeRole] = [
+    .logError, .logCritical, .logWarning, .errorTimeout, .errorReset, .errorProtocol,
+  ]
+
+  /// Classes seen so far by name, each with its role.
+  static func classes(_ totals: [String: Int]) -> [(name: String, role: ThemeRole)] {
+    totals.keys.sorted().enumerated().map { ($1, roles[$0 % roles.count]) }
   }
 }

@@ -78,6 +78,18 @@ struct StatsPanel: Widget {
     if !kinds.isEmpty {
       out.append(("Errors", kinds.map { ($0.rawValue, Format.grouped(totals.errors($0)), $0.role) }))
     }
+    if model.logs != nil {
+      let roles = Dictionary(
+        uniqueKeysWithValues: LogErrorPalette.classes(totals.logErrors).map { ($0.name, $0.role) })
+      let classes = totals.logErrors.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
+      out.append(
+        (
+          "Log errors",
+          classes.isEmpty
+            ? [("none yet", "0", .good)]
+            : classes.prefix(6).map { ($0.key, Format.grouped($0.value), roles[$0.key] ?? .logError) }
+        ))
+    }
     let codes = totals.statusCodes.sorted { $0.key < $1.key }
     if !codes.isEmpty {
       out.append(

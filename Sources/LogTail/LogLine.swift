@@ -72,7 +72,8 @@ public enum SourceNotice: Sendable, Equatable, CustomStringConvertible {
     case .unreadable(let why): "cannot read: \(why)"
     case .started(let pid): "started (pid \(pid))"
     case .exited(let how): "exited (\(how))"
-    case .restarting(let seconds): "restarting in \(seconds < 10 ? String(format: "%.1f", seconds) : String(Int(seconds))) s"
+    case .restarting(let seconds):
+      "restarting in \(seconds < 10 ? String(format: "%.1f", seconds) : String(Int(seconds))) s"
     }
   }
 

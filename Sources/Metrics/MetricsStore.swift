@@ -44,6 +44,8 @@ public final class MetricsStore: Sendable {
     var totals = RunTotals()
     var events: [RunEvent] = []
     var percentiles = LatencyPercentiles()
+    /// Log errors counted since the last closed second; they join the next row.
+    var pendingLogErrors: [String: Int]?
   }
   private let state = Mutex(State())
 
@@ -52,13 +54,34 @@ public final class MetricsStore: Sendable {
   /// Closes one second: merges it into the totals and returns its row.
   @discardableResult
   public func ingest(_ bucket: SecondBucket, gauges: EngineGauges, duration: Double) -> SecondSample {
-    let sample = SecondSample(bucket: bucket, gauges: gauges, duration: duration)
+    var sample = SecondSample(bucket: bucket, gauges: gauges, duration: duration)
     state.withLock {
+      sample.logErrors = $0.pendingLogErrors
+      $0.pendingLogErrors = $0.pendingLogErrors.map { _ in [:] }
       $0.totals.add(bucket)
       $0.samples.append(sample)
       $0.percentiles = LatencyPercentiles($0.totals)
     }
     return sample
+  }
+
+  /// Declares that log sources are followed: from now on every row carries a `log_errors` map,
+  /// empty when the second had none, so a chart can tell "no errors" from "no logs".
+  public func enableLogErrors() {
+    state.withLock { $0.pendingLogErrors = $0.pendingLogErrors ?? [:] }
+  }
+
+  /// Error events found in the logs, counted in the run's totals now and in the row of the
+  /// second that closes next: the second in which rampart read them.
+  public func recordLogErrors(_ counts: [String: Int]) {
+    state.withLock {
+      var pending = $0.pendingLogErrors ?? [:]
+      for (name, count) in counts {
+        pending[name, default: 0] += count
+        $0.totals.logErrors[name, default: 0] += count
+      }
+      $0.pendingLogErrors = pending
+    }
   }
 
   public func record(_ event: RunEvent) {

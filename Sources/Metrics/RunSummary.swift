@@ -44,6 +44,8 @@ public struct RunSummary: Codable, Sendable, Equatable {
   public var staleRetries: Int
   public var vusersPeak: Int
   public var runDir: String
+  /// Error events in the target's logs by class; nil when no log source was followed.
+  public var logErrors: [String: Int]?
 
   enum CodingKeys: String, CodingKey {
     case outcome, target, startedAt = "started_at", endedAt = "ended_at", durationS = "duration_s"
@@ -53,7 +55,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
     case errorsByKind = "errors_by_kind", protocolErrors = "protocol_errors"
     case statusCodes = "status_codes", bytesIn = "bytes_in", bytesOut = "bytes_out"
     case connectionsOpened = "connections_opened", staleRetries = "stale_retries"
-    case vusersPeak = "vusers_peak", runDir = "run_dir"
+    case vusersPeak = "vusers_peak", runDir = "run_dir", logErrors = "log_errors"
   }
 }
 
@@ -82,7 +84,9 @@ extension RunSummary {
       statusCodes: Dictionary(uniqueKeysWithValues: t.statusCodes.map { (String($0), $1) }),
       bytesIn: t.bytesIn, bytesOut: t.bytesOut, connectionsOpened: t.connectionsOpened,
       staleRetries: t.staleRetries, vusersPeak: snapshot.samples.map(\.vusers).max() ?? 0,
-      runDir: runDir)
+      runDir: runDir,
+      logErrors: snapshot.samples.contains { $0.logErrors != nil } || !t.logErrors.isEmpty ? t.logErrors : nil
+    )
   }
 }
 

@@ -15,6 +15,8 @@ public struct RunTotals: Sendable {
   public var latencyMinMicros: UInt64 = .max
   public var latencyMaxMicros: UInt64 = 0
   public var histogram = LatencyHistogram.make()
+  /// Error events read from the target's logs, by class, over the whole run.
+  public var logErrors: [String: Int] = [:]
 
   public init() {}
 

@@ -27,19 +27,25 @@ public struct SecondSample: Codable, Sendable, Equatable {
   public var bytesOut: Int
   public var connects: Int
   public var staleRetries: Int
+  /// Error events read from the target's logs during this second, by class (absent when no log
+  /// source is followed, so runs without logs keep their rows short).
+  public var logErrors: [String: Int]?
 
   enum CodingKeys: String, CodingKey {
     case t, duration = "duration_s", vusers, targetVusers = "target_vusers", connections, paused
     case started, ok, errors, errorsByKind = "errors_by_kind", statusCodes = "status_codes", tps
     case mttMs = "mtt_ms", minMs = "min_ms", maxMs = "max_ms", p50Ms = "p50_ms", p90Ms = "p90_ms"
     case p95Ms = "p95_ms", p99Ms = "p99_ms", bytesIn = "bytes_in", bytesOut = "bytes_out"
-    case connects, staleRetries = "stale_retries"
+    case connects, staleRetries = "stale_retries", logErrors = "log_errors"
   }
 
   public var completed: Int { ok + errors }
 
   /// The error count of one kind this second.
   public func errors(_ kind: ErrorKind) -> Int { errorsByKind[kind.rawValue] ?? 0 }
+
+  /// Log error events of one class this second.
+  public func logErrors(_ errorClass: String) -> Int { logErrors?[errorClass] ?? 0 }
 }
 
 /// Gauges sampled by the engine at the end of a second, next to the counters it merged.
@@ -75,7 +81,7 @@ extension SecondSample {
       p50Ms: ms(h.valueAtPercentile(50)), p90Ms: ms(h.valueAtPercentile(90)),
       p95Ms: ms(h.valueAtPercentile(95)), p99Ms: ms(h.valueAtPercentile(99)),
       bytesIn: bucket.bytesIn, bytesOut: bucket.bytesOut, connects: bucket.connectionsOpened,
-      staleRetries: bucket.staleRetries)
+      staleRetries: bucket.staleRetries, logErrors: nil)
   }
 }
 

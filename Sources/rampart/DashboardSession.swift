@@ -1,6 +1,7 @@
 import Dashboard
 import Foundation
 import LoadEngine
+import LogTail
 import Metrics
 import NcursesBackend
 import TerminalUI
@@ -58,11 +59,11 @@ final class DashboardSession: @unchecked Sendable {
 
   /// Runs the dashboard until the user leaves (or the run ends after a stop), then gives the
   /// terminal back. The engine keeps running on its own while this waits.
-  func run(engine: LoadEngine, store: MetricsStore, info: RunInfo) async {
+  func run(engine: LoadEngine, store: MetricsStore, info: RunInfo, logs: (any LogFeed)?) async {
     let backend = CrashDrillBackend.wrap(terminal, environment: ProcessInfo.processInfo.environment)
     let loop = DashboardLoop(
       backend: backend, metrics: store, engine: engine, control: engine, info: info, themes: themes,
-      symbols: symbols, dots: dots, exitOnEnd: exitOnEnd, exitFlag: exitFlag)
+      symbols: symbols, dots: dots, exitOnEnd: exitOnEnd, exitFlag: exitFlag, logFeed: logs)
     let box = UncheckedBox(loop)
     await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
       let thread = Thread {

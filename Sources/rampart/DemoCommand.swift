@@ -23,6 +23,8 @@ struct DemoCommand: AsyncParsableCommand {
   @Option(help: "Directory that keeps the runs (the target's log goes there too).")
   var out: String = "rampart-runs"
 
+  @OptionGroup(title: "Server logs (the demo target's own log is always followed)") var logs: LogOptions
+
   @OptionGroup(title: "Dashboard") var display: DisplayOptions
 
   @Flag(name: .customLong("no-tui"), help: "Headless: progress lines and a summary instead of the dashboard.")
@@ -33,8 +35,9 @@ struct DemoCommand: AsyncParsableCommand {
 
   func run() async throws {
     var targetConfig = try model.makeConfig(defaultQueue: 16)
-    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     let logPath = (out as NSString).appendingPathComponent("demo-target.log")
+    let logSetup = try logs.makeSetup(extraFiles: [logPath])
+    try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
     targetConfig.logPath = logPath
     let target: DemoTarget
     do {
@@ -61,7 +64,8 @@ struct DemoCommand: AsyncParsableCommand {
       try await LoadRunner(
         config: config,
         name: "demo-\(targetConfig.backends)-backend" + (targetConfig.backends == 1 ? "" : "s"),
-        out: out, display: display, noTUI: noTUI, json: json, quiet: false, note: "log " + logPath,
+        out: out, display: display, noTUI: noTUI, json: json, quiet: false, logs: logSetup,
+        note: "log " + logPath,
         epilogue: { summary, metrics in
           Self.epilogue(
             summary: summary, metrics: metrics, capacity: capacity, known: knownCapacity, counters: counters)

@@ -10,6 +10,9 @@ enum HeadlessReport {
       + "  mtt " + pad(ms(s.mttMs), 8) + "  p95 " + pad(ms(s.p95Ms), 8) + "  p99 " + pad(ms(s.p99Ms), 8)
       + "  err/s \(s.errors)"
     if s.errors > 0 { line += " (" + kinds(s.errorsByKind) + ")" }
+    if let logErrors = s.logErrors, !logErrors.isEmpty {
+      line += "  log errors \(logErrors.values.reduce(0, +)) (" + kinds(logErrors) + ")"
+    }
     if s.paused { line += "  PAUSED" }
     return line
   }
@@ -42,6 +45,9 @@ enum HeadlessReport {
     lines.append(
       "  connections    \(r.connectionsOpened) opened, \(r.staleRetries) stale keep-alive retries, peak vusers \(r.vusersPeak)"
     )
+    if let logErrors = r.logErrors {
+      lines.append("  log errors     " + (logErrors.isEmpty ? "none" : kinds(logErrors)))
+    }
     lines.append("  run dir        \(r.runDir)")
     return lines.joined(separator: "\n")
   }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Dashboard
 import Foundation
 import LoadEngine
+import LogTail
 import Metrics
 import RunStore
 import Synchronization
@@ -17,6 +18,8 @@ struct LoadRunner {
   var noTUI: Bool
   var json: Bool
   var quiet: Bool
+  /// The target's logs to follow; nil = no log panel.
+  var logs: LogSetup? = nil
   /// Text for the header's run line, such as the demo target's log path.
   var note: String?
   /// Printed after the summary (the demo's known capacity next to the measured peak).
@@ -57,6 +60,10 @@ struct LoadRunner {
         config: config, store: store,
         onSample: { sample in
           journalSlot.journal?.append(sample)
+          for (name, count) in (sample.logErrors ?? [:]).sorted(by: { $0.key < $1.key }) {
+            journalSlot.journal?.append(
+              RunEvent(elapsed: Double(sample.t), kind: .logErrors, value: Double(count), label: name))
+          }
           progress(HeadlessReport.progressLine(sample))
         },
         onEvent: { journalSlot.journal?.append($0) })
@@ -78,6 +85,15 @@ struct LoadRunner {
           + "\(files.vuserCapacity) vusers; the rest will fail with emfile")
       journal.append(RunEvent(elapsed: 0, kind: .fileLimit, value: Double(files.now)))
     }
+    let hub = logs.map { setup in
+      store.enableLogErrors()
+      var options = LogHub.Options()
+      options.roots = setup.roots
+      return LogHub(
+        sources: setup.sources, classifier: setup.classifier, options: options,
+        clock: { engine.status().elapsed }, onErrors: { store.recordLogErrors($0) })
+    }
+    hub?.start()
     let session = openDashboard(themes: themes)
     plainLines.enabled = session == nil
     if !quiet && session == nil {
@@ -102,12 +118,14 @@ struct LoadRunner {
       let info = RunInfo(
         target: config.target.description, plan: config.plan.summary, runDirectory: journal.directory,
         plannedDuration: config.duration ?? config.plan.naturalDuration, fileLimit: files.now, note: note)
-      await session.run(engine: engine, store: store, info: info)
+      await session.run(engine: engine, store: store, info: info, logs: hub)
       result = await running.value
     } else {
       result = await engine.run()
     }
     _ = signals
+    // Lines read until now still count; the summary waits for the last poll.
+    hub?.stop()
     let summary = RunSummary(
       snapshot: store.snapshot(), outcome: result.outcome, target: config.target.description,
       startedAt: result.startedAt, endedAt: result.endedAt, duration: result.duration,

@@ -13,6 +13,8 @@ struct RunCommand: AsyncParsableCommand {
 
   @OptionGroup var load: LoadOptions
 
+  @OptionGroup(title: "Server logs") var logs: LogOptions
+
   @OptionGroup(title: "Dashboard") var display: DisplayOptions
 
   @Option(help: "Name of the run (default: the target's host and port).")
@@ -37,9 +39,10 @@ struct RunCommand: AsyncParsableCommand {
     } catch {
       throw ValidationError(error.message)
     }
+    let logSetup = try logs.makeSetup()
     try await LoadRunner(
       config: config, name: name ?? "\(config.target.host)_\(config.target.port)", out: out, display: display,
-      noTUI: noTUI, json: json, quiet: quiet
+      noTUI: noTUI, json: json, quiet: quiet, logs: logSetup
     ).execute()
   }
 }

@@ -15,8 +15,11 @@ public enum RunFixture {
 
   public static func vusers(at t: Int) -> Int { min(1000, 100 * (1 + t / 60)) }
 
-  public static func snapshot(seconds: Int, pausedFrom: Int? = nil) -> MetricsSnapshot {
+  /// With `logs`, the target's logs are followed too: BrokenPipeError tracebacks once timeouts
+  /// start (above 400 vusers), 5xx access lines above 600, upstream timeouts above 800.
+  public static func snapshot(seconds: Int, pausedFrom: Int? = nil, logs: Bool = false) -> MetricsSnapshot {
     let store = MetricsStore()
+    if logs { store.enableLogErrors() }
     store.record(RunEvent(elapsed: 0, time: epoch, kind: .start, label: info.plan))
     for t in 0..<seconds {
       let paused = pausedFrom.map { t >= $0 } ?? false
@@ -45,6 +48,12 @@ public enum RunFixture {
         }
         bucket.bytesIn = ok * 180
         bucket.bytesOut = total * 90
+        if logs {
+          var counts = ["BrokenPipeError": timeouts / 20]
+          if v > 600 { counts["access_5xx"] = (v - 600) / 20 }
+          if v > 800 { counts["upstream_timed_out"] = 2 }
+          store.recordLogErrors(counts.filter { $0.value > 0 })
+        }
       }
       let gauges = EngineGauges(vusers: v, targetVusers: v, connections: v, paused: paused)
       store.ingest(bucket, gauges: gauges, duration: 1)

@@ -1,0 +1,215 @@
+import DequeModule
+import Foundation
+import Synchronization
+
+/// Follows every log source on one background thread: polls the followers, folds lines into
+/// events, counts error classes, and keeps the newest entries for the panel in a bounded ring.
+/// The UI only copies a snapshot; nothing here runs on its thread.
+public final class LogHub: LogFeed, Sendable {
+  public struct Options: Sendable {
+    /// Time between polls; also the longest delay before a new line is seen.
+    public var pollInterval: Double = 0.1
+    /// Entries kept for the panel.
+    public var capacity: Int = 5000
+    /// Entries that may enter the panel per poll; beyond it, lines are still classified and
+    /// counted but only errors and notices are kept (the rest is counted as dropped for display).
+    public var displayBudgetPerPoll: Int = 500
+    /// Bytes read from all sources together per poll.
+    public var byteBudgetPerPoll: Int = 8 << 20
+    /// Directories that file sources must stay inside (empty: any path the user named).
+    public var roots: [String] = []
+    public init() {}
+  }
+
+  private struct Shared {
+    var entries = Deque<LogEntry>()
+    var sources: [LogSourceState]
+    var dropped = 0
+    var errorCounts: [String: Int] = [:]
+    var nextID: UInt64 = 0
+  }
+
+  private let specs: [LogSourceSpec]
+  private let classifier: LogClassifier
+  private let options: Options
+  private let clock: @Sendable () -> Double
+  private let onErrors: @Sendable ([String: Int]) -> Void
+  private let shared: Mutex<Shared>
+  private let running = Atomic<Bool>(false)
+  private let finished = Mutex<Bool>(false)
+  private let done = DispatchSemaphore(value: 0)
+
+  /// - Parameters:
+  ///   - clock: the run's elapsed seconds, so entries share the load's time axis.
+  ///   - onErrors: error counts by class found in one poll (called on the hub's thread).
+  public init(
+    sources: [LogSourceSpec], classifier: LogClassifier, options: Options = Options(),
+    clock: @escaping @Sendable () -> Double, onErrors: @escaping @Sendable ([String: Int]) -> Void = { _ in }
+  ) {
+    specs = sources
+    self.classifier = classifier
+    self.options = options
+    self.clock = clock
+    self.onErrors = onErrors
+    let names = Self.uniqueNames(sources)
+    shared = Mutex(Shared(sources: zip(sources, names).map { LogSourceState(name: $1, spec: $0) }))
+  }
+
+  /// Starts the background thread.
+  public func start() {
+    guard running.compareExchange(expected: false, desired: true, ordering: .relaxed).exchanged else {
+      return
+    }
+    let thread = Thread { [self] in
+      followLoop()
+      done.signal()
+    }
+    thread.name = "rampart-logs"
+    thread.start()
+  }
+
+  /// Reads what is left, flushes pending blocks, ends command sources and waits for the thread.
+  public func stop() {
+    let wasRunning = running.exchange(false, ordering: .relaxed)
+    guard wasRunning else { return }
+    done.wait()
+  }
+
+  public func logSnapshot() -> LogSnapshot {
+    shared.withLock {
+      LogSnapshot(
+        sources: $0.sources, entries: Array($0.entries), droppedForDisplay: $0.dropped,
+        errorCounts: $0.errorCounts)
+    }
+  }
+
+  /// The thread body: followers and assemblers live here only, so none of them needs a lock.
+  private func followLoop() {
+    var followers: [any LogFollower] = specs.map { spec in
+      switch spec {
+      case .file(let path): FileFollower(path: path, roots: options.roots)
+      case .command(let command): CommandFollower(command: command)
+      }
+    }
+    var assemblers = specs.map { _ in EventAssembler(classifier: classifier) }
+    var batch = Batch()
+    let start = ContinuousClock.now
+    func monotonic() -> Double {
+      let d = ContinuousClock.now - start
+      return Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
+    }
+    var outputs: [FollowerOutput] = []
+    let budget = max(64 << 10, options.byteBudgetPerPoll / max(1, specs.count))
+    while true {
+      let stopping = !running.load(ordering: .relaxed)
+      let now = monotonic()
+      batch.elapsed = clock()
+      for index in followers.indices {
+        outputs.removeAll(keepingCapacity: true)
+        followers[index].poll(now: now, byteBudget: budget, into: &outputs)
+        for output in outputs {
+          switch output {
+          case .line(let line):
+            batch.linesRead[index, default: 0] += 1
+            assemblers[index].add(line, now: now) { batch.add($0, source: index, kind: .live) }
+          case .history(let line):
+            let (level, _) = classifier.classify(line)
+            batch.add(
+              LogEvent(headline: LineSanitizer.displayText(line), level: level, isCut: line.isCut),
+              source: index, kind: .history)
+          case .notice(let notice):
+            batch.notice(notice, source: index)
+          }
+        }
+        if stopping {
+          assemblers[index].finish { batch.add($0, source: index, kind: .live) }
+        } else {
+          assemblers[index].flushIfIdle(now: now) { batch.add($0, source: index, kind: .live) }
+        }
+      }
+      publish(&batch)
+      if stopping { break }
+      Thread.sleep(forTimeInterval: options.pollInterval)
+    }
+    for follower in followers { follower.close() }
+    followers.removeAll()
+  }
+
+  /// Moves one poll's results into the shared state under one lock.
+  private func publish(_ batch: inout Batch) {
+    defer { batch.reset() }
+    if !batch.errors.isEmpty { onErrors(batch.errors) }
+    guard !batch.entries.isEmpty || !batch.notices.isEmpty || !batch.linesRead.isEmpty else { return }
+    let budget = options.displayBudgetPerPoll
+    let capacity = options.capacity
+    shared.withLock { state in
+      for (source, count) in batch.linesRead { state.sources[source].linesRead += count }
+      for (source, notice) in batch.notices {
+        state.sources[source].problem = notice.isProblem ? notice : nil
+      }
+      for (name, count) in batch.errors { state.errorCounts[name, default: 0] += count }
+      // Past the budget only what matters is kept: errors and notices.
+      var admitted = 0
+      for pending in batch.entries {
+        let important = pending.kind == .notice || pending.event.errorClass != nil
+        if !important && admitted >= budget {
+          state.dropped += 1
+          continue
+        }
+        admitted += 1
+        state.entries.append(
+          LogEntry(
+            id: state.nextID, source: pending.source, elapsed: batch.elapsed, kind: pending.kind,
+            event: pending.event))
+        state.nextID += 1
+        if state.entries.count > capacity { state.entries.removeFirst() }
+      }
+    }
+  }
+
+  /// Names shown before each line: the file or command name, made unique with a number.
+  static func uniqueNames(_ specs: [LogSourceSpec]) -> [String] {
+    var seen: [String: Int] = [:]
+    return specs.map { spec in
+      let name = spec.displayName
+      seen[name, default: 0] += 1
+      return seen[name]! > 1 ? "\(name)#\(seen[name]!)" : name
+    }
+  }
+}
+
+/// What one poll produced, gathered without the lock.
+private struct Batch {
+  struct Pending {
+    var source: Int
+    var kind: LogEntry.Kind
+    var event: LogEvent
+  }
+  var entries: [Pending] = []
+  var notices: [(Int, SourceNotice)] = []
+  var errors: [String: Int] = [:]
+  var linesRead: [Int: Int] = [:]
+  var elapsed = 0.0
+
+  mutating func add(_ event: LogEvent, source: Int, kind: LogEntry.Kind) {
+    var event = event
+    if kind == .history { event.errorClass = nil }
+    if let name = event.errorClass { errors[name, default: 0] += 1 }
+    entries.append(Pending(source: source, kind: kind, event: event))
+  }
+
+  mutating func notice(_ notice: SourceNotice, source: Int) {
+    notices.append((source, notice))
+    entries.append(
+      Pending(
+        source: source, kind: .notice,
+        event: LogEvent(headline: notice.description, level: notice.isProblem ? .warning : .info)))
+  }
+
+  mutating func reset() {
+    entries.removeAll(keepingCapacity: true)
+    notices.removeAll(keepingCapacity: true)
+    errors.removeAll(keepingCapacity: true)
+    linesRead.removeAll(keepingCapacity: true)
+  }
+}

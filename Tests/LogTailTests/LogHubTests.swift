@@ -1,0 +1,146 @@
+import Foundation
+import Synchronization
+import Testing
+
+@testable import LogTail
+
+/// The hub end to end on real files and commands: lines become entries, tracebacks fold, error
+/// classes are counted once, the display budget drops lines but never counts, stop flushes.
+@Suite struct LogHubTests {
+  final class Counts: Sendable {
+    private let value = Mutex<[String: Int]>([:])
+    func add(_ counts: [String: Int]) { value.withLock { for (k, v) in counts { $0[k, default: 0] += v } } }
+    var total: [String: Int] { value.withLock { $0 } }
+  }
+
+  static func temporaryDirectory() throws -> URL {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "rampart-hub-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    return dir
+  }
+
+  static func append(_ lines: [String], to path: String) throws {
+    if !FileManager.default.fileExists(atPath: path) {
+      FileManager.default.createFile(atPath: path, contents: nil)
+    }
+    let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: path))
+    try handle.seekToEnd()
+    try handle.write(contentsOf: Data((lines.joined(separator: "\n") + "\n").utf8))
+    try handle.close()
+  }
+
+  static let traceback = [
+    "2026-11-27 09:00:00,001 ERROR    uvicorn.error: Exception in ASGI application",
+    "Traceback (most recent call last):",
+    "  File \"/usr/lib/python3.11/asyncio/selector_events.py\", line 1058, in write",
+    "    n = self._sock.send(data)",
+    "BrokenPipeError: [Errno 32] Broken pipe",
+  ]
+
+  /// Polls `condition` every 20 ms for at most `seconds`.
+  static func eventually(_ seconds: Double = 3, _ condition: () -> Bool) -> Bool {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+      if condition() { return true }
+      Thread.sleep(forTimeInterval: 0.02)
+    }
+    return condition()
+  }
+
+  func fastOptions() -> LogHub.Options {
+    var options = LogHub.Options()
+    options.pollInterval = 0.02
+    return options
+  }
+
+  @Test func linesAndFoldedTracebacksWithExactCounts() throws {
+    let dir = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("app.log").path
+    try Self.append(["old line before the run", "ERROR old error, context only"], to: path)
+    let counts = Counts()
+    let hub = LogHub(
+      sources: [.file(path)], classifier: LogClassifier(), options: fastOptions(), clock: { 12.5 },
+      onErrors: counts.add)
+    hub.start()
+    #expect(Self.eventually { hub.logSnapshot().entries.count >= 2 })
+    for i in 0..<50 {
+      try Self.append(["INFO access \(i) 200"] + Self.traceback, to: path)
+    }
+    #expect(Self.eventually { counts.total["BrokenPipeError"] == 50 })
+    hub.stop()
+    let snapshot = hub.logSnapshot()
+    #expect(counts.total == ["BrokenPipeError": 50])
+    #expect(snapshot.errorCounts == ["BrokenPipeError": 50])
+    let history = snapshot.entries.filter { $0.kind == .history }
+    #expect(history.map(\.event.headline) == ["old line before the run", "ERROR old error, context only"])
+    #expect(history.allSatisfy { $0.event.errorClass == nil })
+    let blocks = snapshot.entries.filter { $0.event.isBlock }
+    #expect(blocks.count == 50)
+    #expect(
+      blocks.allSatisfy {
+        $0.event.headline == "BrokenPipeError: [Errno 32] Broken pipe" && $0.elapsed == 12.5
+      })
+    // Ids only grow, so a scrolled view can anchor on them.
+    #expect(zip(snapshot.entries, snapshot.entries.dropFirst()).allSatisfy { $0.id < $1.id })
+  }
+
+  @Test func pastTheDisplayBudgetLinesAreDroppedButErrorsKeptAndCounted() throws {
+    let dir = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("busy.log").path
+    FileManager.default.createFile(atPath: path, contents: nil)
+    var options = fastOptions()
+    options.displayBudgetPerPoll = 10
+    options.capacity = 100
+    let counts = Counts()
+    let hub = LogHub(
+      sources: [.file(path)], classifier: LogClassifier(), options: options, clock: { 0 },
+      onErrors: counts.add)
+    hub.start()
+    Thread.sleep(forTimeInterval: 0.1)
+    var lines: [String] = []
+    for i in 0..<5000 { lines.append(i % 100 == 99 ? "ERROR failure \(i)" : "INFO fine \(i)") }
+    try Self.append(lines, to: path)
+    #expect(Self.eventually { counts.total["error"] == 50 })
+    hub.stop()
+    let snapshot = hub.logSnapshot()
+    #expect(snapshot.entries.count <= 100)
+    #expect(snapshot.droppedForDisplay > 0)
+    #expect(snapshot.sources[0].linesRead == 5000)
+    #expect(snapshot.entries.filter { $0.event.errorClass == "error" }.count == 50)
+  }
+
+  @Test func commandsAndNoticesAndUniqueNames() throws {
+    let counts = Counts()
+    let hub = LogHub(
+      sources: [.command("echo 'FATAL disk full'; exit 4"), .command("echo 'FATAL disk full'; exit 4")],
+      classifier: LogClassifier(), options: fastOptions(), clock: { 1 }, onErrors: counts.add)
+    hub.start()
+    #expect(
+      Self.eventually { hub.logSnapshot().entries.contains { $0.event.headline.contains("exit status 4") } })
+    hub.stop()
+    let snapshot = hub.logSnapshot()
+    #expect(snapshot.sources[1].name == snapshot.sources[0].name + "#2")
+    #expect((counts.total["fatal"] ?? 0) >= 2)
+    #expect(snapshot.entries.contains { $0.kind == .notice && $0.event.headline.hasPrefix("exited") })
+  }
+
+  @Test func stopFlushesABlockThatNeverEnded() throws {
+    let dir = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("cut.log").path
+    FileManager.default.createFile(atPath: path, contents: nil)
+    let counts = Counts()
+    let hub = LogHub(
+      sources: [.file(path)], classifier: LogClassifier(), options: fastOptions(), clock: { 0 },
+      onErrors: counts.add)
+    hub.start()
+    Thread.sleep(forTimeInterval: 0.1)
+    try Self.append(Array(Self.traceback.dropLast()), to: path)
+    Thread.sleep(forTimeInterval: 0.1)
+    hub.stop()
+    #expect(counts.total.values.reduce(0, +) == 1)
+  }
+}
