@@ -156,7 +156,14 @@ enum LogPanelRows {
         var rest = Substring(span.text)
         while !rest.isEmpty {
           let room = width - used
-          let (piece, pieceWidth) = DisplayWidth.prefix(String(rest), fitting: room)
+          var (piece, pieceWidth) = DisplayWidth.prefix(String(rest), fitting: room)
+          // Break after a space when one is in the second half of the row, so words stay whole.
+          if piece.count < rest.count, rows.count < Self.maximumRows, let space = piece.lastIndex(of: " "),
+            DisplayWidth.of(piece[...space]) > room / 2
+          {
+            piece = piece[...space]
+            pieceWidth = DisplayWidth.of(piece)
+          }
           if !piece.isEmpty {
             rows[rows.count - 1].append(Span(String(piece), style: span.style))
             used += pieceWidth

@@ -18,17 +18,19 @@ import Testing
   private func poll(
     _ follower: CommandFollower, forUpTo seconds: Double, budget: Int = 1 << 20,
     until isDone: ([FollowerOutput]) -> Bool
-  ) async throws -> [Polled] {
+  ) -> [Polled] {
     var polls: [Polled] = []
     var all: [FollowerOutput] = []
     let deadline = FollowerTesting.now() + seconds
-    while FollowerTesting.now() < deadline {
+    // Blocking sleeps, not Task.sleep: other suites can hold the cooperative threads for seconds,
+    // and a resumption that late would pass the deadline with the command's output unread.
+    for _ in 0..<10_000 {
       let now = FollowerTesting.now()
       let output = FollowerTesting.poll(follower, now: now, budget: budget)
       polls.append(Polled(at: now, output: output))
       all += output
-      if isDone(all) { break }
-      try await Task.sleep(for: .milliseconds(10))
+      if isDone(all) || now >= deadline { break }
+      usleep(10_000)
     }
     return polls
   }
@@ -57,11 +59,11 @@ import Testing
     return stat.split(separator: ")").last?.split(separator: " ").first == "Z"
   }
 
-  @Test func linesFromBothStreamsThenExitThenRestartAfterTheBackoff() async throws {
+  @Test func linesFromBothStreamsThenExitThenRestartAfterTheBackoff() throws {
     let follower = CommandFollower(
       command: "printf 'a\\nb\\n'; echo err >&2; exit 3", initialBackoff: 0.1, maximumBackoff: 0.15)
     defer { follower.close() }
-    let polls = try await poll(follower, forUpTo: 10) { startCount($0) >= 3 }
+    let polls = poll(follower, forUpTo: 10) { startCount($0) >= 3 }
     let outputs = polls.flatMap(\.output)
     let run: [SourceNotice] = [.started(pid: 0), .exited("exit status 3")]
     // The third run may have ended by the poll that started it; only its start is compared.
@@ -84,7 +86,7 @@ import Testing
     }
   }
 
-  @Test func backoffDoublesUpToTheMaximumAndResetsAfterAStableRun() async throws {
+  @Test func backoffDoublesUpToTheMaximumAndResetsAfterAStableRun() throws {
     // It lives past the poll that starts it, so the long run below is seen as one.
     let follower = CommandFollower(command: "sleep 0.05; exit 1", initialBackoff: 0.1, maximumBackoff: 0.25)
     defer { follower.close() }
@@ -97,7 +99,7 @@ import Testing
         if case .restarting(let seconds) = notice { delays.append(seconds) }
         if case .started = notice { lastStart = now }
       }
-      try await Task.sleep(for: .milliseconds(5))
+      usleep(5_000)
       now += 0.05
     }
     #expect(delays == [0.1, 0.2, 0.25, 0.25])
@@ -117,15 +119,15 @@ import Testing
         #expect(restarting == [0.1])
         break
       }
-      try await Task.sleep(for: .milliseconds(5))
+      usleep(5_000)
       now = sawStart ? lastStart + 15 : now + 0.05
     }
     #expect(sawStart)
   }
 
-  @Test func closeEndsTheCommandAndEverythingItStarted() async throws {
+  @Test func closeEndsTheCommandAndEverythingItStarted() throws {
     let follower = CommandFollower(command: "sleep 30 & echo $!; sleep 30")
-    let polls = try await poll(follower, forUpTo: 5) { !FollowerTesting.lines(in: $0).isEmpty }
+    let polls = poll(follower, forUpTo: 5) { !FollowerTesting.lines(in: $0).isEmpty }
     let outputs = polls.flatMap(\.output)
     let pid = try #require(startedPID(outputs))
     let background = try #require(FollowerTesting.lines(in: outputs).first.flatMap { pid_t($0) })
@@ -138,14 +140,14 @@ import Testing
     follower.close()
     #expect(FollowerTesting.now() - closing < 1)
     #expect(kill(pid, 0) == -1 && errno == ESRCH)
-    for _ in 0..<100 where !hasEnded(background) { try await Task.sleep(for: .milliseconds(10)) }
+    for _ in 0..<100 where !hasEnded(background) { usleep(10_000) }
     #expect(hasEnded(background))
     #expect(FollowerTesting.poll(follower).isEmpty)
   }
 
-  @Test func commandIgnoringSIGTERMIsKilledAfterTheGracePeriod() async throws {
+  @Test func commandIgnoringSIGTERMIsKilledAfterTheGracePeriod() throws {
     let follower = CommandFollower(command: "trap '' TERM; echo ready; sleep 30")
-    let polls = try await poll(follower, forUpTo: 5) { FollowerTesting.lines(in: $0) == ["ready"] }
+    let polls = poll(follower, forUpTo: 5) { FollowerTesting.lines(in: $0) == ["ready"] }
     let pid = try #require(startedPID(polls.flatMap(\.output)))
     let closing = FollowerTesting.now()
     follower.close()
@@ -169,20 +171,20 @@ import Testing
       ])
   }
 
-  @Test func killedCommandNamesTheSignal() async throws {
+  @Test func killedCommandNamesTheSignal() throws {
     let follower = CommandFollower(command: "kill -KILL $$", initialBackoff: 5)
     defer { follower.close() }
-    let polls = try await poll(follower, forUpTo: 5) { FollowerTesting.notices(in: $0).count >= 3 }
+    let polls = poll(follower, forUpTo: 5) { FollowerTesting.notices(in: $0).count >= 3 }
     #expect(
       noticeShapes(polls.flatMap(\.output)) == [
         .started(pid: 0), .exited("killed by signal 9"), .restarting(afterSeconds: 5),
       ])
   }
 
-  @Test func everyLineIsReadBeforeTheExitIsReported() async throws {
+  @Test func everyLineIsReadBeforeTheExitIsReported() throws {
     let follower = CommandFollower(command: "seq 1 20000; printf 'last without newline'", initialBackoff: 5)
     defer { follower.close() }
-    let polls = try await poll(follower, forUpTo: 10, budget: 16 * 1024) {
+    let polls = poll(follower, forUpTo: 10, budget: 16 * 1024) {
       FollowerTesting.notices(in: $0).count >= 3
     }
     let outputs = polls.flatMap(\.output)
@@ -191,13 +193,13 @@ import Testing
     #expect(outputs[exitIndex...].allSatisfy { if case .notice = $0 { true } else { false } })
   }
 
-  @Test func commandSeesNoStdinAndDefaultSignals() async throws {
+  @Test func commandSeesNoStdinAndDefaultSignals() throws {
     // stdin is /dev/null, so cat ends at once. The dashboard ignores SIGPIPE, SIGINT and SIGTERM,
     // and ignored signals survive exec: the command must get them back at their defaults.
     let follower = CommandFollower(
       command: "cat; echo stdin-done; grep '^SigIgn' /proc/self/status", initialBackoff: 5)
     defer { follower.close() }
-    let polls = try await poll(follower, forUpTo: 5) { FollowerTesting.notices(in: $0).count >= 3 }
+    let polls = poll(follower, forUpTo: 5) { FollowerTesting.notices(in: $0).count >= 3 }
     let lines = FollowerTesting.lines(in: polls.flatMap(\.output))
     #expect(lines.first == "stdin-done")
     let ignored = lines.last.flatMap { UInt64($0.split(separator: "\t").last ?? "", radix: 16) } ?? .max
