@@ -199,6 +199,9 @@ public struct LogClassifier: Sendable {
     ("upstream timed out", "upstream_timed_out"),
     ("connect() failed", "connect_failed"),
     ("no live upstreams", "no_live_upstreams"),
+    // A backend that dies or restarts under load: nginx sees its connections reset or closed.
+    ("Connection reset by peer) while reading response header from upstream", "upstream_reset"),
+    ("upstream prematurely closed connection", "upstream_closed"),
     ("worker_connections are not enough", "worker_connections"),
   ]
 }

@@ -46,6 +46,17 @@ import Testing
     expectClass(
       prefix + "no live upstreams while connecting to upstream, client: 127.0.0.1", .error,
       "no_live_upstreams")
+    // Measured against the shared FastAPI target when one of its backends was killed mid-run.
+    expectClass(
+      "2026/11/27 10:06:17 [error] 22815#22815: *4833 recv() failed (104: Connection reset by peer) while "
+        + "reading response header from upstream, client: 127.0.0.1, server: , request: \"GET /work HTTP/1.1\"",
+      .error, "upstream_reset")
+    expectClass(
+      prefix + "upstream prematurely closed connection while reading response header from upstream", .error,
+      "upstream_closed")
+    expectClass(
+      prefix + "recv() failed (104: Connection reset by peer) while sending to client, client: 127.0.0.1",
+      .error, "error")
     expectClass(
       "2024/01/01 12:00:00 [alert] 123#0: 768 worker_connections are not enough", .critical,
       "worker_connections")

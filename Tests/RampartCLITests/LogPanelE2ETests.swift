@@ -115,12 +115,14 @@ struct LogPanelE2ETests {
   }
 
   /// One bounded run on a 160x48 pty with `--log`; a writer appends the injections (or plain lines
-  /// for the baseline) 1.5 s in, 64 KiB of random bytes with NULs 3.5 s in, then a normal line.
+  /// for the baseline) 2 s in, 64 KiB of random bytes with NULs 4 s in, then a normal line. The
+  /// 2 s leave rampart time to start following first: lines already in the file when it starts
+  /// are history, of which the panel shows only the last 10.
   static func drive(_ server: TestHTTPServer, injecting: Bool) async throws -> PtyResult {
     let log = try LogFile()
     defer { log.remove() }
     let writer = Task {
-      try await Task.sleep(for: .milliseconds(1500))
+      try await Task.sleep(for: .milliseconds(2000))
       var lines: [UInt8] = []
       for (index, injection) in injections.enumerated() {
         lines += (injecting ? injection.bytes : Array("plain line".utf8)) + Array(" \(marker(index))\n".utf8)
@@ -132,8 +134,8 @@ struct LogPanelE2ETests {
       log.append(Array("after the garbage \(garbageMarker)\n".utf8))
     }
     let result = try await PtyDrive.rampart(
-      ["run", server.url, "--vusers", "2", "--duration", "6s", "--log", log.path, "--exit-on-end"],
-      steps: [.mark("injected", after: 3.0)], cols: cols, rows: rows, timeout: 20)
+      ["run", server.url, "--vusers", "2", "--duration", "7s", "--log", log.path, "--exit-on-end"],
+      steps: [.mark("injected", after: 3.6)], cols: cols, rows: rows, timeout: 20)
     try await writer.value
     return result
   }
@@ -146,6 +148,31 @@ struct LogPanelE2ETests {
       bytes[index] = [0x00, 0x1B, 0x9B, 0x07, 0x08][index % 5]
     }
     return bytes
+  }
+
+  @Test("the escape audit passes what ncurses sends and flags every injection that reaches a pty raw")
+  func auditSelfCheck() {
+    let curses =
+      "\u{1b}[?1049h\u{1b}[22;0;0t\u{1b}[?1h\u{1b}=\u{1b}[H\u{1b}[2J\u{1b}[1;48r\u{1b}(B\u{1b}[m"
+      + "\u{1b}[38;5;77;48;5;235mok\u{1b}[39;49m\u{1b}[4;10H\u{1b}[K\u{1b}[3X-\u{1b}[2b\u{1b}[12d\u{1b}[7G"
+      + "\u{1b}[2S\u{1b}[1T\u{1b}M\u{1b}7\u{1b}8\u{1b}[4h\u{1b}[4l\u{1b}[?25l\u{1b}[?12l\u{1b}[?25h\u{8}"
+      + "\u{1b}[?1l\u{1b}>\u{1b}[?1049l\u{1b}[23;0;0t"
+    let clean = EscapeAudit(Array(curses.utf8)[...])
+    #expect(clean.foreign.isEmpty, "\(clean.foreign)")
+    #expect(clean.bells == 0 && clean.c1Controls == 0 && clean.invalidUTF8 == 0)
+    #expect(clean.clears == 1 && clean.enterAlternate.count == 1 && clean.leaveAlternate.count == 1)
+
+    var raw: [UInt8] = []
+    for (index, injection) in Self.injections.enumerated() {
+      raw += injection.bytes + Array(" \(Self.marker(index))\n".utf8)
+    }
+    let audit = EscapeAudit(raw[...])
+    #expect(audit.osc == 3 && audit.dcs == 1 && audit.apc == 1 && audit.resets == 1)
+    #expect(audit.foreign.count == 6, "\(audit.foreign)")
+    #expect(audit.c1Controls == 1 && audit.invalidUTF8 == 1 && audit.bells == 40)
+    // ESC[2J, ESC[H, ESC[1;1H and ESC[?1049l are sequences ncurses sends too: the pty test tells
+    // them apart by counting against a baseline run and by what the screen shows.
+    #expect(audit.clears == 1 && audit.leaveAlternate.count == 1)
   }
 
   // MARK: Counting, headless
