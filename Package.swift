@@ -81,7 +81,7 @@ let package = Package(
     .target(name: "SyntheticRuns", dependencies: ["Dashboard", "Metrics", "LogTail"], path: "Tests/SyntheticRuns"),
     .executableTarget(
       name: "rampart-render-bench",
-      dependencies: ["Dashboard", "TerminalUI", "Theme", "Metrics", "SyntheticRuns", "NcursesBackend"],
+      dependencies: ["Dashboard", "TerminalUI", "Theme", "Metrics", "SyntheticRuns", "NcursesBackend", "LogTail"],
       path: "Benchmarks/RenderBench"),
     .testTarget(
       name: "DashboardTests",

@@ -46,6 +46,36 @@ for i in 0..<iterations {
 }
 print("render \(width)x\(height) from a 10-minute run: \(describe(renderTimes))")
 
+// The same screen with the log panel holding a full ring (5,000 entries) and the log-errors lane:
+// following, filtered by text, and filtered by a regular expression that few entries match (the
+// worst case: the filter walks the whole ring).
+let logs = LogFixture.snapshot(entries: 5000, seconds: 600)
+for (name, filter, errorsOnly) in [
+  ("following", nil, false), ("filtered by text 'upstream'", "upstream", false),
+  ("filtered by regex 'Broken.*pipe'", "Broken.*pipe", false),
+  ("filtered by a regex nothing matches (walks the whole ring)", "nothing[0-9]+matches", false),
+  ("errors only", nil, true),
+] as [(String, String?, Bool)] {
+  var state = DashboardState()
+  state.hasLogPanel = true
+  state.logPanel.filter = filter
+  state.logPanel.errorsOnly = errorsOnly
+  let frames = [599, 600].map { seconds in
+    DashboardModel(
+      info: RunFixture.info, status: RunFixture.status(.running, seconds: seconds),
+      metrics: RunFixture.snapshot(seconds: seconds, logs: true), state: state, theme: .builtInDefault,
+      symbols: .unicode, dots: .braille, logs: logs)
+  }
+  var times: [UInt64] = []
+  for i in 0..<max(20, iterations / 4) {
+    let start = nowNanos()
+    let grid = DashboardView.render(frames[i % 2], width: width, height: height)
+    times.append(nowNanos() - start)
+    precondition(grid.width == width)
+  }
+  print("render \(width)x\(height) with the log panel (5,000 entries), \(name): \(describe(times))")
+}
+
 let null = open("/dev/null", O_RDWR)
 do {
   let terminal = try NcursesTerminal(

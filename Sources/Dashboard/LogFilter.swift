@@ -7,7 +7,8 @@ import LogTail
 struct LogFilter {
   private enum Matcher {
     case all
-    case text(String)
+    /// Lower-cased UTF-8 bytes.
+    case text([UInt8])
     case regex(NSRegularExpression)
   }
 
@@ -26,7 +27,7 @@ struct LogFilter {
     {
       matcher = .regex(regex)
     } else {
-      matcher = .text(pattern.lowercased())
+      matcher = .text(Array(pattern.lowercased().utf8))
     }
   }
 
@@ -40,11 +41,33 @@ struct LogFilter {
     switch matcher {
     case .all: return true
     case .text(let needle):
-      return entry.event.lines.contains { $0.lowercased().contains(needle) }
+      return entry.event.lines.contains { Self.contains($0, caseInsensitive: needle) }
     case .regex(let regex):
       return entry.event.lines.contains { line in
         regex.firstMatch(in: line, range: NSRange(line.startIndex..., in: line)) != nil
       }
     }
+  }
+
+  /// Substring search on UTF-8 bytes, folding ASCII letters only: a frame may filter thousands of
+  /// lines, and `lowercased()` on each of them costs more than the rest of the frame.
+  static func contains(_ text: String, caseInsensitive needle: [UInt8]) -> Bool {
+    guard !needle.isEmpty else { return true }
+    var text = text
+    return text.withUTF8 { hay in
+      guard hay.count >= needle.count else { return false }
+      let first = needle[0]
+      for start in 0...(hay.count - needle.count) {
+        guard fold(hay[start]) == first else { continue }
+        var i = 1
+        while i < needle.count && fold(hay[start + i]) == needle[i] { i += 1 }
+        if i == needle.count { return true }
+      }
+      return false
+    }
+  }
+
+  private static func fold(_ byte: UInt8) -> UInt8 {
+    byte >= 65 && byte <= 90 ? byte + 32 : byte
   }
 }

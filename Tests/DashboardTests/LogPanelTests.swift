@@ -237,3 +237,47 @@ struct FixedLogFeed: LogFeed {
     #expect(loop.state.logPanel.errorsOnly)
   }
 }
+
+@Suite struct LogFilterTests {
+  func entry(_ text: String, errorClass: String? = nil, lines: [String]? = nil) -> LogEntry {
+    LogEntry(
+      id: 1, source: 0, elapsed: 0, kind: .live,
+      event: LogEvent(headline: text, lines: lines, errorClass: errorClass))
+  }
+
+  func filter(_ text: String?, errorsOnly: Bool = false) -> LogFilter {
+    var state = LogPanelState()
+    state.filter = text
+    state.errorsOnly = errorsOnly
+    return LogFilter(state)
+  }
+
+  @Test func plainTextIgnoresASCIICase() {
+    #expect(filter("broken").matches(entry("BrokenPipeError: [Errno 32]")))
+    #expect(filter("ERRNO 32").matches(entry("BrokenPipeError: [Errno 32]")))
+    #expect(!filter("reset").matches(entry("BrokenPipeError: [Errno 32]")))
+    #expect(filter("é").matches(entry("café")))
+    #expect(!filter("longer than the line").matches(entry("short")))
+    // A dot is plain text: a path still finds itself.
+    #expect(filter("app.py").matches(entry("File \"/srv/app.py\", line 3")))
+    #expect(!filter("app.py").matches(entry("File \"/srv/appXpy\", line 3")))
+  }
+
+  @Test func regexSyntaxMakesARegex() {
+    #expect(filter("Broken.*pipe").matches(entry("BrokenPipeError: [Errno 32] Broken pipe")))
+    #expect(filter("^INFO").matches(entry("INFO ok")))
+    #expect(!filter("^INFO").matches(entry("x INFO ok")))
+    // Not a valid regex: matched as the text it is.
+    #expect(filter("(unclosed").matches(entry("an (unclosed bracket")))
+  }
+
+  @Test func blocksMatchOnAnyLineAndErrorsOnlyNeedsAClass() {
+    let block = entry(
+      "BrokenPipeError", errorClass: "BrokenPipeError", lines: ["Traceback", "  File x", "BrokenPipeError"])
+    #expect(filter("File x").matches(block))
+    #expect(filter(nil, errorsOnly: true).matches(block))
+    #expect(!filter(nil, errorsOnly: true).matches(entry("INFO fine")))
+    #expect(!filter(nil).isActive)
+    #expect(filter(nil, errorsOnly: true).isActive)
+  }
+}
