@@ -102,11 +102,14 @@ private struct DisplayWriter {
         // A run of printable ASCII that fits before the cut goes in with one copy.
         var runEnd = index + 1
         while runEnd < end, bytes[runEnd] &- 0x20 < 0x5F { runEnd += 1 }
-        if columns + (runEnd - index) <= columnsBeforeMarker {
-          output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<runEnd]))
-          columns += runEnd - index
+        // Only the part before the cut marker goes in at once; the few columns after it go one
+        // by one below, so a run is scanned a handful of times at most, not once per byte.
+        let fitting = min(runEnd - index, columnsBeforeMarker - columns)
+        if fitting > 0 {
+          output.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[index..<index + fitting]))
+          columns += fitting
           bytesBeforeMarker = output.count
-          index = runEnd
+          index += fitting
           continue
         }
       }

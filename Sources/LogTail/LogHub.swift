@@ -11,6 +11,9 @@ public final class LogHub: LogFeed, Sendable {
     public var pollInterval: Double = 0.1
     /// Entries kept for the panel.
     public var capacity: Int = 5000
+    /// Text bytes the kept entries may hold together: 5,000 tracebacks of long lines must not
+    /// grow without bound either.
+    public var byteCapacity: Int = 16 << 20
     /// Entries that may enter the panel per poll; beyond it, lines are still classified and
     /// counted but only errors and notices are kept (the rest is counted as dropped for display).
     public var displayBudgetPerPoll: Int = 500
@@ -27,6 +30,7 @@ public final class LogHub: LogFeed, Sendable {
     var dropped = 0
     var errorCounts: [String: Int] = [:]
     var nextID: UInt64 = 0
+    var bytes = 0
   }
 
   private let specs: [LogSourceSpec]
@@ -142,6 +146,7 @@ public final class LogHub: LogFeed, Sendable {
     guard !batch.entries.isEmpty || !batch.notices.isEmpty || !batch.linesRead.isEmpty else { return }
     let budget = options.displayBudgetPerPoll
     let capacity = options.capacity
+    let byteCapacity = options.byteCapacity
     shared.withLock { state in
       for (source, count) in batch.linesRead { state.sources[source].linesRead += count }
       for (source, notice) in batch.notices {
@@ -162,7 +167,10 @@ public final class LogHub: LogFeed, Sendable {
             id: state.nextID, source: pending.source, elapsed: batch.elapsed, kind: pending.kind,
             event: pending.event))
         state.nextID += 1
-        if state.entries.count > capacity { state.entries.removeFirst() }
+        state.bytes += pending.event.textBytes
+        while state.entries.count > capacity || (state.bytes > byteCapacity && state.entries.count > 1) {
+          state.bytes -= state.entries.removeFirst().event.textBytes
+        }
       }
     }
   }
@@ -211,5 +219,12 @@ private struct Batch {
     notices.removeAll(keepingCapacity: true)
     errors.removeAll(keepingCapacity: true)
     linesRead.removeAll(keepingCapacity: true)
+  }
+}
+
+extension LogEvent {
+  /// What the event's text costs in memory, roughly: its lines' UTF-8 bytes.
+  var textBytes: Int {
+    lines.reduce(headline.utf8.count) { $0 + $1.utf8.count }
   }
 }

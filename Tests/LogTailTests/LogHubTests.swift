@@ -143,4 +143,26 @@ import Testing
     hub.stop()
     #expect(counts.total.values.reduce(0, +) == 1)
   }
+
+  @Test func keptTextIsBoundedInBytesToo() throws {
+    let dir = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("long.log").path
+    FileManager.default.createFile(atPath: path, contents: nil)
+    var options = fastOptions()
+    options.byteCapacity = 256 << 10
+    let hub = LogHub(sources: [.file(path)], classifier: LogClassifier(), options: options, clock: { 0 })
+    hub.start()
+    Thread.sleep(forTimeInterval: 0.1)
+    // 400 lines of 8 KiB: 3.2 MiB of text for a 256 KiB budget.
+    let long = String(repeating: "x", count: 8 << 10)
+    try Self.append((0..<400).map { "INFO \($0) \(long)" }, to: path)
+    #expect(Self.eventually { hub.logSnapshot().sources[0].linesRead == 400 }, "read \(hub.logSnapshot().sources[0].linesRead)")
+    hub.stop()
+    let entries = hub.logSnapshot().entries
+    let bytes = entries.reduce(0) { $0 + $1.event.textBytes }
+    #expect(bytes <= 256 << 10)
+    #expect(entries.count >= 20)
+    #expect(entries.last?.event.headline.hasPrefix("INFO 399 ") == true)
+  }
 }
