@@ -157,7 +157,7 @@ import Testing
     // 400 lines of 8 KiB: 3.2 MiB of text for a 256 KiB budget.
     let long = String(repeating: "x", count: 8 << 10)
     try Self.append((0..<400).map { "INFO \($0) \(long)" }, to: path)
-    #expect(Self.eventually { hub.logSnapshot().sources[0].linesRead == 400 }, "read \(hub.logSnapshot().sources[0].linesRead)")
+    #expect(Self.eventually { hub.logSnapshot().sources[0].linesRead == 400 })
     hub.stop()
     let entries = hub.logSnapshot().entries
     let bytes = entries.reduce(0) { $0 + $1.event.textBytes }
