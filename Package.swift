@@ -39,6 +39,7 @@ let package = Package(
       swiftSettings: hotPathSettings
     ),
     .target(name: "RunStore", dependencies: ["Metrics"]),
+    .target(name: "Control", dependencies: ["Metrics"]),
     .target(name: "LogTail", dependencies: [.product(name: "DequeModule", package: "swift-collections")]),
     .target(name: "TerminalUI"),
     .target(
@@ -58,7 +59,7 @@ let package = Package(
       name: "rampart",
       dependencies: [
         "Metrics", "LoadEngine", "RunStore", "TerminalUI", "Theme", "Dashboard", "NcursesBackend", "DemoTarget",
-        "LogTail",
+        "LogTail", "Control",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -74,6 +75,7 @@ let package = Package(
     .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
     .testTarget(name: "LoadEngineTests", dependencies: ["LoadEngine", "Metrics", "TestSupport"]),
     .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Metrics"]),
+    .testTarget(name: "ControlTests", dependencies: ["Control", "Metrics"]),
     .testTarget(name: "LogTailTests", dependencies: ["LogTail"], exclude: ["Fixtures"]),
     .target(name: "SnapshotSupport", dependencies: ["TerminalUI"], path: "Tests/SnapshotSupport"),
     .testTarget(

@@ -8,6 +8,8 @@
 #
 #   Benchmarks/logs.sh [SECONDS] [REPS] [LINES_PER_S] [ERRORS]      default: 60 3 50000 1000
 #   BENCH_VUSERS=20 BENCH_THINK=9ms BENCH_URL=http://127.0.0.1:18080/200 Benchmarks/logs.sh 15 1
+#   BENCH_CONTROL=1 Benchmarks/logs.sh     adds a third arm: the writer runs, rampart has no --log
+#                                           (tells the follower's cost from the writer's on 2 cores)
 #
 # rampart runs SECONDS + 3 s in both arms: the writer starts once rampart follows the file (lines
 # already there would be shown as history and never counted) and ends 1-2 s before the plan does.
@@ -24,16 +26,17 @@ writer="$repo/Benchmarks/logwriter.py"
 pids=()
 cleanup_hooks+=('for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done')
 
-# One run: ARM (plain|logs) REP. Leaves $out/ARM-REP.{json,time,stderr,writer} behind.
+# One run: ARM (plain|logs|writer) REP. Leaves $out/ARM-REP.{json,time,stderr,writer} behind.
 run_once() {
   local arm=$1 rep=$2 base="$out/$1-$2" args=() pid wpid
-  [ "$arm" = logs ] && { : > "$out/app.log"; args=(--log "$out/app.log"); }
+  [ "$arm" = plain ] || : > "$out/app.log"
+  [ "$arm" = logs ] && args=(--log "$out/app.log")
   /usr/bin/time -f '%M %U %S' -o "$base.time" "$rampart" run "$url" --vusers "$vusers" --think "$think" \
     --duration "${run_secs}s" --no-tui --json --out "$out/runs-$arm-$rep" "${args[@]}" \
     > "$base.json" 2> "$base.stderr" &
   pid=$!
   pids+=("$pid")
-  if [ "$arm" = logs ]; then
+  if [ "$arm" != plain ]; then
     # The start line is printed once the log thread runs; its first poll follows at once.
     for _ in $(seq 1 100); do grep -q 'run dir' "$base.stderr" && break; sleep 0.1; done
     sleep 0.3
@@ -62,7 +65,7 @@ for path in glob.glob(f"{out}/runs-{arm}-{rep}/*/series.jsonl"):
     for line in open(path):
         series += sum((json.loads(line).get("log_errors") or {}).values())
 writer = ""
-if arm == "logs":
+if arm != "plain":
     w = json.load(open(base + ".writer"))
     writer = f"  writer {w['lines']} lines ({w['errors']} errors) in {w['seconds']}s = {w['rate']}/s"
 print(f"rep {rep} {arm:5} tps {s['tps']:8.1f}  p99 {s['p99_ms']:6.2f}ms  errors {s['errors']}  "
@@ -79,6 +82,10 @@ for rep in $(seq 1 "$reps"); do
   report plain "$rep"
   run_once logs "$rep"
   report logs "$rep"
+  if [ "${BENCH_CONTROL:-0}" = 1 ]; then
+    run_once writer "$rep"
+    report writer "$rep"
+  fi
 done
 python3 - "$out/table" "$errors" <<'PY'
 import statistics, sys
@@ -92,6 +99,10 @@ rss_plain, rss_logs = statistics.median(col("plain", 4)) / 1024, statistics.medi
 cpu_plain, cpu_logs = statistics.median(col("plain", 5)), statistics.median(col("logs", 5))
 print(f"median tps without logs {statistics.median(plain):.1f}, with logs {statistics.median(logs):.1f}: "
       f"ratio {ratio:.4f} ({(ratio - 1) * 100:+.2f}%; LOG-07 asks within +-2%)")
+if col("writer", 1):
+    control = statistics.median(col("writer", 1))
+    print(f"control (writer running, no --log) {control:.1f}: with logs / control "
+          f"{statistics.median(logs) / control:.4f}")
 print(f"log_errors per run {totals} (series.jsonl {series}); expected {expected} each: "
       + ("exact" if all(t == expected for t in totals) else "MISMATCH"))
 print(f"median peak RSS without logs {rss_plain:.1f} MB, with logs {rss_logs:.1f} MB: follower "

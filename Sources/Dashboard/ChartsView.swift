@@ -37,7 +37,8 @@ struct ChartsView: Widget {
     ) -> TimeAxis {
       var axis = TimeAxis(
         xRange: xRange, yFormat: format, minimumTop: minimumTop, symbols: model.symbols, axisStyle: rule,
-        labelStyle: label, spans: spans, showTimeLabels: false, axisWidth: Self.axisWidth)
+        labelStyle: label, markers: markers, spans: spans, showMarkerGuides: true, showTimeLabels: false,
+        axisWidth: Self.axisWidth)
       adjust(&axis)
       return axis
     }
@@ -86,11 +87,9 @@ struct ChartsView: Widget {
             name: "ok", points: points { Double($0.ok) / max($0.duration, 0.001) }, style: model.style(.good)),
           ChartSeries(name: "tps", points: points(\.tps), style: model.style(.tps)),
         ], dots: model.dots,
-        axis: axis(minimumTop: 10) {
-          $0.markers = markers
-          $0.showMarkerRow = true
-        }),
+        axis: axis(minimumTop: 10) { $0.showMarkerRow = true }),
       in: tpsArea)
+    drawMarkerLegend(row: tpsArea.maxY - 1, from: tpsArea.x + Self.axisWidth + 2, to: tpsArea.maxX, in: &grid)
 
     if hasLogs {
       let classes = LogErrorPalette.classes(model.metrics.totals.logErrors)
@@ -155,6 +154,28 @@ struct ChartsView: Widget {
           ChartSeries(name: "active", points: points { Double($0.vusers) }, style: model.style(.vusers)),
         ], dots: model.dots, axis: axis(minimumTop: 10) { $0.showTimeLabels = true }),
       in: vusersArea)
+  }
+
+  /// Which glyph means what, right-aligned on the marker row, for the kinds on the charts.
+  private func drawMarkerLegend(row: Int, from left: Int, to right: Int, in grid: inout Grid) {
+    var seen: [(Character, ThemeRole, String)] = []
+    for event in model.metrics.events {
+      guard let (glyph, role) = MarkerGlyph.of(event.kind, model.symbols),
+        !seen.contains(where: { $0.0 == glyph })
+      else { continue }
+      seen.append((glyph, role, MarkerGlyph.name(event.kind)))
+    }
+    guard !seen.isEmpty else { return }
+    let text = seen.map { "\($0.0) \($0.2)" }.joined(separator: "  ")
+    let width = DisplayWidth.of(text)
+    var x = right - width
+    // Only over empty cells: a marker on the row wins over the legend.
+    guard x > left, (x..<right).allSatisfy({ grid[$0, row].symbol == " " }) else { return }
+    for (i, item) in seen.enumerated() {
+      if i > 0 { x += grid.write("  ", x: x, y: row, style: model.style(.muted)) }
+      x += grid.write(String(item.0), x: x, y: row, style: model.style(item.1))
+      x += grid.write(" \(item.2)", x: x, y: row, style: model.style(.muted))
+    }
   }
 
   /// Event markers, and the paused spans (an open pause runs to now).

@@ -123,6 +123,15 @@ public final class DashboardLoop {
       } else {
         control.pause()
       }
+    case .changeVusers, .changeRampStep, .changeRampInterval, .toggleHold, .nextStage:
+      applyControl(command, status: status)
+    case .jumpToKnee:
+      guard let knee = metrics.snapshot().events.last(where: { $0.kind == .knee }) else {
+        state.post("no knee detected yet: it needs ramp steps on both sides of it", now: now)
+        return
+      }
+      state.viewport.center(on: knee.elapsed, elapsed: now, plannedDuration: planned)
+      state.post("knee at \(Format.clock(knee.elapsed)): \(knee.label ?? "")", now: now)
     case .zoomIn: state.viewport.zoomIn(elapsed: now, plannedDuration: planned)
     case .zoomOut: state.viewport.zoomOut(elapsed: now, plannedDuration: planned)
     case .scrollBack: state.viewport.scrollBack(elapsed: now)
@@ -156,6 +165,11 @@ public final class DashboardLoop {
       guard let prompt = state.prompt else { return }
       state.prompt = nil
       switch prompt.purpose {
+      case .vusers: submitVusers(prompt.text, now: now)
+      case .tag:
+        let label = prompt.text.trimmingCharacters(in: .whitespaces)
+        control.tag(label.isEmpty ? Prompt.defaultTagLabel : label)
+        state.post("tagged \(Format.clock(now)) \(label.isEmpty ? Prompt.defaultTagLabel : label)", now: now)
       case .logFilter:
         state.logPanel.filter = prompt.text.isEmpty ? nil : prompt.text
         state.logPanel.anchor = nil
@@ -204,5 +218,86 @@ public final class DashboardLoop {
       }
     default: break
     }
+  }
+
+  /// Ramp keys: each goes through `EngineControl`, which validates and journals; a refusal is
+  /// shown and changes nothing.
+  private func applyControl(_ command: DashboardCommand, status: EngineStatus) {
+    let now = status.elapsed
+    do throws(ControlError) {
+      switch command {
+      case .changeVusers(let steps):
+        // A constant load (step 0) or a stage plan moves by a tenth of its level, at least one.
+        let step = status.ramp.map(\.step).flatMap { $0 > 0 ? $0 : nil } ?? max(1, status.targetVusers / 10)
+        let target = max(0, status.targetVusers + steps * step)
+        guard target != status.targetVusers else {
+          state.post("vusers are already 0", now: now)
+          return
+        }
+        try control.setTargetVusers(target)
+        state.post("target vusers \(status.targetVusers) → \(target)", now: now)
+      case .changeRampStep(let rungs):
+        guard let ramp = status.ramp else { throw ControlError("this plan has stages, not a ramp step") }
+        let step = RampLadder.step(after: ramp.step, rungs: rungs)
+        try control.setRampStep(step)
+        state.post("ramp step \(ramp.step) → \(step) vusers", now: now)
+      case .changeRampInterval(let rungs):
+        guard let ramp = status.ramp else { throw ControlError("this plan has stages, not a ramp interval") }
+        let every = RampLadder.interval(after: ramp.every, rungs: rungs)
+        try control.setRampInterval(seconds: every)
+        state.post("ramp every \(Format.clock(ramp.every)) → \(Format.clock(every))", now: now)
+      case .toggleHold:
+        control.setHold(!status.rampHeld)
+        state.post(status.rampHeld ? "ramp released" : "ramp held at \(status.targetVusers) vusers", now: now)
+      case .nextStage:
+        try control.skipToNextStage()
+        state.post("next stage", now: now)
+      default: break
+      }
+    } catch {
+      state.post(error.message, now: now, seconds: 5)
+    }
+  }
+
+  /// `V`: only a whole, non-negative number within the open-file limit is accepted.
+  private func submitVusers(_ text: String, now: Double) {
+    let trimmed = text.trimmingCharacters(in: .whitespaces)
+    guard !trimmed.isEmpty, trimmed.allSatisfy(\.isASCII), trimmed.allSatisfy(\.isNumber),
+      let count = Int(trimmed)
+    else {
+      state.post("not a vuser count: '\(trimmed)' (a whole number, 0 or more)", now: now, seconds: 5)
+      return
+    }
+    do throws(ControlError) {
+      try control.setTargetVusers(count)
+      state.post("target vusers → \(count)", now: now)
+    } catch {
+      state.post(error.message, now: now, seconds: 5)
+    }
+  }
+}
+
+/// The rungs `[` `]` and `,` `.` move along: steps a person would pick, not +1 at a time.
+enum RampLadder {
+  static let steps = [1, 2, 5, 10, 20, 50, 100, 200, 500, 1000, 2000, 5000, 10_000]
+  static let intervals: [Double] = [1, 2, 3, 5, 10, 15, 20, 30, 60, 120, 300, 600]
+
+  static func step(after current: Int, rungs: Int) -> Int {
+    rung(of: steps, from: current, rungs: rungs)
+  }
+
+  static func interval(after current: Double, rungs: Int) -> Double {
+    rung(of: intervals, from: current, rungs: rungs)
+  }
+
+  /// The value `rungs` places up (positive) or down from `current`, which need not be on the
+  /// ladder: one up is the first rung above it, one down the first below.
+  private static func rung<T: Comparable>(of ladder: [T], from current: T, rungs: Int) -> T {
+    if rungs > 0 {
+      let above = ladder.filter { $0 > current }
+      return above.isEmpty ? ladder.last! : above[min(rungs, above.count) - 1]
+    }
+    let below = ladder.filter { $0 < current }
+    return below.isEmpty ? ladder.first! : below[max(0, below.count + rungs)]
   }
 }

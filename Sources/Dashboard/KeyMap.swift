@@ -8,6 +8,14 @@ public enum DashboardCommand: Sendable, Equatable {
   /// Leave the dashboard (after the run is over).
   case exit
   case togglePause
+  /// Live control: target vusers by ramp steps (+1 / -1), the ramp step and interval one rung
+  /// up or down their ladders, hold or release the ramp, the next stage, the knee on screen.
+  case changeVusers(Int)
+  case changeRampStep(Int)
+  case changeRampInterval(Int)
+  case toggleHold
+  case nextStage
+  case jumpToKnee
   case zoomIn, zoomOut, scrollBack, scrollForward, followLive
   case toggleHelp
   case cycleTheme
@@ -70,6 +78,17 @@ public enum KeyMap {
       case .starting: return [.notice("the run has not started yet")]
       case .stopping, .done: return [.notice("the run is over: nothing to pause")]
       }
+    case .character("+"), .character("="): return controlling(phase, .changeVusers(1))
+    case .character("-"), .character("_"): return controlling(phase, .changeVusers(-1))
+    case .character("["): return controlling(phase, .changeRampStep(-1))
+    case .character("]"): return controlling(phase, .changeRampStep(1))
+    case .character(","), .character("<"): return controlling(phase, .changeRampInterval(-1))
+    case .character("."), .character(">"): return controlling(phase, .changeRampInterval(1))
+    case .character("h"): return controlling(phase, .toggleHold)
+    case .character("n"): return controlling(phase, .nextStage)
+    case .character("V"): return controlling(phase, .openPrompt(.vusers))
+    case .character("t"): return controlling(phase, .openPrompt(.tag))
+    case .character("k"): return [.jumpToKnee]
     case .character("z"): return [.zoomIn]
     case .character("Z"): return [.zoomOut]
     case .left: return [.scrollBack]
@@ -79,6 +98,17 @@ public enum KeyMap {
     case .character("T"): return [.cycleTheme]
     case .character("l"): return [.toggleSidePanel]
     default: return []
+    }
+  }
+
+  /// A control key acts only while the plan runs (or is paused); otherwise it says why not.
+  private static func controlling(_ phase: EngineStatus.Phase, _ command: DashboardCommand)
+    -> [DashboardCommand]
+  {
+    switch phase {
+    case .running, .paused: return [command]
+    case .starting: return [.notice("the run has not started yet")]
+    case .stopping, .done: return [.notice("the run is over: nothing to change")]
     }
   }
 
@@ -117,6 +147,9 @@ public enum KeyMap {
     case .paused: entries += [("q", "stop"), ("p", "resume")]
     case .running, .starting: entries += [("q", "stop"), ("p", "pause")]
     }
+    if phase == .running || phase == .paused {
+      entries += [("+/-", "vusers"), ("t", "tag")]
+    }
     let arrows = symbols == .unicode ? "←/→" : "<-/->"
     if let logPanel {
       if logPanel.focused { entries += [("</>", "width"), ("Esc", "unfocus")] }
@@ -139,6 +172,14 @@ public enum KeyMap {
           ("q  Esc", "stop the run gracefully; after the end: exit"),
           ("Ctrl-C", "same as q; twice quits at once"),
           ("p  Space", "pause / resume the load"),
+          ("+  -", "target vusers up / down one ramp step"),
+          ("[  ]", "smaller / larger ramp step"),
+          (",  .  (< >)", "shorter / longer ramp interval"),
+          ("h", "hold the ramp here / release it"),
+          ("n", "skip to the next stage"),
+          ("V", "type an exact vuser count"),
+          ("t", "tag this second (Enter keeps \"knee?\")"),
+          ("k", "show the detected knee"),
         ]),
       .init(
         title: "View",
@@ -168,6 +209,7 @@ public enum KeyMap {
           (unicode ? "▲" : "^", "tag"),
           (unicode ? "‖" : "|", "pause (span shaded)"),
           (unicode ? "◆" : "*", "ramp or vuser change"),
+          (unicode ? "★" : "K", "knee (detected)"),
           (unicode ? "■" : "#", "stop or end of plan"),
         ]),
     ]

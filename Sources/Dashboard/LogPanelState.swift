@@ -32,6 +32,10 @@ public struct LogPanelState: Sendable, Equatable {
 public struct Prompt: Sendable, Equatable {
   public enum Purpose: Sendable, Equatable {
     case logFilter
+    /// An exact vuser count (`V`).
+    case vusers
+    /// A tag's label (`t`); Enter on an empty prompt keeps the default label.
+    case tag
   }
 
   public var purpose: Purpose
@@ -45,8 +49,12 @@ public struct Prompt: Sendable, Equatable {
   public var label: String {
     switch purpose {
     case .logFilter: "filter logs (text or regex)"
+    case .vusers: "vusers (exact count)"
+    case .tag: "tag label (Enter: \(Self.defaultTagLabel))"
     }
   }
+
+  public static let defaultTagLabel = "knee?"
 
   /// Long enough for any filter; stops a stuck key from growing it forever.
   public static let maximumLength = 200

@@ -46,10 +46,22 @@ extension EngineStatus.Phase {
 
 /// Marker glyphs on the charts for journalled events.
 enum MarkerGlyph {
+  /// The legend's word for a kind of marker.
+  static func name(_ kind: RunEvent.Kind) -> String {
+    switch kind {
+    case .tag: "tag"
+    case .pause: "pause"
+    case .knee: "knee"
+    case .stop, .planEnd: "end"
+    default: "ramp"
+    }
+  }
+
   static func of(_ kind: RunEvent.Kind, _ symbols: SymbolSet) -> (Character, ThemeRole)? {
     let unicode = symbols == .unicode
     switch kind {
     case .tag: return (unicode ? "▲" : "^", .tag)
+    case .knee: return (unicode ? "★" : "K", .knee)
     case .pause: return (unicode ? "‖" : "|", .paused)
     case .setVusers, .rampStep, .rampInterval, .hold, .release, .nextStage:
       return (unicode ? "◆" : "*", .rampChange)

@@ -72,6 +72,20 @@ struct StatsPanel: Widget {
         ]
       ),
     ]
+    if let knee = model.metrics.knee {
+      out.append(
+        (
+          "Knee",
+          [
+            ("vusers", "\(knee.vusers)", .knee),
+            ("TPS", Format.count(knee.tps), .knee),
+            ("MTT", Format.milliseconds(knee.mttMs), .knee),
+            ("confidence", Format.percent(knee.confidence), .text),
+          ]
+        ))
+    } else if samples.count >= 10 {
+      out.append(("Knee", [("not found yet", "", .muted)]))
+    }
     let kinds = ErrorKind.allCases.filter { totals.errors($0) > 0 }.sorted {
       totals.errors($0) > totals.errors($1)
     }

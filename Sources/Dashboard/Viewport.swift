@@ -59,4 +59,14 @@ public struct Viewport: Sendable, Equatable {
   public mutating func follow() {
     end = nil
   }
+
+  /// Shows the moment `t` in the middle of the window (zooming in to a quarter of the run first
+  /// when the whole run is shown); follows the live edge when `t` is that recent.
+  public mutating func center(on t: Double, elapsed: Double, plannedDuration: Double?) {
+    let whole = Self.wholeRun(elapsed: elapsed, plannedDuration: plannedDuration)
+    let width = span ?? max(Self.minimumSpan, (whole / 4).rounded())
+    span = width
+    let right = max(width, t + width / 2)
+    end = right >= elapsed ? nil : right
+  }
 }

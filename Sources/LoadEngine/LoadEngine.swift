@@ -21,6 +21,7 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
   private let store: MetricsStore
   private let onSample: @Sendable (SecondSample) -> Void
   private let onEvent: @Sendable (RunEvent) -> Void
+  private let beforeFinalSeconds: @Sendable () -> Void
   private let group: MultiThreadedEventLoopGroup
   private let context: RunContext
   private let workers: [LoopWorker]
@@ -42,12 +43,14 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
   public init(
     config: EngineConfig, store: MetricsStore,
     onSample: @escaping @Sendable (SecondSample) -> Void = { _ in },
-    onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in }
+    onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in },
+    beforeFinalSeconds: @escaping @Sendable () -> Void = {}
   ) throws(ConfigError) {
     self.config = config
     self.store = store
     self.onSample = onSample
     self.onEvent = onEvent
+    self.beforeFinalSeconds = beforeFinalSeconds
     let address: SocketAddress
     do {
       address = try SocketAddress.makeAddressResolvingHost(config.target.host, port: config.target.port)
@@ -134,6 +137,15 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
     let total = elapsed(end)
     let lastSecond = Int(total)
     let partial = total - Double(lastSecond)
+    // What else joins the rows (the log follower's last counts) settles before the last rows
+    // close, so every count lands in a row. It may wait for a poll: off the async pool.
+    let settle = beforeFinalSeconds
+    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+      DispatchQueue.global().async {
+        settle()
+        done.resume()
+      }
+    }
     await collect(through: lastSecond - 1, lastDuration: 1, target: lastTarget)
     // The final partial second, however short: a request booked in its first millisecond must
     // still land in a row.
@@ -294,6 +306,10 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
     emit(.nextStage)
   }
 
+  public func tag(_ label: String) {
+    emit(.tag, label: label)
+  }
+
   public func stop() {
     control.withLock {
       $0.stopRequested = true
@@ -309,7 +325,9 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
         phase: state.phase, elapsed: started ? elapsed(now) : 0,
         planElapsed: started ? state.planTimeAtEnd ?? Self.planTime(state, now: now, start: startNanos) : 0,
         pausedFor: state.paused && now > state.pausedSince ? Double(now - state.pausedSince) / 1e9 : 0,
-        targetVusers: state.lastTarget, rampHeld: state.ramp.isHeld)
+        targetVusers: state.lastTarget, rampHeld: state.ramp.isHeld,
+        ramp: state.ramp.steps.map { EngineStatus.Ramp(step: $0.step, every: $0.every) },
+        hasNextStage: state.ramp.hasNextStage)
     }
   }
 

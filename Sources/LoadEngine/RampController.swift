@@ -124,6 +124,12 @@ public struct RampController: Sendable {
     return true
   }
 
+  /// A stage plan with a stage after the running one.
+  public var hasNextStage: Bool {
+    guard case .stages(let stages) = plan else { return false }
+    return stageIndex + 1 < stages.count
+  }
+
   /// The ramp step and interval in force, for the screen and for validation.
   public var steps: (step: Int, every: Double)? {
     if case .steps(_, let step, let every, _) = plan { return (step, every) }

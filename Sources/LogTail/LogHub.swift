@@ -40,6 +40,10 @@ public final class LogHub: LogFeed, Sendable {
   private let onErrors: @Sendable ([String: Int]) -> Void
   private let shared: Mutex<Shared>
   private let running = Atomic<Bool>(false)
+  /// Counts go to `onErrors` until the run's last rows close; after that the panel still follows.
+  private let countsOpen = Atomic<Bool>(true)
+  /// Callers of `endCounting` waiting for a whole poll that started after they asked.
+  private let settleRequests = Mutex<[DispatchSemaphore]>([])
   private let finished = Mutex<Bool>(false)
   private let done = DispatchSemaphore(value: 0)
 
@@ -79,6 +83,19 @@ public final class LogHub: LogFeed, Sendable {
     done.wait()
   }
 
+  /// Reads what the sources hold now, reports its counts, and from then on reports none: the run's
+  /// rows are closing. The panel keeps following. Waits for one poll (at most about a second).
+  public func endCounting() {
+    guard running.load(ordering: .relaxed) else {
+      countsOpen.store(false, ordering: .relaxed)
+      return
+    }
+    let settled = DispatchSemaphore(value: 0)
+    settleRequests.withLock { $0.append(settled) }
+    _ = settled.wait(timeout: .now() + 2)
+    countsOpen.store(false, ordering: .relaxed)
+  }
+
   public func logSnapshot() -> LogSnapshot {
     shared.withLock {
       LogSnapshot(
@@ -106,6 +123,11 @@ public final class LogHub: LogFeed, Sendable {
     let budget = max(64 << 10, options.byteBudgetPerPoll / max(1, specs.count))
     while true {
       let stopping = !running.load(ordering: .relaxed)
+      // Requests made before this poll began are answered once it has published.
+      let waiting = settleRequests.withLock { requests in
+        defer { requests.removeAll() }
+        return requests
+      }
       let now = monotonic()
       batch.elapsed = clock()
       for index in followers.indices {
@@ -132,6 +154,7 @@ public final class LogHub: LogFeed, Sendable {
         }
       }
       publish(&batch)
+      for request in waiting { request.signal() }
       if stopping { break }
       Thread.sleep(forTimeInterval: options.pollInterval)
     }
@@ -142,7 +165,7 @@ public final class LogHub: LogFeed, Sendable {
   /// Moves one poll's results into the shared state under one lock.
   private func publish(_ batch: inout Batch) {
     defer { batch.reset() }
-    if !batch.errors.isEmpty { onErrors(batch.errors) }
+    if !batch.errors.isEmpty && countsOpen.load(ordering: .relaxed) { onErrors(batch.errors) }
     guard !batch.entries.isEmpty || !batch.notices.isEmpty || !batch.linesRead.isEmpty else { return }
     let budget = options.displayBudgetPerPoll
     let capacity = options.capacity

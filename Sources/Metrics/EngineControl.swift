@@ -11,6 +11,8 @@ public protocol EngineControl: Sendable {
   /// Freezes (true) or releases (false) the ramp at the current level.
   func setHold(_ hold: Bool)
   func skipToNextStage() throws(ControlError)
+  /// Marks this moment in the journal and on the charts, with a label ("knee?" by default).
+  func tag(_ label: String)
   /// Graceful stop: in-flight requests get the grace period, then the summary is written.
   func stop()
 }

@@ -15,9 +15,23 @@ public struct EngineStatus: Sendable, Equatable {
   public var pausedFor: Double
   public var targetVusers: Int
   public var rampHeld: Bool
+  /// The ramp in force (nGrinder-style plans); nil for a plan of stages.
+  public var ramp: Ramp?
+  /// A stage plan that has a stage after the current one (`n` skips to it).
+  public var hasNextStage: Bool
+
+  public struct Ramp: Sendable, Equatable {
+    public var step: Int
+    public var every: Double
+    public init(step: Int, every: Double) {
+      self.step = step
+      self.every = every
+    }
+  }
 
   public init(
-    phase: Phase, elapsed: Double, planElapsed: Double, pausedFor: Double, targetVusers: Int, rampHeld: Bool
+    phase: Phase, elapsed: Double, planElapsed: Double, pausedFor: Double, targetVusers: Int, rampHeld: Bool,
+    ramp: Ramp? = nil, hasNextStage: Bool = false
   ) {
     self.phase = phase
     self.elapsed = elapsed
@@ -25,6 +39,8 @@ public struct EngineStatus: Sendable, Equatable {
     self.pausedFor = pausedFor
     self.targetVusers = targetVusers
     self.rampHeld = rampHeld
+    self.ramp = ramp
+    self.hasNextStage = hasNextStage
   }
 }
 

@@ -8,14 +8,18 @@ public struct MetricsSnapshot: Sendable {
   /// Percentiles of the whole run so far, computed once per second at ingest: reading them from
   /// the cumulative histogram walks its buckets, too slow to repeat in every frame.
   public var percentiles: LatencyPercentiles
+  /// The knee as detected live (updated as ramp steps complete); nil until it can be claimed.
+  public var knee: Knee?
 
   public init(
-    samples: [SecondSample], totals: RunTotals, events: [RunEvent], percentiles: LatencyPercentiles? = nil
+    samples: [SecondSample], totals: RunTotals, events: [RunEvent], percentiles: LatencyPercentiles? = nil,
+    knee: Knee? = nil
   ) {
     self.samples = samples
     self.totals = totals
     self.events = events
     self.percentiles = percentiles ?? LatencyPercentiles(totals)
+    self.knee = knee
   }
 }
 
@@ -46,6 +50,7 @@ public final class MetricsStore: Sendable {
     var percentiles = LatencyPercentiles()
     /// Log errors counted since the last closed second; they join the next row.
     var pendingLogErrors: [String: Int]?
+    var knee: Knee?
   }
   private let state = Mutex(State())
 
@@ -84,13 +89,40 @@ public final class MetricsStore: Sendable {
     }
   }
 
+  /// Runs the knee detector on the rows so far. Returns the knee's event when the claim is new or
+  /// moved to another vuser level, so the caller can journal it; nil otherwise.
+  public func updateKnee(using detector: KneeDetector = KneeDetector()) -> RunEvent? {
+    let samples = state.withLock { $0.samples }
+    guard let knee = detector.detect(samples) else { return nil }
+    let event = state.withLock { state -> RunEvent? in
+      let previous = state.knee
+      // Keep the first claim's second: it says when the knee became known.
+      var kept = knee
+      if let previous { kept.second = previous.second }
+      state.knee = kept
+      guard previous?.vusers != knee.vusers else { return nil }
+      let event = RunEvent(
+        elapsed: Double(Self.firstSecond(at: knee.vusers, in: state.samples) ?? knee.second), kind: .knee,
+        value: Double(knee.vusers), label: knee.label)
+      state.events.append(event)
+      return event
+    }
+    return event
+  }
+
+  /// Where the run first reached a vuser level: the knee's place on the time axis.
+  static func firstSecond(at vusers: Int, in samples: [SecondSample]) -> Int? {
+    samples.first { $0.targetVusers >= vusers && $0.vusers >= vusers }?.t
+  }
+
   public func record(_ event: RunEvent) {
     state.withLock { $0.events.append(event) }
   }
 
   public func snapshot() -> MetricsSnapshot {
     state.withLock {
-      MetricsSnapshot(samples: $0.samples, totals: $0.totals, events: $0.events, percentiles: $0.percentiles)
+      MetricsSnapshot(
+        samples: $0.samples, totals: $0.totals, events: $0.events, percentiles: $0.percentiles, knee: $0.knee)
     }
   }
 }

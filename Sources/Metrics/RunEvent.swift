@@ -13,6 +13,8 @@ public struct RunEvent: Codable, Sendable, Equatable {
     case planEnd = "plan_end"
     case fileLimit = "file_limit"
     case tag
+    /// The detected knee: `value` is its vusers, `label` its throughput and latency.
+    case knee
     /// Errors found in the target's logs in one second: `label` is the class, `value` the count.
     case logErrors = "log_errors"
   }

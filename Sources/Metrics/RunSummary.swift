@@ -46,6 +46,8 @@ public struct RunSummary: Codable, Sendable, Equatable {
   public var runDir: String
   /// Error events in the target's logs by class; nil when no log source was followed.
   public var logErrors: [String: Int]?
+  /// Where added vusers stopped adding throughput, from the whole run; nil when none was found.
+  public var knee: Knee?
 
   enum CodingKeys: String, CodingKey {
     case outcome, target, startedAt = "started_at", endedAt = "ended_at", durationS = "duration_s"
@@ -55,7 +57,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
     case errorsByKind = "errors_by_kind", protocolErrors = "protocol_errors"
     case statusCodes = "status_codes", bytesIn = "bytes_in", bytesOut = "bytes_out"
     case connectionsOpened = "connections_opened", staleRetries = "stale_retries"
-    case vusersPeak = "vusers_peak", runDir = "run_dir", logErrors = "log_errors"
+    case vusersPeak = "vusers_peak", runDir = "run_dir", logErrors = "log_errors", knee
   }
 }
 
@@ -85,7 +87,9 @@ extension RunSummary {
       bytesIn: t.bytesIn, bytesOut: t.bytesOut, connectionsOpened: t.connectionsOpened,
       staleRetries: t.staleRetries, vusersPeak: snapshot.samples.map(\.vusers).max() ?? 0,
       runDir: runDir,
-      logErrors: snapshot.samples.contains { $0.logErrors != nil } || !t.logErrors.isEmpty ? t.logErrors : nil
+      logErrors: snapshot.samples.contains { $0.logErrors != nil } || !t.logErrors.isEmpty
+        ? t.logErrors : nil,
+      knee: KneeDetector().detect(snapshot.samples)
     )
   }
 }

@@ -17,6 +17,11 @@ struct DemoCommand: AsyncParsableCommand {
 
   @OptionGroup var model: TargetOptions
 
+  @Option(
+    name: .customLong("control"),
+    help: "Open a control socket (Unix socket, mode 0600) at PATH for `rampart ctl PATH COMMAND`.")
+  var controlPath: String?
+
   @Flag(help: "A 20-second version of the ramp (for tests and a quick look).")
   var short = false
 
@@ -65,6 +70,7 @@ struct DemoCommand: AsyncParsableCommand {
         config: config,
         name: "demo-\(targetConfig.backends)-backend" + (targetConfig.backends == 1 ? "" : "s"),
         out: out, display: display, noTUI: noTUI, json: json, quiet: false, logs: logSetup,
+        controlPath: controlPath,
         note: "log " + logPath,
         epilogue: { summary, metrics in
           Self.epilogue(

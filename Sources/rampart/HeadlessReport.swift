@@ -45,6 +45,11 @@ enum HeadlessReport {
     lines.append(
       "  connections    \(r.connectionsOpened) opened, \(r.staleRetries) stale keep-alive retries, peak vusers \(r.vusersPeak)"
     )
+    if let knee = r.knee {
+      lines.append(
+        "  knee           \(knee.vusers) vusers, \(knee.label) (confidence \(String(format: "%.2f", knee.confidence)))"
+      )
+    }
     if let logErrors = r.logErrors {
       lines.append("  log errors     " + (logErrors.isEmpty ? "none" : kinds(logErrors)))
     }

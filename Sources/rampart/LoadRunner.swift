@@ -1,4 +1,5 @@
 import ArgumentParser
+import Control
 import Dashboard
 import Foundation
 import LoadEngine
@@ -20,6 +21,8 @@ struct LoadRunner {
   var quiet: Bool
   /// The target's logs to follow; nil = no log panel.
   var logs: LogSetup? = nil
+  /// Where to open the control socket; nil = none.
+  var controlPath: String? = nil
   /// Text for the header's run line, such as the demo target's log path.
   var note: String?
   /// Printed after the summary (the demo's known capacity next to the measured peak).
@@ -53,31 +56,51 @@ struct LoadRunner {
     }
     // The journal is created once the target resolved, so a bad host leaves no run behind; the
     // engine's callbacks only fire after `run()` starts, when it exists.
-    let journalSlot = JournalSlot()
+    let journalSlot = Slot<RunJournal>()
+    let hubSlot = Slot<LogHub>()
     let engine: LoadEngine
     do throws(ConfigError) {
       engine = try LoadEngine(
         config: config, store: store,
         onSample: { sample in
-          journalSlot.journal?.append(sample)
+          journalSlot.value?.append(sample)
           for (name, count) in (sample.logErrors ?? [:]).sorted(by: { $0.key < $1.key }) {
-            journalSlot.journal?.append(
+            journalSlot.value?.append(
               RunEvent(elapsed: Double(sample.t), kind: .logErrors, value: Double(count), label: name))
           }
           progress(HeadlessReport.progressLine(sample))
+          // The knee is looked for once a second, as ramp steps complete.
+          if let knee = store.updateKnee() {
+            journalSlot.value?.append(knee)
+            progress("  knee: \(Int(knee.value ?? 0)) vusers, \(knee.label ?? "")")
+          }
         },
-        onEvent: { journalSlot.journal?.append($0) })
+        onEvent: { journalSlot.value?.append($0) },
+        // The log follower's last counts join a row before the engine closes its last rows.
+        beforeFinalSeconds: { hubSlot.value?.endCounting() })
     } catch {
       printError("rampart: error: \(error.message)")
       throw ExitCode(ExitStatus.unresolvable)
     }
+    // The socket opens before the run directory and before anything is sent: a bad path leaves
+    // nothing behind.
+    let controlServer: ControlServer?
+    do {
+      controlServer = try controlPath.map { path throws(ControlSocketError) in
+        try ControlServer(
+          path: path, responder: ControlResponder(control: engine, engine: engine, metrics: store))
+      }
+    } catch {
+      throw ValidationError(error.description)
+    }
+    defer { controlServer?.close() }
     let journal: RunJournal
     do {
       journal = try RunJournal(root: out, meta: meta)
     } catch {
       throw ValidationError("cannot create the run directory under '\(out)': \(error)")
     }
-    journalSlot.journal = journal
+    journalSlot.value = journal
 
     if files.now < peak + FileLimit.reserved {
       printError(
@@ -93,6 +116,7 @@ struct LoadRunner {
         sources: setup.sources, classifier: setup.classifier, options: options,
         clock: { engine.status().elapsed }, onErrors: { store.recordLogErrors($0) })
     }
+    hubSlot.value = hub
     hub?.start()
     let session = openDashboard(themes: themes)
     plainLines.enabled = session == nil
@@ -186,9 +210,10 @@ final class PlainLines: Sendable {
   }
 }
 
-final class JournalSlot: Sendable {
-  private let slot = Mutex<RunJournal?>(nil)
-  var journal: RunJournal? {
+/// A value set once the run is set up and read from the engine's callbacks, which exist earlier.
+final class Slot<Value: Sendable>: Sendable {
+  private let slot = Mutex<Value?>(nil)
+  var value: Value? {
     get { slot.withLock { $0 } }
     set { slot.withLock { $0 = newValue } }
   }

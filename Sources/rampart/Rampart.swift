@@ -17,7 +17,7 @@ struct Rampart: AsyncParsableCommand {
     commandName: "rampart",
     abstract: "Live HTTP load tests: ramp virtual users, watch TPS, latency and errors.",
     version: "0.1.0",
-    subcommands: [RunCommand.self, DemoCommand.self, TargetCommand.self],
+    subcommands: [RunCommand.self, DemoCommand.self, TargetCommand.self, CtlCommand.self],
     defaultSubcommand: nil
   )
 

@@ -17,6 +17,11 @@ struct RunCommand: AsyncParsableCommand {
 
   @OptionGroup(title: "Dashboard") var display: DisplayOptions
 
+  @Option(
+    name: .customLong("control"),
+    help: "Open a control socket (Unix socket, mode 0600) at PATH for `rampart ctl PATH COMMAND`.")
+  var controlPath: String?
+
   @Option(help: "Name of the run (default: the target's host and port).")
   var name: String?
 
@@ -42,7 +47,7 @@ struct RunCommand: AsyncParsableCommand {
     let logSetup = try logs.makeSetup()
     try await LoadRunner(
       config: config, name: name ?? "\(config.target.host)_\(config.target.port)", out: out, display: display,
-      noTUI: noTUI, json: json, quiet: quiet, logs: logSetup
+      noTUI: noTUI, json: json, quiet: quiet, logs: logSetup, controlPath: controlPath
     ).execute()
   }
 }

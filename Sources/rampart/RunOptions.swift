@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import LoadEngine
+import Metrics
 
 /// The flags of `rampart run` that describe the load, turned into an `EngineConfig` by
 /// `makeConfig()`; every mistake becomes one `ConfigError` line.

@@ -1,6 +1,7 @@
 import ArgumentParser
 import DemoTarget
 import LoadEngine
+import Metrics
 
 /// The demo target's model as flags, shared by `rampart target` and `rampart demo`.
 struct TargetOptions: ParsableArguments {

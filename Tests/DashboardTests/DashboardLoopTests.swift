@@ -48,6 +48,9 @@ final class FakeEngine: EngineStatusSource, EngineControl, MetricsSource, Sendab
   func setRampInterval(seconds: Double) throws(ControlError) {}
   func setHold(_ hold: Bool) {}
   func skipToNextStage() throws(ControlError) {}
+  func tag(_ label: String) {
+    state.withLock { $0.calls.append("tag \(label)") }
+  }
   func stop() {
     state.withLock {
       $0.calls.append("stop"); $0.phase = .stopping

@@ -117,8 +117,9 @@ import Theme
       (.pageUp, [.scrollLogPage(-1)]), (.pageDown, [.scrollLogPage(1)]), (.end, [.followLog]),
       (.home, [.oldestLog]), (.character("/"), [.openPrompt(.logFilter)]),
       (.character("e"), [.toggleLogErrorsOnly]), (.enter, [.toggleLogBlock]),
-      // Not focused: < and > are left to the ramp keys, Esc still stops the run.
-      (.character("<"), []), (.character(">"), []), (.escape, [.stopRun]),
+      // Not focused: < and > are the ramp interval keys, Esc still stops the run.
+      (.character("<"), [.changeRampInterval(-1)]), (.character(">"), [.changeRampInterval(1)]),
+      (.escape, [.stopRun]),
     ]
     for (key, expected) in table {
       #expect(KeyMap.commands(for: key, state: s, phase: .running) == expected, "\(key)")

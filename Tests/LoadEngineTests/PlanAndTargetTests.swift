@@ -1,4 +1,5 @@
 import LoadEngine
+import Metrics
 import Testing
 
 @Suite struct DurationTextTests {

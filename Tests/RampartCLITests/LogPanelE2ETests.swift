@@ -110,14 +110,19 @@ struct LogPanelE2ETests {
     #expect(!screen.title.contains("pwned"), "title: \(screen.title)")
     let final = try await ScreenReplay.show(output[..<exit], cols: cols, rows: rows)
     #expect(final.text.contains("after the garbage \(garbageMarker)"), "last frame:\n\(final.text)")
-    #expect(final.text.contains("▶ ") && final.text.contains("── TPS ──"), "last frame:\n\(final.text)")
+    // The last frame may come before or after the plan's end: any state, the charts drawn.
+    #expect(
+      ["RUNNING", "STOPPING", "DONE"].contains { final.text.contains($0) }
+        && final.text.contains("── TPS ──"),
+      "last frame:\n\(final.text)")
     #expect(!final.title.contains("pwned"), "title: \(final.title)")
   }
 
   /// One bounded run on a 160x48 pty with `--log`; a writer appends the injections (or plain lines
-  /// for the baseline) 2 s in, 64 KiB of random bytes with NULs 4 s in, then a normal line. The
-  /// 2 s leave rampart time to start following first: lines already in the file when it starts
-  /// are history, of which the panel shows only the last 10.
+  /// for the baseline) 2 s in, 64 KiB of random bytes with NULs 4.8 s in, then a normal line; the
+  /// screen is marked at 4.2 s, between the two (wide margins: the suite runs tests side by side). The 2 s leave rampart time to start following
+  /// first: lines already in the file when it starts are history, of which the panel shows the
+  /// last 10 only.
   static func drive(_ server: TestHTTPServer, injecting: Bool) async throws -> PtyResult {
     let log = try LogFile()
     defer { log.remove() }
@@ -128,14 +133,14 @@ struct LogPanelE2ETests {
         lines += (injecting ? injection.bytes : Array("plain line".utf8)) + Array(" \(marker(index))\n".utf8)
       }
       log.append(lines)
-      try await Task.sleep(for: .milliseconds(2000))
+      try await Task.sleep(for: .milliseconds(2800))
       if injecting { log.append(garbage(bytes: 64 << 10) + [0x0A]) }
       try await Task.sleep(for: .milliseconds(500))
       log.append(Array("after the garbage \(garbageMarker)\n".utf8))
     }
     let result = try await PtyDrive.rampart(
-      ["run", server.url, "--vusers", "2", "--duration", "7s", "--log", log.path, "--exit-on-end"],
-      steps: [.mark("injected", after: 3.6)], cols: cols, rows: rows, timeout: 20)
+      ["run", server.url, "--vusers", "2", "--duration", "9s", "--log", log.path, "--exit-on-end"],
+      steps: [.mark("injected", after: 4.2)], cols: cols, rows: rows, timeout: 20)
     try await writer.value
     return result
   }
@@ -294,10 +299,9 @@ struct LogPanelE2ETests {
     let journal = try RunFiles(directory)
     let total = (journal.summary["log_errors"] as? [String: Int])?["error"] ?? 0
     #expect(total > 50 && total <= written, "summary: \(total) of \(written) written")
-    withKnownIssue("errors read after the final row reach only summary.json", isIntermittent: true) {
-      #expect(journal.seriesLogErrors["error"] ?? 0 == total, "series.jsonl vs summary.json")
-      #expect(journal.eventLogErrors["error"] ?? 0 == total, "events.jsonl vs summary.json")
-    }
+    // The follower's last poll is counted before the engine closes its last rows.
+    #expect(journal.seriesLogErrors["error"] ?? 0 == total, "series.jsonl vs summary.json")
+    #expect(journal.eventLogErrors["error"] ?? 0 == total, "events.jsonl vs summary.json")
   }
 
   // MARK: Bad input

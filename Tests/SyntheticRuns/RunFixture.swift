@@ -57,6 +57,8 @@ public enum RunFixture {
       }
       let gauges = EngineGauges(vusers: v, targetVusers: v, connections: v, paused: paused)
       store.ingest(bucket, gauges: gauges, duration: 1)
+      // As the runner does once a second: the knee claim follows the completed steps.
+      _ = store.updateKnee()
       // A user's ramp change and a tag, as the journal would hold them.
       if t == 150 { store.record(RunEvent(elapsed: 150, time: epoch, kind: .rampStep, value: 100)) }
       if t == 250 { store.record(RunEvent(elapsed: 250, time: epoch, kind: .tag, label: "knee?")) }

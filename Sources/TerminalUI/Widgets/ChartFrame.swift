@@ -76,6 +76,22 @@ struct ChartFrame {
     }
   }
 
+  /// A guide per marker through the plot, only where the data left the cell empty; dim, so the
+  /// data stays in front.
+  func drawMarkerGuides(
+    _ markers: [ChartMarker], xRange: ClosedRange<Double>, glyph: Character, to grid: inout Grid
+  ) {
+    for marker in markers {
+      guard let c = column(of: marker.x, xRange: xRange) else { continue }
+      for y in plot.y..<plot.maxY where grid[c, y].symbol == " " {
+        let background = grid[c, y].style.background
+        var style = marker.style.adding(.dim)
+        style.background = background
+        _ = grid.put(glyph, x: c, y: y, style: style)
+      }
+    }
+  }
+
   /// Clock labels (m:ss) at nice steps under the plot, never overlapping.
   func drawTimeLabels(row: Int, xRange: ClosedRange<Double>, style: Style, to grid: inout Grid) {
     guard plot.width > 0 else { return }

@@ -12,6 +12,9 @@ public struct TimeAxis: Sendable {
   public var markers: [ChartMarker]
   public var spans: [ChartSpan]
   public var showMarkerRow: Bool
+  /// Draws each marker as a dotted vertical line through the plot's empty cells, so a tag or
+  /// the knee reads on every chart, not only the one with the marker row.
+  public var showMarkerGuides: Bool
   public var showTimeLabels: Bool
   /// Columns kept for the y labels at least; equal values align stacked charts.
   public var axisWidth: Int
@@ -20,7 +23,7 @@ public struct TimeAxis: Sendable {
     xRange: ClosedRange<Double>, yFormat: @escaping @Sendable (Double) -> String, minimumTop: Double = 1,
     symbols: SymbolSet = .unicode, axisStyle: Style = .plain, labelStyle: Style = .plain,
     markers: [ChartMarker] = [], spans: [ChartSpan] = [], showMarkerRow: Bool = false,
-    showTimeLabels: Bool = true,
+    showMarkerGuides: Bool = false, showTimeLabels: Bool = true,
     axisWidth: Int = 0
   ) {
     self.xRange = xRange
@@ -32,6 +35,7 @@ public struct TimeAxis: Sendable {
     self.markers = markers
     self.spans = spans
     self.showMarkerRow = showMarkerRow
+    self.showMarkerGuides = showMarkerGuides
     self.showTimeLabels = showTimeLabels
     self.axisWidth = axisWidth
   }
@@ -53,6 +57,9 @@ public struct TimeAxis: Sendable {
 
   /// The rows under the plot: markers, then time labels.
   func end(_ frame: ChartFrame, to grid: inout Grid) {
+    if showMarkerGuides {
+      frame.drawMarkerGuides(markers, xRange: xRange, glyph: symbols == .unicode ? "┊" : ":", to: &grid)
+    }
     var row = frame.plot.maxY
     if showMarkerRow {
       frame.drawMarkers(markers, row: row, xRange: xRange, to: &grid)

@@ -1,0 +1,626 @@
+import Foundation
+
+/// Finds the knee of a closed-model ramp: the vuser level where added vusers stop adding
+/// throughput. Pure and deterministic; `detect` runs on the whole series once a second, in time
+/// linear in the series (plus a sort of the steps).
+///
+/// Method:
+/// 1. Steps. Whole (`duration >= 0.999`), unpaused, consecutive seconds with the same
+///    `targetVusers` form a run. Each run drops its first `max(settleSeconds, settleFraction x
+///    length)` seconds (rounded up) so queues reach steady state; what is left is its plateau.
+///    The run still going at the end of the series settles like the run before it, so a live
+///    step's plateau only grows. Plateaus at the same level (a step split by a pause, a level
+///    visited twice) merge into one step. A step's point is its mean active vusers N, mean goodput
+///    X (ok per second: fast 5xx must not pass for capacity), mean completions per second and
+///    mean response time R. Runs too short to keep a plateau second (k6-style stages, where the
+///    target moves every second) are binned instead: consecutive seconds make
+///    `rampBinSeconds`-second points, N being the mean of each second's start and end vusers.
+/// 2. Fit. Throughput against vusers follows X = min(a x N, C) in a closed system. Over the
+///    steps sorted by N, every split point is tried: a is the least-squares line through the
+///    origin of the steps left of it, C the mean of the steps right of it (both weighted by
+///    relative error: plateau seconds / X^2); the split with the least squared error wins. The
+///    knee is N* = C / a, reported as the nearest integer (interpolated, not snapped to a level
+///    that was run, so a ramp with large steps still gets a knee between levels); its TPS is C;
+///    its MTT is R interpolated at N*.
+/// 3. Claim. Steps with N below `knee + 0.5` are below it, the others above. A knee is claimed
+///    only when all of these hold:
+///    - at least `minimumStepsBelow` steps below, counting the origin (no vusers, no throughput:
+///      every closed system passes through it and the line is fitted through it), so at least
+///      `minimumStepsBelow - 1` measured ones; and at least `minimumStepsAbove` steps above;
+///    - the rise was seen: the lowest step below reached at most `1 - minimumRise` of C (a series
+///      saturated from its first step has nothing below and no knee);
+///    - it saturated, beyond noise, seen either in the throughput or in the response time:
+///      - throughput: the post-knee slope (least squares of X - C against N - N* over the steps
+///        above, through the knee) is at most `maximumPostKneeSlopeRatio` of a, and a minus it is
+///        at least `minimumSignificance` standard errors;
+///      - response time, by Little's law N = X (R + Z): past the knee R must grow by 1 / X per
+///        added vuser (below it R stays at its base), so 1 - X dR/dN is the same slope ratio; it
+///        must be at most `maximumPostKneeSlopeRatio` with R's growth at least
+///        `minimumSignificance` standard errors, and the throughput must not clearly contradict
+///        it (its ratio less two standard errors within the maximum). With think time R is the
+///        sharper sensor: Z dilutes the bend in X but not in R.
+///    The noise is measured, not assumed: the scatter of the plateau seconds, pooled over all
+///    steps (relative to each step's level), scaled up when the steps scatter around the fit (or
+///    R around its base) more than that predicts.
+/// 4. Confidence (0...1) multiplies: support (steps on each side beyond the minimum), evidence
+///    (significance beyond the threshold), flatness (1 - slope ratio), the fit's residuals, and
+///    Little's law: the share of the predicted growth of R that shows above the knee. None means
+///    the time went elsewhere (the load generator, fast errors) and costs confidence, not the
+///    claim. Think time Z is never needed: the line goes through the origin whatever Z is, and R
+///    is used only through its growth.
+///
+/// `detect` is memoryless: right at the threshold a new second can tip a claim back for a moment.
+/// `KneeTracker` holds a claim once made, for the screen.
+///
+/// Limits: closed model only (an open, arrival-rate run has no vuser axis to bend); errors at a
+/// fixed share before saturation lower the plateau to the goodput but do not move the knee; the
+/// knee found is the measured one, N* = C x (R + Z) with R as measured at low load, so client or
+/// network overhead on top of the service time moves it up; a noisy target needs longer steps (a
+/// 1-vuser step near 80 vusers moves throughput by about 1%, so a claim two steps past the
+/// crossing needs plateau means steadier than that); throughput that keeps rising past the knee
+/// at more than a quarter of the initial slope is no knee.
+public struct KneeDetector: Sendable {
+  /// Seconds dropped at least at the start of every run at a new level.
+  public var settleSeconds: Double
+  /// Share of a run dropped at its start, when more than `settleSeconds`.
+  public var settleFraction: Double
+  public var minimumStepsBelow: Int
+  public var minimumStepsAbove: Int
+  /// Past the knee, throughput may still rise by at most this share of the slope below it.
+  public var maximumPostKneeSlopeRatio: Double
+  /// Standard errors by which the slope must drop at the knee.
+  public var minimumSignificance: Double
+  /// Share of the plateau the lowest step below the knee must stay under.
+  public var minimumRise: Double
+  /// Seconds per point of a continuous ramp.
+  public var rampBinSeconds: Int
+
+  public init(
+    settleSeconds: Double = 1, settleFraction: Double = 1.0 / 3, minimumStepsBelow: Int = 3,
+    minimumStepsAbove: Int = 2, maximumPostKneeSlopeRatio: Double = 0.25, minimumSignificance: Double = 4,
+    minimumRise: Double = 0.2, rampBinSeconds: Int = 3
+  ) {
+    self.settleSeconds = settleSeconds
+    self.settleFraction = settleFraction
+    self.minimumStepsBelow = minimumStepsBelow
+    self.minimumStepsAbove = minimumStepsAbove
+    self.maximumPostKneeSlopeRatio = maximumPostKneeSlopeRatio
+    self.minimumSignificance = minimumSignificance
+    self.minimumRise = minimumRise
+    self.rampBinSeconds = max(1, rampBinSeconds)
+  }
+
+  /// The knee the series supports now, or nil while it does not (yet).
+  public func detect(_ samples: [SecondSample]) -> Knee? { analyze(samples).knee }
+
+  /// The points the fit uses, sorted by vusers.
+  public func steps(_ samples: [SecondSample]) -> [KneeStep] { accumulate(samples).map(\.step) }
+
+  /// The fit and the reason for its verdict, for tests and for a screen that says why there is no
+  /// knee yet.
+  public func analyze(_ samples: [SecondSample]) -> KneeAnalysis {
+    let points = accumulate(samples)
+    var analysis = KneeAnalysis(steps: points.map(\.step))
+    guard !points.isEmpty else { return analysis }
+    analysis.verdict = .tooFewSteps
+    guard points.count >= 2, let fit = SegmentFit(points) else { return analysis }
+    evaluate(fit, points, into: &analysis)
+    return analysis
+  }
+
+  // MARK: - Steps
+
+  static func isUsable(_ sample: SecondSample) -> Bool { sample.duration >= 0.999 && !sample.paused }
+
+  /// Seconds dropped at the start of a run of `length` seconds.
+  func settleCount(_ length: Int) -> Int {
+    let settle = max(settleSeconds, Double(length) * settleFraction)
+    return max(0, Int((settle - 1e-9).rounded(.up)))
+  }
+
+  /// One pass over the series: plateaus merged by level, short runs binned; sorted by vusers.
+  func accumulate(_ samples: [SecondSample]) -> [StepAccumulator] {
+    var byLevel: [Int: StepAccumulator] = [:]
+    var bins: [StepAccumulator] = []
+    var bin = StepAccumulator()
+    var lastShortSecond: Int?
+    var previousLength = 0
+    var start = 0
+    while start < samples.count {
+      guard Self.isUsable(samples[start]) else {
+        start += 1
+        continue
+      }
+      let level = samples[start].targetVusers
+      var end = start
+      while end + 1 < samples.count, Self.isUsable(samples[end + 1]), samples[end + 1].targetVusers == level,
+        samples[end + 1].t == samples[end].t + 1
+      {
+        end += 1
+      }
+      let length = end - start + 1
+      let settle = settleCount(length)
+      if settle < length {
+        // The run still going at the end of the series settles like the one before it: its
+        // plateau then only grows second by second instead of dropping seconds it showed before.
+        let live = end == samples.count - 1 ? settleCount(max(length, previousLength)) : settle
+        if live < length {
+          for i in (start + live)...end {
+            byLevel[level, default: StepAccumulator()].add(samples[i], vusers: Double(samples[i].vusers))
+          }
+        }
+        lastShortSecond = nil
+        bin = StepAccumulator()
+      } else {
+        // Too short for a plateau: a continuous ramp. A bin only spans seconds that follow each
+        // other; anything else starts a new one.
+        if lastShortSecond.map({ $0 + 1 != samples[start].t }) ?? true { bin = StepAccumulator() }
+        for i in start...end {
+          bin.add(samples[i], vusers: Self.meanVusers(samples, i), rampBin: true)
+          if bin.seconds >= rampBinSeconds {
+            bins.append(bin)
+            bin = StepAccumulator()
+          }
+        }
+        lastShortSecond = samples[end].t
+      }
+      previousLength = length
+      start = end + 1
+    }
+    return (Array(byLevel.values) + bins)
+      .filter { $0.meanVusers >= 0.5 }
+      .sorted { ($0.meanVusers, $0.firstSecond) < ($1.meanVusers, $1.firstSecond) }
+  }
+
+  /// The vusers gauge is read at the end of a second; in a continuous ramp the second's mean is
+  /// nearer the middle of its start and end.
+  static func meanVusers(_ samples: [SecondSample], _ i: Int) -> Double {
+    let now = Double(samples[i].vusers)
+    guard i > 0, samples[i - 1].t + 1 == samples[i].t else { return now }
+    return (Double(samples[i - 1].vusers) + now) / 2
+  }
+
+  // MARK: - Claim
+
+  private func evaluate(_ fit: SegmentFit, _ points: [StepAccumulator], into analysis: inout KneeAnalysis) {
+    let kneeVusers = fit.kneeVusers
+    let knee = Int(kneeVusers.rounded())
+    let boundary = Double(knee) + 0.5
+    let below = points.indices.filter { points[$0].meanVusers < boundary }
+    let above = points.indices.filter { points[$0].meanVusers >= boundary }
+    analysis.candidateVusers = kneeVusers
+    analysis.plateauTps = fit.plateau
+    analysis.slope = fit.slope
+    analysis.stepsBelow = below.count + 1
+    analysis.stepsAbove = above.count
+
+    guard knee >= 1, below.count >= max(1, minimumStepsBelow - 1), above.count >= minimumStepsAbove else {
+      return
+    }
+    analysis.verdict = .noRise
+    guard points[below[0]].meanGoodput <= (1 - minimumRise) * fit.plateau else { return }
+
+    let noise = NoiseModel(points, fit)
+    let post = fit.postKneeSlope(above.map { points[$0] }, noise: noise)
+    let ratio = post.slope / fit.slope
+    let dropError = (fit.slopeVariance(noise) + post.variance).squareRoot()
+    let significance = (fit.slope - post.slope) / dropError
+    analysis.postKneeSlopeRatio = ratio
+    analysis.significance = significance
+    let response = ResponseGrowth(points, below: below, above: above, kneeVusers: kneeVusers)
+    analysis.responseSlopeRatio = response?.ratio
+    analysis.responseSignificance = response?.significance
+
+    let maximum = maximumPostKneeSlopeRatio
+    let byThroughput = ratio <= maximum && significance >= minimumSignificance
+    // Little's law measures the same bend through the response time, often more precisely (think
+    // time dilutes it in the throughput); the throughput must then not clearly contradict it.
+    let responseShows = response.map { $0.ratio <= maximum && $0.significance >= minimumSignificance }
+    let byResponse = (responseShows ?? false) && ratio - 2 * dropError / fit.slope <= maximum
+    guard byThroughput || byResponse else {
+      analysis.verdict =
+        ratio > maximum && (response?.ratio ?? .infinity) > maximum ? .notFlat : .notSignificant
+      return
+    }
+
+    analysis.verdict = .claimed
+    let strongest = max(byThroughput ? significance : 0, byResponse ? response?.significance ?? 0 : 0)
+    let flatness = 1 - min(1, abs(byThroughput ? ratio : response?.ratio ?? ratio))
+    // Above a target's knee Little's law says R grows by 1 / X per added vuser: the share of that
+    // growth seen in the response times. None means the time went elsewhere (the load generator,
+    // fast errors); no response times at all leaves it undecided.
+    let agreement = response.map { 0.7 + 0.3 * min(1, max(0, 1 - $0.ratio)) } ?? 0.85
+    let confidence =
+      support(below: below.count + 1, above: above.count) * evidence(strongest) * flatness
+      * fitQuality(points, fit) * agreement
+    analysis.knee = Knee(
+      vusers: knee, tps: fit.plateau, mttMs: Self.interpolatedMtt(points, at: kneeVusers),
+      confidence: min(1, max(0, confidence)), second: points.map(\.lastSecond).max() ?? 0)
+  }
+
+  /// 0.6 at the minimum number of steps on each side, 1 with twice as many.
+  private func support(below: Int, above: Int) -> Double {
+    let extraBelow = Double(below - minimumStepsBelow) / Double(max(1, minimumStepsBelow))
+    let extraAbove = Double(above - minimumStepsAbove) / Double(max(1, minimumStepsAbove))
+    return 0.6 + 0.4 * min(1, (min(1, extraBelow) + min(1, extraAbove)) / 2)
+  }
+
+  /// 0.6 at the significance threshold, 1 at twice it.
+  private func evidence(_ significance: Double) -> Double {
+    let threshold = max(minimumSignificance, 1)
+    return 0.6 + 0.4 * min(1, max(0, (significance - threshold) / threshold))
+  }
+
+  /// 1 for a perfect fit, 0.5 when steps miss the model by 10% (RMS of relative residuals).
+  private func fitQuality(_ points: [StepAccumulator], _ fit: SegmentFit) -> Double {
+    var sum = 0.0
+    for point in points {
+      let model = max(fit.model(point.meanVusers), fit.floor)
+      sum += pow((point.meanGoodput - model) / model, 2)
+    }
+    let rms = (sum / Double(points.count)).squareRoot()
+    return 1 / (1 + pow(rms / 0.1, 2))
+  }
+
+  /// Mean response time at `vusers`, linear between the steps run on either side.
+  static func interpolatedMtt(_ points: [StepAccumulator], at vusers: Double) -> Double {
+    guard let upper = points.firstIndex(where: { $0.meanVusers >= vusers }) else {
+      return points.last?.meanMttMs ?? 0
+    }
+    guard upper > 0 else { return points[0].meanMttMs }
+    let lo = points[upper - 1]
+    let hi = points[upper]
+    let span = hi.meanVusers - lo.meanVusers
+    guard span > 0 else { return hi.meanMttMs }
+    let f = (vusers - lo.meanVusers) / span
+    return lo.meanMttMs + (hi.meanMttMs - lo.meanMttMs) * f
+  }
+}
+
+/// The knee as a live screen shows it: `KneeDetector` is memoryless, and right at its significance
+/// threshold a new second can tip a claim back for a moment; the tracker keeps a claim once made,
+/// updates its figures with every later claim, and keeps the second it was first claimed.
+public struct KneeTracker: Sendable {
+  public var detector: KneeDetector
+  public private(set) var knee: Knee?
+
+  public init(detector: KneeDetector = KneeDetector()) { self.detector = detector }
+
+  /// Runs the detector on the whole series (once a second) and returns the knee to show.
+  @discardableResult
+  public mutating func update(_ samples: [SecondSample]) -> Knee? {
+    if var latest = detector.detect(samples) {
+      if let first = knee { latest.second = first.second }
+      knee = latest
+    }
+    return knee
+  }
+}
+
+/// Why `KneeDetector` did or did not claim a knee, with the fitted values.
+public struct KneeAnalysis: Sendable, Equatable {
+  public enum Verdict: String, Sendable {
+    /// No usable step: no whole, unpaused second with vusers.
+    case noData = "no_data"
+    /// Not yet enough steps on one side of the fitted knee.
+    case tooFewSteps = "too_few_steps"
+    /// The lowest steps are already near the plateau: saturated from the start.
+    case noRise = "no_rise"
+    /// Throughput still rises past the fitted knee: not saturated.
+    case notFlat = "not_flat"
+    /// The bend is within the noise so far.
+    case notSignificant = "not_significant"
+    case claimed
+  }
+
+  public var steps: [KneeStep]
+  public var verdict = Verdict.noData
+  /// N* = C / a from the fit, before any check.
+  public var candidateVusers: Double?
+  /// C: mean goodput of the steps right of the split.
+  public var plateauTps: Double?
+  /// a: goodput per vuser below the knee.
+  public var slope: Double?
+  /// Steps below the knee, the origin included.
+  public var stepsBelow = 0
+  public var stepsAbove = 0
+  public var postKneeSlopeRatio: Double?
+  /// Standard errors by which the throughput's slope drops at the knee.
+  public var significance: Double?
+  /// The post-knee slope ratio as Little's law derives it from the response time's growth above
+  /// the knee: 1 - X x dR/dN (0 when R grows as a saturated target's must, 1 when it stays flat).
+  public var responseSlopeRatio: Double?
+  /// Standard errors by which the response time grows above the knee.
+  public var responseSignificance: Double?
+  public var knee: Knee?
+
+  public init(steps: [KneeStep]) { self.steps = steps }
+}
+
+// MARK: - Internals
+
+/// Running sums of the seconds that make one step.
+struct StepAccumulator: Sendable {
+  var seconds = 0
+  var vusersSum = 0.0
+  var goodputSum = 0.0
+  var goodputSquares = 0.0
+  var completedSum = 0.0
+  var latencyMsSum = 0.0
+  var completions = 0
+  /// Per-second MTTs of the seconds with completions, for the response time's noise.
+  var mttSeconds = 0
+  var mttSum = 0.0
+  var mttSquares = 0.0
+  var targetVusers = 0
+  var isRampBin = false
+  var firstSecond = Int.max
+  var lastSecond = Int.min
+
+  mutating func add(_ sample: SecondSample, vusers: Double, rampBin: Bool = false) {
+    let goodput = Double(sample.ok) / sample.duration
+    seconds += 1
+    vusersSum += vusers
+    goodputSum += goodput
+    goodputSquares += goodput * goodput
+    completedSum += sample.tps
+    latencyMsSum += sample.mttMs * Double(sample.completed)
+    completions += sample.completed
+    if sample.completed > 0 {
+      mttSeconds += 1
+      mttSum += sample.mttMs
+      mttSquares += sample.mttMs * sample.mttMs
+    }
+    targetVusers = sample.targetVusers
+    isRampBin = rampBin
+    firstSecond = min(firstSecond, sample.t)
+    lastSecond = max(lastSecond, sample.t)
+  }
+
+  var meanVusers: Double { vusersSum / Double(max(1, seconds)) }
+  var meanGoodput: Double { goodputSum / Double(max(1, seconds)) }
+  var meanCompleted: Double { completedSum / Double(max(1, seconds)) }
+  var meanMttMs: Double { completions > 0 ? latencyMsSum / Double(completions) : 0 }
+
+  /// The seconds' squared deviations from their mean, relative to it: for the pooled noise.
+  var relativeScatter: Double {
+    let mean = meanGoodput
+    guard seconds > 1, mean > 0 else { return 0 }
+    return max(0, goodputSquares - goodputSum * mean) / (mean * mean)
+  }
+
+  /// The same for the per-second MTTs.
+  var relativeMttScatter: Double {
+    guard mttSeconds > 1, mttSum > 0 else { return 0 }
+    let mean = mttSum / Double(mttSeconds)
+    return max(0, mttSquares - mttSum * mean) / (mean * mean)
+  }
+
+  var step: KneeStep {
+    KneeStep(
+      vusers: meanVusers, targetVusers: targetVusers, isRampBin: isRampBin, tps: meanGoodput,
+      completedTps: meanCompleted, mttMs: meanMttMs, seconds: seconds, firstSecond: firstSecond,
+      lastSecond: lastSecond)
+  }
+}
+
+/// The two-segment model X = min(a N, C), least squares over every split of the sorted steps.
+struct SegmentFit {
+  let vusers: [Double]
+  let goodput: [Double]
+  let weights: [Double]
+  /// Steps left of `split` fit the line, the others the plateau.
+  let split: Int
+  let slope: Double
+  let plateau: Double
+  /// Goodput below which a step's relative error is not trusted (1% of the peak).
+  let floor: Double
+
+  init?(_ points: [StepAccumulator]) {
+    vusers = points.map(\.meanVusers)
+    goodput = points.map(\.meanGoodput)
+    let peak = goodput.max() ?? 0
+    guard points.count >= 2, peak > 0 else { return nil }
+    let floor = peak * 0.01
+    self.floor = floor
+    // Relative errors: a step's variance grows with its level and shrinks with its seconds.
+    weights = points.map { Double($0.seconds) / pow(max($0.meanGoodput, floor), 2) }
+    let m = points.count
+    // Suffix sums for the plateau side.
+    var rightW = [Double](repeating: 0, count: m + 1)
+    var rightWX = rightW
+    var rightWXX = rightW
+    for i in stride(from: m - 1, through: 0, by: -1) {
+      rightW[i] = rightW[i + 1] + weights[i]
+      rightWX[i] = rightWX[i + 1] + weights[i] * goodput[i]
+      rightWXX[i] = rightWXX[i + 1] + weights[i] * goodput[i] * goodput[i]
+    }
+    var leftWNN = 0.0
+    var leftWXN = 0.0
+    var leftWXX = 0.0
+    var best: (error: Double, split: Int, slope: Double, plateau: Double)?
+    for k in 1..<m {
+      let i = k - 1
+      leftWNN += weights[i] * vusers[i] * vusers[i]
+      leftWXN += weights[i] * goodput[i] * vusers[i]
+      leftWXX += weights[i] * goodput[i] * goodput[i]
+      guard leftWNN > 0, rightW[k] > 0 else { continue }
+      let slope = leftWXN / leftWNN
+      let plateau = rightWX[k] / rightW[k]
+      let error =
+        max(0, leftWXX - leftWXN * slope) + max(0, rightWXX[k] - rightWX[k] * plateau)
+      if slope > 0, plateau > 0, best.map({ error < $0.error }) ?? true {
+        best = (error, k, slope, plateau)
+      }
+    }
+    guard let best else { return nil }
+    split = best.split
+    slope = best.slope
+    plateau = best.plateau
+  }
+
+  /// N* = C / a: where the line meets the plateau.
+  var kneeVusers: Double { plateau / slope }
+
+  func model(_ n: Double) -> Double { min(slope * n, plateau) }
+
+  /// Variance of a from the steps left of the split.
+  func slopeVariance(_ noise: NoiseModel) -> Double {
+    var numerator = 0.0
+    var denominator = 0.0
+    for i in 0..<split {
+      let wn = weights[i] * vusers[i]
+      numerator += wn * wn * noise.variance(i)
+      denominator += wn * vusers[i]
+    }
+    return denominator > 0 ? numerator / (denominator * denominator) : .infinity
+  }
+
+  /// Variance of C from the steps right of the split.
+  func plateauVariance(_ noise: NoiseModel) -> Double {
+    var numerator = 0.0
+    var denominator = 0.0
+    for i in split..<vusers.count {
+      numerator += weights[i] * weights[i] * noise.variance(i)
+      denominator += weights[i]
+    }
+    return denominator > 0 ? numerator / (denominator * denominator) : .infinity
+  }
+
+  /// Slope of X - C against N - N* over the steps above the knee, through the knee point, each
+  /// step weighted by its precision (a step just begun counts little): with two or three steps
+  /// above, anchoring at the knee measures flatness far better than a free line through those
+  /// few points, and a line that never bent still shows its full slope (the fit then puts N* in
+  /// the middle of such steps).
+  func postKneeSlope(_ above: [StepAccumulator], noise: NoiseModel) -> (slope: Double, variance: Double) {
+    let knee = kneeVusers
+    var cross = 0.0
+    var squares = 0.0
+    var weightedD = 0.0
+    for point in above {
+      let d = point.meanVusers - knee
+      let precision = 1 / noise.variance(of: point, model: model(point.meanVusers))
+      cross += precision * (point.meanGoodput - plateau) * d
+      squares += precision * d * d
+      weightedD += precision * d
+    }
+    guard squares > 0 else { return (.infinity, .infinity) }
+    let variance = (squares + plateauVariance(noise) * weightedD * weightedD) / (squares * squares)
+    return (cross / squares, variance)
+  }
+}
+
+/// The variance of each step's mean goodput: the per-second scatter within plateaus, pooled over
+/// every step (relative to each step's level), divided by the step's seconds; scaled up when the
+/// steps scatter around the fit more than that (drift between steps, a rounded knee).
+struct NoiseModel {
+  /// Per-second relative variance.
+  let relativeVariance: Double
+  let seconds: [Int]
+  let scale: [Double]
+
+  init(_ points: [StepAccumulator], _ fit: SegmentFit) {
+    // A weak prior (3% per second, worth two seconds) for runs with too few seconds to measure.
+    var scatter = 0.03 * 0.03 * 2
+    var degrees = 2.0
+    for point in points {
+      scatter += point.relativeScatter
+      degrees += Double(max(0, point.seconds - 1))
+    }
+    relativeVariance = scatter / degrees
+    seconds = points.map(\.seconds)
+    scale = points.map { max(fit.model($0.meanVusers), fit.floor) }
+    let dof = points.count - 3
+    guard dof >= 3 else {
+      inflation = 1
+      return
+    }
+    var chiSquare = 0.0
+    for (i, point) in points.enumerated() {
+      let variance = relativeVariance * scale[i] * scale[i] / Double(max(1, point.seconds))
+      chiSquare += pow(point.meanGoodput - scale[i], 2) / variance
+    }
+    inflation = max(1, chiSquare / Double(dof))
+  }
+
+  let inflation: Double
+
+  func variance(_ i: Int) -> Double {
+    relativeVariance * scale[i] * scale[i] / Double(max(1, seconds[i])) * inflation
+  }
+
+  func variance(of point: StepAccumulator, model: Double) -> Double {
+    relativeVariance * model * model / Double(max(1, point.seconds)) * inflation
+  }
+}
+
+/// Little's law's view of the knee. In a closed system N = X (R + Z); past the knee X stays at
+/// C, so R = N / C - Z grows by 1 / C per added vuser, while below it R stays at its base. The
+/// slope of R against N - N* over the steps above, through the base at the knee, gives the same
+/// post-knee slope ratio as the throughput, 1 - X dR/dN, without knowing Z.
+struct ResponseGrowth {
+  /// dR/dN above the knee, milliseconds per vuser.
+  let slope: Double
+  let variance: Double
+  /// 1 - X dR/dN with X the completions per second above the knee.
+  let ratio: Double
+
+  var significance: Double { slope / variance.squareRoot() }
+
+  init?(_ points: [StepAccumulator], below: [Int], above: [Int], kneeVusers: Double) {
+    // Per-second relative scatter of the MTT, pooled, with the same weak prior as the goodput.
+    var scatter = 0.03 * 0.03 * 2
+    var degrees = 2.0
+    for point in points where point.mttSeconds > 0 {
+      scatter += point.relativeMttScatter
+      degrees += Double(point.mttSeconds - 1)
+    }
+    let relativeVariance = scatter / degrees
+    func stepVariance(_ point: StepAccumulator) -> Double? {
+      let mtt = point.meanMttMs
+      guard point.mttSeconds > 0, mtt > 0 else { return nil }
+      return relativeVariance * mtt * mtt / Double(point.mttSeconds)
+    }
+    // Below the knee R stays at its base; how much more the steps there scatter around it than
+    // their seconds predict (drift between steps) widens every step's error alike.
+    var precision = 0.0
+    var weighted = 0.0
+    for i in below {
+      guard let v = stepVariance(points[i]) else { continue }
+      precision += 1 / v
+      weighted += points[i].meanMttMs / v
+    }
+    guard precision > 0 else { return nil }
+    let base = weighted / precision
+    var chiSquare = 0.0
+    var count = 0
+    for i in below {
+      guard let v = stepVariance(points[i]) else { continue }
+      chiSquare += pow(points[i].meanMttMs - base, 2) / v
+      count += 1
+    }
+    let inflation = count - 1 >= 3 ? max(1, chiSquare / Double(count - 1)) : 1
+    // The slope through the base at the knee: with two or three steps above, the anchor makes it
+    // far steadier than a free line through them.
+    var cross = 0.0
+    var squares = 0.0
+    var weightedD = 0.0
+    var completed = 0.0
+    var seconds = 0.0
+    for i in above {
+      guard let v = stepVariance(points[i]) else { continue }
+      let u = 1 / (v * inflation)
+      let d = points[i].meanVusers - kneeVusers
+      cross += u * (points[i].meanMttMs - base) * d
+      squares += u * d * d
+      weightedD += u * d
+      completed += points[i].meanCompleted * Double(points[i].seconds)
+      seconds += Double(points[i].seconds)
+    }
+    guard squares > 0, seconds > 0 else { return nil }
+    let baseVariance = inflation / precision
+    slope = cross / squares
+    variance = (squares + baseVariance * weightedD * weightedD) / (squares * squares)
+    ratio = 1 - completed / seconds * slope / 1000
+  }
+}
