@@ -59,14 +59,19 @@ struct ChartsView: Widget {
       }
       return spans
     }
-    func titled(_ rect: Rect, _ title: String, _ role: ThemeRole, _ items: [(String, ThemeRole)]) -> Rect {
+    // `extra` follows the title when the rule has room for it beside the legend.
+    var extraShown = false
+    func titled(
+      _ rect: Rect, _ title: String, _ role: ThemeRole, _ items: [(String, ThemeRole)], extra: [Span] = []
+    ) -> Rect {
       let (top, body) = rect.splitTop(1)
+      var titleSpans = [Span(title, style: model.style(role).adding(.bold))]
+      let items = legend(items)
+      func width(_ spans: [Span]) -> Int { spans.reduce(0) { $0 + DisplayWidth.of($1.text) } }
+      extraShown = !extra.isEmpty && width(titleSpans) + width(extra) + width(items) + 12 <= rect.width
+      if extraShown { titleSpans += [Span("  ")] + extra }
       grid.render(
-        TitleRule(
-          title: [Span(title, style: model.style(role).adding(.bold))], legend: legend(items),
-          ruleStyle: rule,
-          symbols: model.symbols),
-        in: top)
+        TitleRule(title: titleSpans, legend: items, ruleStyle: rule, symbols: model.symbols), in: top)
       return body
     }
 
@@ -79,7 +84,7 @@ struct ChartsView: Widget {
         ("now \(Format.count(last?.tps ?? 0))", .tps),
         ("ok \(Format.count(last.map { Double($0.ok) / max($0.duration, 0.001) } ?? 0))", .good),
         ("peak \(Format.count(peak))", .text),
-      ])
+      ], extra: markerLegend())
     grid.render(
       LineChart(
         series: [
@@ -89,7 +94,10 @@ struct ChartsView: Widget {
         ], dots: model.dots,
         axis: axis(minimumTop: 10) { $0.showMarkerRow = true }),
       in: tpsArea)
-    drawMarkerLegend(row: tpsArea.maxY - 1, from: tpsArea.x + Self.axisWidth + 2, to: tpsArea.maxX, in: &grid)
+    if !extraShown {
+      drawMarkerLegend(
+        row: tpsArea.maxY - 1, from: tpsArea.x + Self.axisWidth + 2, to: tpsArea.maxX, in: &grid)
+    }
 
     if hasLogs {
       let classes = LogErrorPalette.classes(model.metrics.totals.logErrors)
@@ -156,26 +164,41 @@ struct ChartsView: Widget {
       in: vusersArea)
   }
 
-  /// Which glyph means what, right-aligned on the marker row, for the kinds on the charts.
-  private func drawMarkerLegend(row: Int, from left: Int, to right: Int, in grid: inout Grid) {
-    var seen: [(Character, ThemeRole, String)] = []
+  /// Which glyph means what, for the kinds of marker on the charts, in order of appearance.
+  private func markerKinds() -> [(glyph: Character, role: ThemeRole, name: String)] {
+    var seen: [(glyph: Character, role: ThemeRole, name: String)] = []
     for event in model.metrics.events {
       guard let (glyph, role) = MarkerGlyph.of(event.kind, model.symbols),
-        !seen.contains(where: { $0.0 == glyph })
+        !seen.contains(where: { $0.glyph == glyph })
       else { continue }
       seen.append((glyph, role, MarkerGlyph.name(event.kind)))
     }
-    guard !seen.isEmpty else { return }
-    let text = seen.map { "\($0.0) \($0.2)" }.joined(separator: "  ")
-    let width = DisplayWidth.of(text)
-    var x = right - width
-    // Only over empty cells: a marker on the row wins over the legend.
-    guard x > left, (x..<right).allSatisfy({ grid[$0, row].symbol == " " }) else { return }
-    for (i, item) in seen.enumerated() {
-      if i > 0 { x += grid.write("  ", x: x, y: row, style: model.style(.muted)) }
-      x += grid.write(String(item.0), x: x, y: row, style: model.style(item.1))
-      x += grid.write(" \(item.2)", x: x, y: row, style: model.style(.muted))
+    return seen
+  }
+
+  private func markerLegend() -> [Span] {
+    var spans: [Span] = []
+    for (i, kind) in markerKinds().enumerated() {
+      if i > 0 { spans.append(Span("  ")) }
+      spans.append(Span(String(kind.glyph), style: model.style(kind.role)))
+      spans.append(Span(" " + kind.name, style: model.style(.muted)))
     }
+    return spans
+  }
+
+  /// The legend on the marker row instead, when the title rule has no room for it: in the
+  /// rightmost stretch of empty cells that holds it with a space either side (markers win).
+  private func drawMarkerLegend(row: Int, from left: Int, to right: Int, in grid: inout Grid) {
+    let spans = markerLegend()
+    guard !spans.isEmpty else { return }
+    let width = spans.reduce(0) { $0 + DisplayWidth.of($1.text) }
+    func isFree(_ x: Int) -> Bool { grid[x, row].symbol == " " }
+    guard
+      var x = stride(from: right - width - 1, through: left + 1, by: -1).first(where: { start in
+        (start - 1...start + width).allSatisfy(isFree)
+      })
+    else { return }
+    for span in spans { x += grid.write(span.text, x: x, y: row, style: span.style) }
   }
 
   /// Event markers, and the paused spans (an open pause runs to now).

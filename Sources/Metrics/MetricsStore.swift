@@ -50,7 +50,7 @@ public final class MetricsStore: Sendable {
     var percentiles = LatencyPercentiles()
     /// Log errors counted since the last closed second; they join the next row.
     var pendingLogErrors: [String: Int]?
-    var knee: Knee?
+    var kneeTracker = KneeTracker()
   }
   private let state = Mutex(State())
 
@@ -91,21 +91,22 @@ public final class MetricsStore: Sendable {
 
   /// Runs the knee detector on the rows so far. Returns the knee's event when the claim is new or
   /// moved to another vuser level, so the caller can journal it; nil otherwise.
-  public func updateKnee(using detector: KneeDetector = KneeDetector()) -> RunEvent? {
+  public func updateKnee() -> RunEvent? {
+    // Detection runs outside the lock (it walks every row); only the engine's once-a-second
+    // callback calls this, so the tracker cannot change meanwhile.
     let samples = state.withLock { $0.samples }
-    guard let knee = detector.detect(samples) else { return nil }
-    let event = state.withLock { state -> RunEvent? in
-      let previous = state.knee
-      // Keep the first claim's second: it says when the knee became known.
-      var kept = knee
-      if let previous { kept.second = previous.second }
-      state.knee = kept
-      guard previous?.vusers != knee.vusers else { return nil }
-      let event = RunEvent(
-        elapsed: Double(Self.firstSecond(at: knee.vusers, in: state.samples) ?? knee.second), kind: .knee,
-        value: Double(knee.vusers), label: knee.label)
-      state.events.append(event)
-      return event
+    var tracker = state.withLock { $0.kneeTracker }
+    let previous = tracker.knee
+    guard let knee = tracker.update(samples), previous?.vusers != knee.vusers else {
+      state.withLock { $0.kneeTracker = tracker }
+      return nil
+    }
+    let event = RunEvent(
+      elapsed: Double(Self.firstSecond(at: knee.vusers, in: samples) ?? knee.second), kind: .knee,
+      value: Double(knee.vusers), label: knee.label)
+    state.withLock {
+      $0.kneeTracker = tracker
+      $0.events.append(event)
     }
     return event
   }
@@ -122,7 +123,8 @@ public final class MetricsStore: Sendable {
   public func snapshot() -> MetricsSnapshot {
     state.withLock {
       MetricsSnapshot(
-        samples: $0.samples, totals: $0.totals, events: $0.events, percentiles: $0.percentiles, knee: $0.knee)
+        samples: $0.samples, totals: $0.totals, events: $0.events, percentiles: $0.percentiles,
+        knee: $0.kneeTracker.knee)
     }
   }
 }

@@ -89,7 +89,7 @@ extension RunSummary {
       runDir: runDir,
       logErrors: snapshot.samples.contains { $0.logErrors != nil } || !t.logErrors.isEmpty
         ? t.logErrors : nil,
-      knee: KneeDetector().detect(snapshot.samples)
+      knee: Self.finalKnee(snapshot)
     )
   }
 }
@@ -99,5 +99,15 @@ extension ProtocolViolation {
     var out: [String: Int] = [:]
     for v in allCases where counts[v.index] > 0 { out[v.rawValue] = counts[v.index] }
     return out
+  }
+}
+
+extension RunSummary {
+  /// The knee from the whole run (the most data there is), keeping the second at which it was
+  /// first claimed live; the live claim when the final data no longer supports one.
+  static func finalKnee(_ snapshot: MetricsSnapshot) -> Knee? {
+    guard var knee = KneeDetector().detect(snapshot.samples) else { return snapshot.knee }
+    if let live = snapshot.knee { knee.second = live.second }
+    return knee
   }
 }

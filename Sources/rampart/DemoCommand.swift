@@ -62,6 +62,8 @@ struct DemoCommand: AsyncParsableCommand {
     let capacity = targetConfig.capacityText
     let knownCapacity = targetConfig.capacity
     let counters = target.counters
+    // Little's law for a closed loop: the knee sits where vusers = capacity x (service + think).
+    let expectedKnee = knownCapacity * (targetConfig.service + plan.think)
     if !json {
       printError("rampart demo: target \(target.url) capacity \(capacity); log \(logPath)")
     }
@@ -74,7 +76,8 @@ struct DemoCommand: AsyncParsableCommand {
         note: "log " + logPath,
         epilogue: { summary, metrics in
           Self.epilogue(
-            summary: summary, metrics: metrics, capacity: capacity, known: knownCapacity, counters: counters)
+            summary: summary, metrics: metrics, capacity: capacity, known: knownCapacity, counters: counters,
+            expectedKnee: expectedKnee)
         }
       ).execute()
     } catch {
@@ -87,14 +90,21 @@ struct DemoCommand: AsyncParsableCommand {
   /// The known capacity next to what was measured, so the knee can be checked against the truth:
   /// the best second of successful responses (503s answer fast and would flatter the peak).
   static func epilogue(
-    summary: RunSummary, metrics: MetricsSnapshot, capacity: String, known: Double, counters: TargetCounters
+    summary: RunSummary, metrics: MetricsSnapshot, capacity: String, known: Double, counters: TargetCounters,
+    expectedKnee: Double
   ) -> String {
+    let kneeLine =
+      summary.knee.map { knee in
+        "demo: knee             \(knee.vusers) vusers at \(knee.label) (Little's law: "
+          + "\(Int(expectedKnee.rounded())) vusers = capacity x (service + think))"
+      } ?? "demo: knee             not found (the ramp did not reach far enough past capacity)"
     let okPeak = metrics.samples.filter { $0.duration >= 0.999 }.map { Double($0.ok) }.max() ?? 0
     let share = known > 0 ? Int((okPeak / known * 100).rounded()) : 0
     return [
       "demo: known capacity   \(capacity)",
       "demo: measured peak    \(Int(okPeak)) ok responses/s (\(share)% of capacity); "
         + "\(Int(summary.tpsPeak.rounded())) req/s counting errors",
+      kneeLine,
       "demo: the target       refused \(counters.overloaded) requests with its queue full and logged "
         + "\(counters.brokenPipes) tracebacks for clients that left before their response",
     ].joined(separator: "\n")
