@@ -72,11 +72,12 @@ let package = Package(
       ],
       path: "Tests/TestSupport"
     ),
-    .testTarget(name: "MetricsTests", dependencies: ["Metrics"]),
-    .testTarget(name: "LoadEngineTests", dependencies: ["LoadEngine", "Metrics", "TestSupport"]),
+    .target(name: "SeededRandom", path: "Tests/SeededRandom"),
+    .testTarget(name: "MetricsTests", dependencies: ["Metrics", "SeededRandom"]),
+    .testTarget(name: "LoadEngineTests", dependencies: ["LoadEngine", "Metrics", "TestSupport", "SeededRandom"]),
     .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Metrics"]),
     .testTarget(name: "ControlTests", dependencies: ["Control", "Metrics"]),
-    .testTarget(name: "LogTailTests", dependencies: ["LogTail"], exclude: ["Fixtures"]),
+    .testTarget(name: "LogTailTests", dependencies: ["LogTail", "SeededRandom"], exclude: ["Fixtures"]),
     .target(name: "SnapshotSupport", dependencies: ["TerminalUI"], path: "Tests/SnapshotSupport"),
     .testTarget(
       name: "TerminalUITests", dependencies: ["TerminalUI", "SnapshotSupport"], exclude: ["Snapshots"]),
@@ -92,7 +93,7 @@ let package = Package(
     .testTarget(name: "DemoTargetTests", dependencies: ["DemoTarget", "LoadEngine", "Metrics", "TestSupport"]),
     .testTarget(name: "NcursesBackendTests", dependencies: ["NcursesBackend", "TerminalUI", "CNcurses"]),
     .testTarget(name: "ThemeTests", dependencies: ["Theme", "TerminalUI"], exclude: ["Fixtures"]),
-    .testTarget(name: "RampartCLITests", dependencies: ["TestSupport", "RunStore", "Metrics"]),
+    .testTarget(name: "RampartCLITests", dependencies: ["TestSupport", "RunStore", "Metrics", "SeededRandom"]),
   ],
   swiftLanguageModes: [.v6]
 )

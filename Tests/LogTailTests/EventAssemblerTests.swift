@@ -1,3 +1,4 @@
+import SeededRandom
 import Testing
 
 @testable import LogTail
@@ -90,7 +91,7 @@ enum PythonOutput {
 
   /// LOG-08: 500 socketserver blocks among access log lines count 500 events, none split.
   @Test func socketServerBlocksFoldIntoOneEventEach() {
-    var random = LogTailRandom(seed: 8)
+    var random = SplitMix64(seed: 8)
     var lines: [String] = []
     var expectedClasses: [String] = []
     var fiveHundreds = 0
@@ -261,7 +262,7 @@ enum PythonOutput {
   /// Polls between lines (the hub calls flushIfIdle on every pass) change nothing while lines
   /// keep coming.
   @Test func frequentIdleChecksChangeNothing() {
-    var random = LogTailRandom(seed: 3)
+    var random = SplitMix64(seed: 3)
     var lines: [String] = []
     for block in 0..<50 {
       lines.append(PythonOutput.uvicornAccess)
@@ -312,7 +313,7 @@ enum PythonOutput {
 
   /// LOG-05 through the assembler: garbage, then normal lines that all come out intact.
   @Test func garbageDoesNotSwallowLaterLines() {
-    var random = LogTailRandom(seed: 55)
+    var random = SplitMix64(seed: 55)
     var assembler = EventAssembler(classifier: LogClassifier())
     var events: [LogEvent] = []
     let garbage = random.bytes(1 << 20)

@@ -1,33 +1,8 @@
 import Foundation
+import SeededRandom
 import Testing
 
 @testable import LogTail
-
-/// Reproducible random bytes (SplitMix64), so a failure can be replayed.
-struct LogTailRandom {
-  private var state: UInt64
-
-  init(seed: UInt64) { state = seed }
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var value = state
-    value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
-    return value ^ (value >> 31)
-  }
-
-  mutating func bytes(_ count: Int) -> [UInt8] {
-    var result: [UInt8] = []
-    result.reserveCapacity(count + 8)
-    while result.count < count {
-      withUnsafeBytes(of: next()) { result.append(contentsOf: $0) }
-    }
-    return Array(result.prefix(count))
-  }
-
-  mutating func below(_ bound: Int) -> Int { Int(next() % UInt64(bound)) }
-}
 
 /// Whether the text can go to a terminal as it is: no C0 control (TAB included, it is expanded),
 /// no DEL, no C1 control, no bidi control.
@@ -107,7 +82,7 @@ func referenceDisplayText(_ bytes: [UInt8], tabWidth: Int = 8) -> String {
   }
 
   @Test func matchesTheReferenceOnRandomBytes() {
-    var random = LogTailRandom(seed: 42)
+    var random = SplitMix64(seed: 42)
     for _ in 0..<2000 {
       var bytes = random.bytes(random.below(64))
       // Sprinkle valid multi-byte text, C1 and bidi controls among the noise.
@@ -122,7 +97,7 @@ func referenceDisplayText(_ bytes: [UInt8], tabWidth: Int = 8) -> String {
 
   /// LOG-05: `head -c 1M /dev/urandom >> app.log`, then normal lines.
   @Test func megabyteOfRandomBytesThenNormalLines() {
-    var random = LogTailRandom(seed: 5)
+    var random = SplitMix64(seed: 5)
     var garbage = random.bytes(1 << 20)
     for index in stride(from: 0, to: garbage.count, by: 997) { garbage[index] = 0 }  // NULs for sure
     let normal = (1...20).map { "2026-11-27 09:00:00,123 INFO     app: normal line \($0)" }

@@ -1,28 +1,10 @@
 import Foundation
+import SeededRandom
 import Testing
 
 @testable import Metrics
 
 // MARK: - Synthetic closed-model runs
-
-/// SplitMix64: a small seeded generator, so every synthetic run is the same on every machine.
-private struct SplitMix64 {
-  var state: UInt64
-
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
-
-  /// Uniform in (0, 1).
-  mutating func unit() -> Double { (Double(next() >> 11) + 0.5) / Double(1 << 53) }
-
-  /// Standard normal (Box-Muller).
-  mutating func normal() -> Double { (-2 * log(unit())).squareRoot() * cos(2 * Double.pi * unit()) }
-}
 
 /// A closed target with `capacity` requests per second (backends x workers / service time), seen
 /// through mean-value queueing: N vusers with think time Z get X = min(N / (S + Z), C) and wait
@@ -71,7 +53,7 @@ private struct RampRun {
 
   /// Each step's rows, in order.
   func stepRows() -> [[SecondSample]] {
-    var rng = SplitMix64(state: seed)
+    var rng = SplitMix64(seed: seed)
     var t = 0
     var previous = 0.0
     var rows: [[SecondSample]] = []
@@ -390,7 +372,7 @@ private func isAccurate(_ knee: Knee?, _ target: ClosedTarget, successShare: Dou
   /// a vuser a second).
   @Test(arguments: closedTargets.filter { $0.kneeVusers >= 8 })
   func aContinuousRampIsBinned(target: ClosedTarget) throws {
-    var rng = SplitMix64(state: 3)
+    var rng = SplitMix64(seed: 3)
     let top = Int(target.kneeVusers * 3) + 6
     // Up by about a vuser a second for small knees, faster for large ones; then hold a while.
     let rate = max(1, target.kneeVusers / 20)

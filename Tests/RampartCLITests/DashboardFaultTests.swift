@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import RunStore
+import SeededRandom
 import TestSupport
 import Testing
 
@@ -208,18 +209,5 @@ struct DashboardFaultTests {
     #expect(run.discardedLines == 0)
     #expect(run.outcome == .incomplete)
     #expect(run.meta.target == server.url)
-  }
-}
-
-/// A small seeded generator, so a failing storm can be replayed from its seed.
-struct SplitMix64: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
   }
 }
