@@ -268,12 +268,15 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
     guard vusers <= config.vuserLimit else {
       throw ControlError("ramp step \(vusers) exceeds the open-file limit (\(config.vuserLimit))")
     }
-    let ok = withPlanTime { ramp, t -> Bool in
-      guard ramp.steps != nil else { return false }
+    let refusal = withPlanTime { ramp, t -> String? in
+      guard let steps = ramp.steps else { return "this plan has stages, not a ramp step" }
+      // A constant load is a ramp with step 0 whose ceiling is its level: a step would make it
+      // climb back to that level after `vusers N` lowered it.
+      guard steps.step > 0 else { return "a constant load has no ramp step (set its level with vusers N)" }
       ramp.setStep(vusers, at: t)
-      return true
+      return nil
     }
-    guard ok else { throw ControlError("this plan has stages, not a ramp step") }
+    if let refusal { throw ControlError(refusal) }
     emit(.rampStep, value: Double(vusers))
   }
 
@@ -281,12 +284,15 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
     guard seconds.isFinite, seconds >= 0.1, seconds <= 86_400 else {
       throw ControlError("ramp interval must be between 100ms and 24h")
     }
-    let ok = withPlanTime { ramp, t -> Bool in
-      guard ramp.steps != nil else { return false }
+    let refusal = withPlanTime { ramp, t -> String? in
+      guard let steps = ramp.steps else { return "this plan has stages, not a ramp interval" }
+      guard steps.step > 0 else {
+        return "a constant load has no ramp interval (set its level with vusers N)"
+      }
       ramp.setInterval(seconds, at: t)
-      return true
+      return nil
     }
-    guard ok else { throw ControlError("this plan has stages, not a ramp interval") }
+    if let refusal { throw ControlError(refusal) }
     emit(.rampInterval, value: seconds)
   }
 

@@ -95,7 +95,7 @@ struct DemoCommand: AsyncParsableCommand {
   ) -> String {
     let kneeLine =
       summary.knee.map { knee in
-        "demo: knee             \(knee.vusers) vusers at \(knee.label) (Little's law: "
+        "demo: knee             \(knee.vusers) vusers, \(knee.label) (Little's law: "
           + "\(Int(expectedKnee.rounded())) vusers = capacity x (service + think))"
       } ?? "demo: knee             not found (the ramp did not reach far enough past capacity)"
     let okPeak = metrics.samples.filter { $0.duration >= 0.999 }.map { Double($0.ok) }.max() ?? 0

@@ -99,9 +99,13 @@ struct EngineControlTests {
         errors.capture { try engine.setRampInterval(seconds: -1) }
         errors.capture { try engine.setRampInterval(seconds: .nan) }
         errors.capture { try engine.skipToNextStage() }
+        // A constant load has no ramp to step: a step would climb back after `vusers N`.
+        errors.capture { try engine.setRampStep(5) }
+        errors.capture { try engine.setRampInterval(seconds: 2) }
       }
       await server.shutdown()
-      #expect(errors.messages.count == 6, "\(errors.messages)")
+      #expect(errors.messages.count == 8, "\(errors.messages)")
+      #expect(errors.messages.suffix(2).allSatisfy { $0.hasPrefix("a constant load has no ramp") })
       #expect(errors.messages.allSatisfy { !$0.isEmpty })
       let controlEvents = run.snapshot.events.filter { ![.start, .planEnd, .stop].contains($0.kind) }
       #expect(controlEvents.isEmpty, "\(controlEvents)")
