@@ -48,6 +48,24 @@ public struct RunSummary: Codable, Sendable, Equatable {
   public var logErrors: [String: Int]?
   /// Where added vusers stopped adding throughput, from the whole run; nil when none was found.
   public var knee: Knee?
+  /// The moments the user tagged (`t`, `tag LABEL`), in order.
+  /// Optional so summaries written before these keys existed still load.
+  public var tags: [Tag]?
+  /// Time spent paused, and how many pauses.
+  public var pausedS: Double?
+  public var pauses: Int?
+
+  public struct Tag: Codable, Sendable, Equatable {
+    public var elapsedS: Double
+    public var label: String
+    public init(elapsedS: Double, label: String) {
+      self.elapsedS = elapsedS
+      self.label = label
+    }
+    enum CodingKeys: String, CodingKey {
+      case elapsedS = "elapsed_s", label
+    }
+  }
 
   enum CodingKeys: String, CodingKey {
     case outcome, target, startedAt = "started_at", endedAt = "ended_at", durationS = "duration_s"
@@ -57,7 +75,8 @@ public struct RunSummary: Codable, Sendable, Equatable {
     case errorsByKind = "errors_by_kind", protocolErrors = "protocol_errors"
     case statusCodes = "status_codes", bytesIn = "bytes_in", bytesOut = "bytes_out"
     case connectionsOpened = "connections_opened", staleRetries = "stale_retries"
-    case vusersPeak = "vusers_peak", runDir = "run_dir", logErrors = "log_errors", knee
+    case vusersPeak = "vusers_peak", runDir = "run_dir", logErrors = "log_errors", knee, tags, pausedS =
+      "paused_s", pauses
   }
 }
 
@@ -91,6 +110,30 @@ extension RunSummary {
         ? t.logErrors : nil,
       knee: Self.finalKnee(snapshot)
     )
+    tags = snapshot.events.filter { $0.kind == .tag }.map { Tag(elapsedS: $0.elapsed, label: $0.label ?? "") }
+    let (paused, count) = Self.pausedTime(snapshot.events, until: duration)
+    pausedS = paused
+    pauses = count
+  }
+
+  /// Paused seconds (an open pause runs to the end) and the number of pauses.
+  static func pausedTime(_ events: [RunEvent], until end: Double) -> (Double, Int) {
+    var total = 0.0
+    var count = 0
+    var since: Double?
+    for event in events {
+      switch event.kind {
+      case .pause where since == nil:
+        since = event.elapsed
+        count += 1
+      case .resume:
+        if let start = since { total += event.elapsed - start }
+        since = nil
+      default: break
+      }
+    }
+    if let start = since { total += max(0, end - start) }
+    return (total, count)
   }
 }
 

@@ -50,6 +50,14 @@ enum HeadlessReport {
         "  knee           \(knee.vusers) vusers, \(knee.label) (confidence \(String(format: "%.2f", knee.confidence)))"
       )
     }
+    if let pauses = r.pauses, pauses > 0 {
+      let seconds = String(format: "%.1f", r.pausedS ?? 0)
+      lines.append("  paused         \(seconds) s in \(pauses) pause" + (pauses == 1 ? "" : "s"))
+    }
+    if let tags = r.tags, !tags.isEmpty {
+      lines.append(
+        "  tags           " + tags.map { "\(clock($0.elapsedS)) \($0.label)" }.joined(separator: ", "))
+    }
     if let logErrors = r.logErrors {
       lines.append("  log errors     " + (logErrors.isEmpty ? "none" : kinds(logErrors)))
     }
@@ -85,5 +93,11 @@ enum HeadlessReport {
       unit += 1
     }
     return unit == 0 ? "\(Int(value)) B" : String(format: "%.1f ", value) + units[unit]
+  }
+
+  /// `1:07` for 67 seconds.
+  static func clock(_ seconds: Double) -> String {
+    let whole = Int(seconds)
+    return String(format: "%d:%02d", whole / 60, whole % 60)
   }
 }

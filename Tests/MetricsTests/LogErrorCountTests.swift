@@ -46,3 +46,39 @@ import Testing
     #expect(try JSONDecoder().decode(SecondSample.self, from: data) == row)
   }
 }
+
+@Suite struct SummaryControlTests {
+  @Test func tagsAndPausesAreInTheSummary() throws {
+    let store = MetricsStore()
+    store.ingest(bucket(second: 0, ok: 1), gauges: vusers(1), duration: 1)
+    for event in [
+      RunEvent(elapsed: 2, kind: .pause), RunEvent(elapsed: 5, kind: .resume),
+      RunEvent(elapsed: 6, kind: .tag, label: "db failover"), RunEvent(elapsed: 7, kind: .pause),
+      RunEvent(elapsed: 7.5, kind: .tag, label: "knee?"),
+    ] {
+      store.record(event)
+    }
+    let summary = RunSummary(
+      snapshot: store.snapshot(), outcome: .complete, target: "t", startedAt: start, endedAt: start,
+      duration: 10, inflightAtStop: 0, runDir: "/tmp/x")
+    // 3 s, then an open pause from 7 s to the end at 10 s.
+    #expect(summary.pausedS == 6)
+    #expect(summary.pauses == 2)
+    #expect(summary.tags == [.init(elapsedS: 6, label: "db failover"), .init(elapsedS: 7.5, label: "knee?")])
+    let json = String(decoding: try JSONEncoder().encode(summary), as: UTF8.self)
+    #expect(json.contains("\"paused_s\":6") && json.contains("\"elapsed_s\":6"))
+  }
+
+  @Test func summariesWithoutTheNewKeysStillLoad() throws {
+    let store = MetricsStore()
+    store.ingest(bucket(second: 0, ok: 1), gauges: vusers(1), duration: 1)
+    let summary = RunSummary(
+      snapshot: store.snapshot(), outcome: .complete, target: "t", startedAt: start, endedAt: start,
+      duration: 1, inflightAtStop: 0, runDir: "/tmp/x")
+    var object = try #require(
+      try JSONSerialization.jsonObject(with: JSONEncoder().encode(summary)) as? [String: Any])
+    for key in ["tags", "paused_s", "pauses", "knee", "log_errors"] { object[key] = nil }
+    let old = try JSONDecoder().decode(RunSummary.self, from: JSONSerialization.data(withJSONObject: object))
+    #expect(old.tags == nil && old.pausedS == nil && old.knee == nil)
+  }
+}

@@ -131,6 +131,11 @@ struct LiveControlE2ETests {
     let object = try JSONSerialization.jsonObject(with: data) as? [String: Any] ?? [:]
     let knee = try #require(object["knee"] as? [String: Any], "summary.json has no knee:\n\(history)")
     #expect(Set(knee.keys) == ["vusers", "tps", "mtt_ms", "confidence", "second"], "\(knee)")
+    // The summary also names the tag and the pause.
+    let tags = object["tags"] as? [[String: Any]] ?? []
+    #expect(tags.map { $0["label"] as? String } == ["db failover"], "tags: \(tags)")
+    #expect(object["pauses"] as? Int == 1)
+    #expect(((object["paused_s"] as? Double) ?? 0) > 1.5, "paused_s: \(object["paused_s"] ?? "none")")
     let vusers = try #require(knee["vusers"] as? Int)
     #expect((10...35).contains(vusers), "knee at \(vusers) vusers")
     #expect(run.summary?.knee?.vusers == vusers)
