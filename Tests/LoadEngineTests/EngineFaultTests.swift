@@ -52,7 +52,10 @@ struct EngineFaultTests {
         after >= 0.9 * before,
         "ok/s before \(before), after \(after): \(ok) conns \(run.snapshot.samples.map(\.connections)) mtt \(run.snapshot.samples.map { Int($0.mttMs * 1000) })"
       )
-      #expect(ok[3] == 0 && ok[4] < ok[1] / 2, "the outage shows: \(ok)")
+      // The 2 s outage lands in seconds 2 to 4 however the test's clock and the engine's line up
+      // (under load they can be some tenths apart): a whole second without an answer, and those
+      // three seconds together served about one second's worth (two at most).
+      #expect(ok[3] == 0 && ok[2] + ok[3] + ok[4] <= 2 * ok[1], "the outage shows: \(ok)")
       #expect(run.errors(.connectRefused) > 0)
       let allowed: Set<ErrorKind> = [.connectRefused, .readEOF, .readReset, .write]
       let kinds = Set(ErrorKind.allCases.filter { run.errors($0) > 0 })
