@@ -10,7 +10,7 @@ import Testing
 @Suite("rampart run: dashboard faults on a pty (FAULTS TUI-01..03)")
 struct DashboardFaultTests {
   static let header = "▶ RUNNING"
-  static let sections = ["── TPS ──", "── Latency ──", "── Errors/s ──", "── Vusers ──", "requests"]
+  static let sections = ["── TPS ", "── Latency ──", "── Errors/s ──", "── Vusers ──", "requests"]
   static let clearScreen = "\u{1b}[2J"
   static let enterAlternate = "\u{1b}[?1049h"
   static let leaveAlternate = "\u{1b}[?1049l"

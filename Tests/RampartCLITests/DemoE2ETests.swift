@@ -30,7 +30,7 @@ struct DemoE2ETests {
     let appeared = Date().addingTimeInterval(10)
     while Date() < appeared {
       screen = try tmux.run(["capture-pane", "-p", "-t", "ui"]).output
-      if screen.contains("▶ RUNNING") && screen.contains("── TPS ──") { break }
+      if screen.contains("▶ RUNNING") && screen.contains("── TPS ") { break }
       try await Task.sleep(for: .milliseconds(100))
     }
     #expect(screen.contains("▶ RUNNING"), "no dashboard:\n\(screen)")
