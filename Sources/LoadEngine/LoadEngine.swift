@@ -21,7 +21,7 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
   private let store: MetricsStore
   private let onSample: @Sendable (SecondSample) -> Void
   private let onEvent: @Sendable (RunEvent) -> Void
-  private let beforeFinalSeconds: @Sendable () -> Void
+  private let beforeFinalSeconds: (@Sendable () -> Void)?
   private let group: MultiThreadedEventLoopGroup
   private let context: RunContext
   private let workers: [LoopWorker]
@@ -44,7 +44,7 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
     config: EngineConfig, store: MetricsStore,
     onSample: @escaping @Sendable (SecondSample) -> Void = { _ in },
     onEvent: @escaping @Sendable (RunEvent) -> Void = { _ in },
-    beforeFinalSeconds: @escaping @Sendable () -> Void = {}
+    beforeFinalSeconds: (@Sendable () -> Void)? = nil
   ) throws(ConfigError) {
     self.config = config
     self.store = store
@@ -138,12 +138,14 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
     let lastSecond = Int(total)
     let partial = total - Double(lastSecond)
     // What else joins the rows (the log follower's last counts) settles before the last rows
-    // close, so every count lands in a row. It may wait for a poll: off the async pool.
-    let settle = beforeFinalSeconds
-    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
-      DispatchQueue.global().async {
-        settle()
-        done.resume()
+    // close, so every count lands in a row. It may wait for a poll: on a thread of its own, off
+    // the async pool and off GCD's pool, which other work may hold.
+    if let settle = beforeFinalSeconds {
+      await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+        Thread {
+          settle()
+          done.resume()
+        }.start()
       }
     }
     await collect(through: lastSecond - 1, lastDuration: 1, target: lastTarget)
