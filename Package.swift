@@ -21,6 +21,8 @@ let package = Package(
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift.git", from: "0.2.0"),
     .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     .package(url: "https://github.com/apple/swift-collections.git", from: "1.6.0"),
+    .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
+    .package(url: "https://github.com/JohnSundell/Plot.git", from: "0.14.0"),
   ],
   targets: [
     .target(
@@ -39,6 +41,8 @@ let package = Package(
       swiftSettings: hotPathSettings
     ),
     .target(name: "RunStore", dependencies: ["Metrics"]),
+    .target(name: "PlanFile", dependencies: ["TOMLKit", "Yams", "Metrics"]),
+    .target(name: "Report", dependencies: ["RunStore", "Metrics", "Plot"]),
     .target(name: "Control", dependencies: ["Metrics"]),
     .target(name: "LogTail", dependencies: [.product(name: "DequeModule", package: "swift-collections")]),
     .target(name: "TerminalUI"),
@@ -54,12 +58,12 @@ let package = Package(
     .target(name: "CSupport", dependencies: ["CNcurses"]),
     .target(name: "NcursesBackend", dependencies: ["CNcurses", "CSupport", "TerminalUI"]),
     .target(name: "Theme", dependencies: ["TerminalUI", "TOMLKit"]),
-    .target(name: "Dashboard", dependencies: ["TerminalUI", "Theme", "Metrics", "LogTail"]),
+    .target(name: "Dashboard", dependencies: ["TerminalUI", "Theme", "Metrics", "LogTail", "RunStore"]),
     .executableTarget(
       name: "rampart",
       dependencies: [
         "Metrics", "LoadEngine", "RunStore", "TerminalUI", "Theme", "Dashboard", "NcursesBackend", "DemoTarget",
-        "LogTail", "Control",
+        "LogTail", "Control", "PlanFile", "Report",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -73,9 +77,14 @@ let package = Package(
       path: "Tests/TestSupport"
     ),
     .target(name: "SeededRandom", path: "Tests/SeededRandom"),
+    .target(name: "RunFixtures", dependencies: ["RunStore", "Metrics", "SeededRandom"], path: "Tests/RunFixtures"),
     .testTarget(name: "MetricsTests", dependencies: ["Metrics", "SeededRandom"]),
     .testTarget(name: "LoadEngineTests", dependencies: ["LoadEngine", "Metrics", "TestSupport", "SeededRandom"]),
-    .testTarget(name: "RunStoreTests", dependencies: ["RunStore", "Metrics"]),
+    .testTarget(
+      name: "RunStoreTests", dependencies: ["RunStore", "Metrics", "RunFixtures", "SnapshotSupport"],
+      exclude: ["Snapshots"]),
+    .testTarget(name: "PlanFileTests", dependencies: ["PlanFile", "SeededRandom"], exclude: ["Fixtures"]),
+    .testTarget(name: "ReportTests", dependencies: ["Report", "RunStore", "Metrics", "RunFixtures"], exclude: ["Fixtures"]),
     .testTarget(name: "ControlTests", dependencies: ["Control", "Metrics"]),
     .testTarget(name: "LogTailTests", dependencies: ["LogTail", "SeededRandom"], exclude: ["Fixtures"]),
     .target(name: "SnapshotSupport", dependencies: ["TerminalUI"], path: "Tests/SnapshotSupport"),
@@ -88,12 +97,16 @@ let package = Package(
       path: "Benchmarks/RenderBench"),
     .testTarget(
       name: "DashboardTests",
-      dependencies: ["Dashboard", "TerminalUI", "Theme", "Metrics", "SnapshotSupport", "SyntheticRuns", "LogTail"],
+      dependencies: [
+        "Dashboard", "TerminalUI", "Theme", "Metrics", "SnapshotSupport", "SyntheticRuns", "LogTail", "RunStore",
+        "RunFixtures",
+      ],
       exclude: ["Snapshots"]),
     .testTarget(name: "DemoTargetTests", dependencies: ["DemoTarget", "LoadEngine", "Metrics", "TestSupport"]),
     .testTarget(name: "NcursesBackendTests", dependencies: ["NcursesBackend", "TerminalUI", "CNcurses"]),
     .testTarget(name: "ThemeTests", dependencies: ["Theme", "TerminalUI"], exclude: ["Fixtures"]),
-    .testTarget(name: "RampartCLITests", dependencies: ["TestSupport", "RunStore", "Metrics", "SeededRandom"]),
+    .testTarget(
+      name: "RampartCLITests", dependencies: ["TestSupport", "RunStore", "Metrics", "SeededRandom", "RunFixtures"]),
   ],
   swiftLanguageModes: [.v6]
 )

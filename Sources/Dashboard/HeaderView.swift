@@ -17,6 +17,14 @@ struct HeaderView: Widget {
     x += grid.write(
       badge, x: x, y: area.y, style: model.style(status.phase.role).adding(.reverse).adding(.bold))
     x += 1
+    // A failing threshold is named beside the state (glyph and words, not colour alone).
+    let failing = model.metrics.thresholds.filter { !$0.ok }.count
+    if failing > 0 {
+      let text =
+        " \(ThresholdGlyph.fail(model.symbols)) \(failing) threshold\(failing == 1 ? "" : "s") failing "
+      x += grid.write(text, x: x, y: area.y, style: model.style(.bad).adding(.reverse).adding(.bold))
+      x += 1
+    }
     x += grid.write(
       "rampart", x: x, y: area.y, style: model.style(.title), maxWidth: area.maxX - x)
     x += grid.write(

@@ -52,6 +52,7 @@ enum MarkerGlyph {
     case .tag: "tag"
     case .pause: "pause"
     case .knee: "knee"
+    case .threshold: "threshold"
     case .stop, .planEnd: "end"
     default: "ramp"
     }
@@ -62,6 +63,7 @@ enum MarkerGlyph {
     switch kind {
     case .tag: return (unicode ? "▲" : "^", .tag)
     case .knee: return (unicode ? "★" : "K", .knee)
+    case .threshold: return (unicode ? "✗" : "x", .bad)
     case .pause: return (unicode ? "‖" : "|", .paused)
     case .setVusers, .rampStep, .rampInterval, .hold, .release, .nextStage:
       return (unicode ? "◆" : "*", .rampChange)
@@ -69,6 +71,12 @@ enum MarkerGlyph {
     case .start, .resume, .fileLimit, .logErrors: return nil
     }
   }
+}
+
+/// Pass and fail beside each threshold and in the header, so the verdict reads without colour.
+enum ThresholdGlyph {
+  static func pass(_ symbols: SymbolSet) -> String { symbols == .unicode ? "✓" : "ok" }
+  static func fail(_ symbols: SymbolSet) -> String { symbols == .unicode ? "✗" : "x" }
 }
 
 /// Colours for log error classes: assigned by name order so a class keeps its colour while

@@ -11,15 +11,25 @@ struct StatsPanel: Widget {
 
   func render(in area: Rect, to grid: inout Grid) {
     var y = area.y
-    for (title, rows) in sections() {
+    var all = sections().map { Section(title: [Span($0.0, style: model.style(.title))], rows: $0.1) }
+    // Thresholds follow the latency figures most of them are about, high enough to stay on a
+    // short panel.
+    if let thresholds = thresholdSection() { all.insert(thresholds, at: min(2, all.count)) }
+    for section in all {
       guard y + 1 < area.maxY else { return }
       grid.render(
-        TitleRule(
-          title: [Span(title, style: model.style(.title))], ruleStyle: model.style(.border),
-          symbols: model.symbols),
+        TitleRule(title: section.title, ruleStyle: model.style(.border), symbols: model.symbols),
         in: Rect(x: area.x, y: y, width: area.width, height: 1))
       y += 1
-      for row in rows {
+      if let checks = section.checks {
+        for check in checks {
+          guard y < area.maxY else { return }
+          renderCheck(check, in: Rect(x: area.x + 1, y: y, width: area.width - 1, height: 1), to: &grid)
+          y += 1
+        }
+        continue
+      }
+      for row in section.rows {
         guard y < area.maxY else { return }
         let inner = Rect(x: area.x + 1, y: y, width: area.width - 1, height: 1)
         grid.render(
@@ -32,6 +42,57 @@ struct StatsPanel: Widget {
           in: inner)
         y += 1
       }
+    }
+  }
+
+  private struct Section {
+    var title: [Span]
+    var rows: [Row] = []
+    /// Threshold rows, drawn with their glyph instead of as label and value.
+    var checks: [ThresholdResult]?
+  }
+
+  /// "Thresholds", with the count failing in the title (glyph and word, never colour alone).
+  private func thresholdSection() -> Section? {
+    let results = model.metrics.thresholds
+    guard !results.isEmpty else { return nil }
+    let failing = results.filter { !$0.ok }.count
+    var title = [Span("Thresholds", style: model.style(.title))]
+    if failing > 0 {
+      title.append(
+        Span(
+          " \(ThresholdGlyph.fail(model.symbols)) \(failing) failing", style: model.style(.bad).adding(.bold))
+      )
+    } else {
+      title.append(Span(" \(ThresholdGlyph.pass(model.symbols)) all pass", style: model.style(.good)))
+    }
+    return Section(title: title, checks: results)
+  }
+
+  /// `✓ p95<300ms        4.21 ms`: the glyph and the observed value in the pass/fail role, the
+  /// expression cut (with an ellipsis) when the panel is narrow.
+  private func renderCheck(_ check: ThresholdResult, in area: Rect, to grid: inout Grid) {
+    let role: ThemeRole = check.ok ? .good : .bad
+    let glyph = check.ok ? ThresholdGlyph.pass(model.symbols) : ThresholdGlyph.fail(model.symbols)
+    let value = Self.observedText(check)
+    let valueWidth = DisplayWidth.of(value)
+    var x = area.x
+    x += grid.write(
+      glyph + " ", x: x, y: area.y, style: model.style(role).adding(.bold), maxWidth: area.maxX - x)
+    let room = max(0, area.maxX - x - valueWidth - 1)
+    grid.write(DisplayWidth.truncate(check.expr, to: room), x: x, y: area.y, style: model.style(.text))
+    if valueWidth < area.maxX - x {
+      grid.write(value, x: area.maxX - valueWidth, y: area.y, style: model.style(role))
+    }
+  }
+
+  /// The observed figure in the units the rest of the panel uses.
+  static func observedText(_ check: ThresholdResult) -> String {
+    switch check.unit {
+    case .milliseconds: Format.milliseconds(check.observed)
+    case .fraction: Format.percent(check.observed)
+    case .perSecond: Format.count(check.observed) + "/s"
+    case .count: Format.grouped(Int(check.observed.rounded()))
     }
   }
 

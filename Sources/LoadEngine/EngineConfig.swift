@@ -4,6 +4,9 @@ import Foundation
 public struct EngineConfig: Sendable {
   public var target: HTTPTarget
   public var request: RequestTemplate
+  /// Several weighted requests instead of `request` alone (a plan file's `[[requests]]`); empty =
+  /// every iteration sends `request` to the target URL.
+  public var mix: [WeightedRequest] = []
   public var plan: LoadPlan
   /// Caps the run's plan time (paused time excluded); nil = until the plan ends or a stop.
   public var duration: Double?

@@ -51,6 +51,7 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
     self.onSample = onSample
     self.onEvent = onEvent
     self.beforeFinalSeconds = beforeFinalSeconds
+    for request in config.mix { try request.validate() }
     let address: SocketAddress
     do {
       address = try SocketAddress.makeAddressResolvingHost(config.target.host, port: config.target.port)
@@ -65,7 +66,9 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
     }
     self.context = context
     self.group = MultiThreadedEventLoopGroup(numberOfThreads: config.resolvedEventLoops)
-    self.workers = group.makeIterator().map { LoopWorker(loop: $0, context: context) }
+    self.workers = group.makeIterator().enumerated().map { index, loop in
+      LoopWorker(loop: loop, context: context, seed: 0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1))
+    }
     self.control = Mutex(ControlState(ramp: RampController(plan: config.plan)))
   }
 

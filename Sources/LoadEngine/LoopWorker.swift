@@ -21,16 +21,27 @@ final class LoopWorker: @unchecked Sendable {
   private var openConnections = 0
   private var sweepTask: RepeatedTask?
 
-  /// This loop's own copy of the request bytes: vusers of different loops never share (and
-  /// bounce between cores) the reference count of one buffer.
-  let requestBuffer: ByteBuffer
+  /// This loop's own copy of the request bytes, one buffer per request variant: vusers of
+  /// different loops never share (and bounce between cores) the reference count of one buffer.
+  let requestBuffers: [ByteBuffer]
+  /// Picks request variants; seeded per loop, only used when there are several.
+  private var random: UInt64
 
-  init(loop: any EventLoop, context: RunContext) {
+  init(loop: any EventLoop, context: RunContext, seed: UInt64) {
     self.loop = loop
     self.context = context
-    var copy = ByteBufferAllocator().buffer(capacity: context.requestBuffer.readableBytes)
-    copy.writeImmutableBuffer(context.requestBuffer)
-    self.requestBuffer = copy
+    self.requestBuffers = context.requests.variants.map { ByteBuffer(bytes: $0.bytes) }
+    self.random = seed | 1
+  }
+
+  /// The request variant for a vuser's next iteration (always 0 with one request).
+  @inline(__always) func nextVariant() -> Int {
+    guard requestBuffers.count > 1 else { return 0 }
+    // xorshift64*: plenty for spreading requests by weight, and free of locks and allocation.
+    random ^= random >> 12
+    random ^= random << 25
+    random ^= random >> 27
+    return context.requests.index(for: (random &* 0x2545_F491_4F6C_DD1D) >> 11)
   }
 
   /// The time of the event being handled, read once per event (a response, a timer, a connect)

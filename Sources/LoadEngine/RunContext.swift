@@ -4,11 +4,11 @@ import NIOSSL
 import Synchronization
 
 /// What every vuser of a run shares, built once before the first request: the resolved address,
-/// the request already serialised into a buffer, TLS context, clock origin and request budget.
+/// the requests already serialised, TLS context, clock origin and request budget.
 final class RunContext: Sendable {
   let config: EngineConfig
   let address: SocketAddress
-  let requestBuffer: ByteBuffer
+  let requests: RequestVariants
   let sslContext: NIOSSLContext?
   let sniHostname: String?
   /// Monotonic time the run started; set once by `markStart` just before the first vuser.
@@ -18,9 +18,6 @@ final class RunContext: Sendable {
   /// Requests larger than this are written with a promise, so a connection lost mid-body is told
   /// apart (a `write` error) from one lost while waiting for the response.
   let tracksWriteCompletion: Bool
-  /// Per-request flags of the request template, read on the hot path.
-  let expectsResponseBody: Bool
-  let requestIsIdempotent: Bool
   let maxRedirects: Int
   /// Remaining requests when the run has a request cap.
   private let budget: Atomic<Int>
@@ -29,11 +26,8 @@ final class RunContext: Sendable {
   init(config: EngineConfig, address: SocketAddress) throws {
     self.config = config
     self.address = address
-    let bytes = config.request.serialized(for: config.target)
-    self.requestBuffer = ByteBuffer(bytes: bytes)
-    self.tracksWriteCompletion = bytes.count > 64 * 1024
-    self.expectsResponseBody = !config.request.expectsNoBody
-    self.requestIsIdempotent = config.request.isIdempotent
+    self.requests = RequestVariants(config: config)
+    self.tracksWriteCompletion = requests.variants.contains { $0.bytes.count > 64 * 1024 }
     self.maxRedirects = config.maxRedirects
     if config.target.scheme == .https {
       var tls = TLSConfiguration.makeClientConfiguration()
@@ -71,10 +65,11 @@ final class RunContext: Sendable {
 
   /// The request for a followed redirect: same headers, method per RFC 9110 15.4 (303, and 301/302
   /// after POST, become GET).
-  func redirectBuffer(path: String, status: Int) -> ByteBuffer {
-    let method = config.request.method
+  func redirectBuffer(path: String, status: Int, variant: Int) -> ByteBuffer {
+    let template = requests.variants[variant].request.template
+    let method = template.method
     let switchToGet = status == 303 || ((status == 301 || status == 302) && method == "POST")
-    let bytes = config.request.serialized(
+    let bytes = template.serialized(
       for: config.target, path: path, method: switchToGet && method != "HEAD" ? "GET" : method)
     return ByteBuffer(bytes: bytes)
   }

@@ -37,6 +37,8 @@ final class VirtualUser: @unchecked Sendable {
   private var redirects = 0
   private var retriedStale = false
   private var request: ByteBuffer
+  /// Which of the run's requests this iteration sends.
+  private var variant = 0
 
   /// Failures of fresh connections in a row; drives the reconnect backoff.
   private var connectFailures = 0
@@ -47,7 +49,7 @@ final class VirtualUser: @unchecked Sendable {
   init(worker: LoopWorker, context: RunContext) {
     self.worker = worker
     self.context = context
-    self.request = worker.requestBuffer
+    self.request = worker.requestBuffers[0]
   }
 
   // MARK: scheduling
@@ -66,9 +68,11 @@ final class VirtualUser: @unchecked Sendable {
     }
     inFlight = true
     retriedStale = false
-    if redirects > 0 {
+    let next = worker.nextVariant()
+    if redirects > 0 || next != variant {
       redirects = 0
-      request = worker.requestBuffer
+      variant = next
+      request = worker.requestBuffers[next]
     }
     worker.recorder.recordStart(second: worker.nowSecond)
     if channel == nil { connect() } else { send() }
@@ -165,7 +169,7 @@ final class VirtualUser: @unchecked Sendable {
 
   private func send() {
     guard let channel else { return connect() }
-    parser.reset(expectBody: context.expectsResponseBody)
+    parser.reset(expectBody: context.requests.variants[variant].expectsResponseBody)
     responseBytesSeen = false
     pendingFailure = nil
     awaitingResponse = true
@@ -248,7 +252,7 @@ final class VirtualUser: @unchecked Sendable {
         return finish(.failure(.tooManyRedirects), latency: nil)
       }
       worker.recorder.recordIntermediateStatus(status, second: worker.nowSecond)
-      request = context.redirectBuffer(path: path, status: status)
+      request = context.redirectBuffer(path: path, status: status, variant: variant)
       awaitingResponse = false
       if channel == nil { connect() } else { send() }
       return
@@ -288,7 +292,9 @@ final class VirtualUser: @unchecked Sendable {
       return finish(.failure(.tls), latency: nil)
     }
     if !writeComplete { return finish(.failure(.write), latency: nil) }
-    if !responseBytesSeen, requestsOnConnection > 0, !retriedStale, context.requestIsIdempotent {
+    if !responseBytesSeen, requestsOnConnection > 0, !retriedStale,
+      context.requests.variants[variant].isIdempotent
+    {
       // The server closed a reused keep-alive connection just as the request went out: nothing
       // was processed, so the request is sent once more on a fresh connection.
       retriedStale = true

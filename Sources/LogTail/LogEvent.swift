@@ -39,3 +39,19 @@ public struct LogEvent: Sendable, Equatable {
   /// Folded into one entry from several lines.
   public var isBlock: Bool { lines.count > 1 || omittedLines > 0 }
 }
+
+/// An error event kept as an example of its class: sanitised text (all lines of a traceback),
+/// the source's display name and the run time it was read at.
+public struct LogErrorSample: Sendable, Equatable {
+  public var errorClass: String
+  public var source: String
+  public var elapsed: Double
+  public var text: String
+
+  public init(errorClass: String, source: String, elapsed: Double, text: String) {
+    self.errorClass = errorClass
+    self.source = source
+    self.elapsed = elapsed
+    self.text = text
+  }
+}

@@ -21,6 +21,8 @@ public final class LogHub: LogFeed, Sendable {
     public var byteBudgetPerPoll: Int = 8 << 20
     /// Directories that file sources must stay inside (empty: any path the user named).
     public var roots: [String] = []
+    /// Error events per class handed to `onErrorSample` (the first ones of each class).
+    public var samplesPerClass: Int = 3
     public init() {}
   }
 
@@ -29,6 +31,7 @@ public final class LogHub: LogFeed, Sendable {
     var sources: [LogSourceState]
     var dropped = 0
     var errorCounts: [String: Int] = [:]
+    var samplesTaken: [String: Int] = [:]
     var nextID: UInt64 = 0
     var bytes = 0
   }
@@ -38,6 +41,7 @@ public final class LogHub: LogFeed, Sendable {
   private let options: Options
   private let clock: @Sendable () -> Double
   private let onErrors: @Sendable ([String: Int]) -> Void
+  private let onErrorSample: @Sendable (LogErrorSample) -> Void
   private let shared: Mutex<Shared>
   private let running = Atomic<Bool>(false)
   /// Counts go to `onErrors` until the run's last rows close; after that the panel still follows.
@@ -50,15 +54,18 @@ public final class LogHub: LogFeed, Sendable {
   /// - Parameters:
   ///   - clock: the run's elapsed seconds, so entries share the load's time axis.
   ///   - onErrors: error counts by class found in one poll (called on the hub's thread).
+  ///   - onErrorSample: the first `samplesPerClass` error events of each class, for the record.
   public init(
     sources: [LogSourceSpec], classifier: LogClassifier, options: Options = Options(),
-    clock: @escaping @Sendable () -> Double, onErrors: @escaping @Sendable ([String: Int]) -> Void = { _ in }
+    clock: @escaping @Sendable () -> Double, onErrors: @escaping @Sendable ([String: Int]) -> Void = { _ in },
+    onErrorSample: @escaping @Sendable (LogErrorSample) -> Void = { _ in }
   ) {
     specs = sources
     self.classifier = classifier
     self.options = options
     self.clock = clock
     self.onErrors = onErrors
+    self.onErrorSample = onErrorSample
     let names = Self.uniqueNames(sources)
     shared = Mutex(Shared(sources: zip(sources, names).map { LogSourceState(name: $1, spec: $0) }))
   }
@@ -162,10 +169,32 @@ public final class LogHub: LogFeed, Sendable {
     followers.removeAll()
   }
 
+  /// The error events of this poll that are among the first of their class.
+  private func takeSamples(_ batch: Batch) -> [LogErrorSample] {
+    let names = shared.withLock { $0.sources.map(\.name) }
+    var samples: [LogErrorSample] = []
+    shared.withLock { state in
+      for pending in batch.entries where pending.kind == .live {
+        guard let name = pending.event.errorClass,
+          state.samplesTaken[name, default: 0] < options.samplesPerClass
+        else { continue }
+        state.samplesTaken[name, default: 0] += 1
+        samples.append(
+          LogErrorSample(
+            errorClass: name, source: names[pending.source], elapsed: batch.elapsed,
+            text: pending.event.lines.joined(separator: "\n")))
+      }
+    }
+    return samples
+  }
+
   /// Moves one poll's results into the shared state under one lock.
   private func publish(_ batch: inout Batch) {
     defer { batch.reset() }
-    if !batch.errors.isEmpty && countsOpen.load(ordering: .relaxed) { onErrors(batch.errors) }
+    if !batch.errors.isEmpty && countsOpen.load(ordering: .relaxed) {
+      onErrors(batch.errors)
+      for sample in takeSamples(batch) { onErrorSample(sample) }
+    }
     guard !batch.entries.isEmpty || !batch.notices.isEmpty || !batch.linesRead.isEmpty else { return }
     let budget = options.displayBudgetPerPoll
     let capacity = options.capacity

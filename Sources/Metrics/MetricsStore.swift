@@ -10,16 +10,20 @@ public struct MetricsSnapshot: Sendable {
   public var percentiles: LatencyPercentiles
   /// The knee as detected live (updated as ramp steps complete); nil until it can be claimed.
   public var knee: Knee?
+  /// The thresholds as last checked (once a second); empty without thresholds or before the
+  /// first closed second.
+  public var thresholds: [ThresholdResult]
 
   public init(
     samples: [SecondSample], totals: RunTotals, events: [RunEvent], percentiles: LatencyPercentiles? = nil,
-    knee: Knee? = nil
+    knee: Knee? = nil, thresholds: [ThresholdResult] = []
   ) {
     self.samples = samples
     self.totals = totals
     self.events = events
     self.percentiles = percentiles ?? LatencyPercentiles(totals)
     self.knee = knee
+    self.thresholds = thresholds
   }
 }
 
@@ -51,6 +55,7 @@ public final class MetricsStore: Sendable {
     /// Log errors counted since the last closed second; they join the next row.
     var pendingLogErrors: [String: Int]?
     var kneeTracker = KneeTracker()
+    var thresholds = ThresholdTracker()
   }
   private let state = Mutex(State())
 
@@ -116,6 +121,27 @@ public final class MetricsStore: Sendable {
     samples.first { $0.targetVusers >= vusers && $0.vusers >= vusers }?.t
   }
 
+  /// The thresholds checked live by `checkThresholds()`.
+  public func setThresholds(_ thresholds: [Threshold]) {
+    state.withLock { $0.thresholds = ThresholdTracker(thresholds) }
+  }
+
+  /// Checks the thresholds against the run so far (the closed seconds); call it once a second,
+  /// after a second closes. Returns the latest results and a `threshold` event (journalled here
+  /// too) for each threshold that went from passing to failing.
+  public func checkThresholds() -> (results: [ThresholdResult], newlyFailing: [RunEvent]) {
+    state.withLock { state in
+      guard !state.thresholds.thresholds.isEmpty else { return ([], []) }
+      let duration = state.samples.reduce(0) { $0 + $1.duration }
+      let figures = ThresholdFigures(totals: state.totals, percentiles: state.percentiles, duration: duration)
+      let events = state.thresholds.update(figures).map {
+        RunEvent(elapsed: duration, kind: .threshold, value: $0.observed, label: $0.expr)
+      }
+      state.events += events
+      return (state.thresholds.results, events)
+    }
+  }
+
   public func record(_ event: RunEvent) {
     state.withLock { $0.events.append(event) }
   }
@@ -124,7 +150,7 @@ public final class MetricsStore: Sendable {
     state.withLock {
       MetricsSnapshot(
         samples: $0.samples, totals: $0.totals, events: $0.events, percentiles: $0.percentiles,
-        knee: $0.kneeTracker.knee)
+        knee: $0.kneeTracker.knee, thresholds: $0.thresholds.results)
     }
   }
 }

@@ -17,6 +17,9 @@ public struct RunEvent: Codable, Sendable, Equatable {
     case knee
     /// Errors found in the target's logs in one second: `label` is the class, `value` the count.
     case logErrors = "log_errors"
+    /// A threshold went from passing to failing: `label` is its expression, `value` the observed
+    /// figure (in the metric's unit, as in the summary's `thresholds`).
+    case threshold
   }
 
   /// Seconds since the run started (monotonic clock).

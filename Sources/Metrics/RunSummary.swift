@@ -6,6 +6,9 @@ public enum RunOutcome: String, Codable, Sendable {
   case complete
   /// Stopped early by the user (Ctrl-C, SIGTERM, `stop`): data up to the stop is valid.
   case abortedByUser = "aborted_by_user"
+  /// Stopped early because a threshold was failing with `--abort-on-fail`: data up to the stop is
+  /// valid.
+  case abortedByThreshold = "aborted_by_threshold"
   /// No summary was written: the process was killed. Only the loader reports this.
   case incomplete
 }
@@ -54,6 +57,10 @@ public struct RunSummary: Codable, Sendable, Equatable {
   /// Time spent paused, and how many pauses.
   public var pausedS: Double?
   public var pauses: Int?
+  /// Each threshold checked over the whole run; nil when none was given.
+  public var thresholds: [ThresholdResult]?
+  /// Every threshold passed and none stopped the run; nil when none was given.
+  public var thresholdsOk: Bool?
 
   public struct Tag: Codable, Sendable, Equatable {
     public var elapsedS: Double
@@ -77,6 +84,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
     case connectionsOpened = "connections_opened", staleRetries = "stale_retries"
     case vusersPeak = "vusers_peak", runDir = "run_dir", logErrors = "log_errors", knee, tags, pausedS =
       "paused_s", pauses
+    case thresholds, thresholdsOk = "thresholds_ok"
   }
 }
 
@@ -117,7 +125,7 @@ extension RunSummary {
   }
 
   /// Paused seconds (an open pause runs to the end) and the number of pauses.
-  static func pausedTime(_ events: [RunEvent], until end: Double) -> (Double, Int) {
+  public static func pausedTime(_ events: [RunEvent], until end: Double) -> (Double, Int) {
     var total = 0.0
     var count = 0
     var since: Double?

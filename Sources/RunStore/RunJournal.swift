@@ -18,12 +18,14 @@ public final class RunJournal: Sendable {
   public let directory: String
   private let series: SecureFile
   private let events: SecureFile
+  private let logSamples: SecureFile
   private let firstFailure = Mutex<StoreError?>(nil)
 
   public static let seriesFile = "series.jsonl"
   public static let eventsFile = "events.jsonl"
   public static let metaFile = "meta.json"
   public static let summaryFile = "summary.json"
+  public static let logSamplesFile = "log_samples.jsonl"
 
   /// Creates `<root>/<UTC time>-<name>/` (0700) with its files (0600) and writes `meta.json`.
   public init(root: String, meta: RunMeta) throws(StoreError) {
@@ -44,6 +46,7 @@ public final class RunJournal: Sendable {
     try SecureFile(creating: "\(dir)/\(Self.metaFile)").write(metaBytes)
     series = try SecureFile(creating: "\(dir)/\(Self.seriesFile)")
     events = try SecureFile(creating: "\(dir)/\(Self.eventsFile)")
+    logSamples = try SecureFile(creating: "\(dir)/\(Self.logSamplesFile)")
   }
 
   /// The first write error, if journalling had to stop.
@@ -57,6 +60,10 @@ public final class RunJournal: Sendable {
 
   public func append(_ event: RunEvent) {
     appendLine(event, to: events)
+  }
+
+  public func append(_ sample: LogSample) {
+    appendLine(sample, to: logSamples)
   }
 
   private func appendLine<T: Encodable>(_ value: T, to file: SecureFile) {

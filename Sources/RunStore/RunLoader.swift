@@ -9,10 +9,25 @@ public struct LoadedRun: Sendable {
   public var samples: [SecondSample]
   public var events: [RunEvent]
   public var summary: RunSummary?
+  /// Sample lines of the target's log errors, a few per class (empty without log sources).
+  public var logSamples: [LogSample] = []
   /// Lines that could not be parsed (a trailing partial line of a killed run, typically).
   public var discardedLines: Int
 
   public var outcome: RunOutcome { summary?.outcome ?? .incomplete }
+
+  public init(
+    directory: String, meta: RunMeta, samples: [SecondSample], events: [RunEvent], summary: RunSummary?,
+    logSamples: [LogSample] = [], discardedLines: Int = 0
+  ) {
+    self.directory = directory
+    self.meta = meta
+    self.samples = samples
+    self.events = events
+    self.summary = summary
+    self.logSamples = logSamples
+    self.discardedLines = discardedLines
+  }
 }
 
 public enum RunLoader {
@@ -31,13 +46,15 @@ public enum RunLoader {
     var discarded = 0
     let samples: [SecondSample] = readLines("\(directory)/\(RunJournal.seriesFile)", discarded: &discarded)
     let events: [RunEvent] = readLines("\(directory)/\(RunJournal.eventsFile)", discarded: &discarded)
+    let logSamples: [LogSample] = readLines(
+      "\(directory)/\(RunJournal.logSamplesFile)", discarded: &discarded)
     var summary: RunSummary?
     if let data = FileManager.default.contents(atPath: "\(directory)/\(RunJournal.summaryFile)") {
       summary = try? decoder.decode(RunSummary.self, from: data)
     }
     return LoadedRun(
       directory: directory, meta: meta, samples: samples, events: events, summary: summary,
-      discardedLines: discarded)
+      logSamples: logSamples, discardedLines: discarded)
   }
 
   /// Decodes one JSON object per line, skipping (and counting) lines that do not parse.

@@ -54,6 +54,11 @@ extension Theme {
     .logWarning: role(hex(0xFFAF00), mono: .underline),
     .logError: role(hex(0xFF5F5F), mono: .bold),
     .logCritical: role(hex(0xFFFFFF), background: hex(0xD70000), modifiers: .bold, mono: [.bold, .reverse]),
+    // Compared runs
+    .compareA: role(hex(0x5FAFFF), mono: .bold),
+    .compareB: role(hex(0xD78700)),
+    .compareC: role(hex(0x00AF87), mono: .underline),
+    .compareD: role(hex(0xD787AF), mono: .dim),
   ]
 
   private static func hex(_ value: UInt32) -> Color {

@@ -27,4 +27,10 @@ public enum ThemeRole: String, CaseIterable, Sendable {
   case logWarning = "log_warning"
   case logError = "log_error"
   case logCritical = "log_critical"
+  // Compared runs (`rampart compare`): one colour per run, A to D, on every chart and in the
+  // legend; the legend names each run by letter, so colour is never the only clue.
+  case compareA = "compare_a"
+  case compareB = "compare_b"
+  case compareC = "compare_c"
+  case compareD = "compare_d"
 }

@@ -4,6 +4,7 @@ import LoadEngine
 import LogTail
 import Metrics
 import NcursesBackend
+import RunStore
 import TerminalUI
 import Theme
 
@@ -92,5 +93,17 @@ extension DashboardSession {
   /// Not tidy (the UI thread may be mid-frame) but the process is about to exit.
   func restoreForExit() {
     NcursesTerminal.restoreForExit()
+  }
+}
+
+extension DashboardSession {
+  /// `rampart compare`'s screen on this terminal, on the calling thread (there is no engine to
+  /// share it with), until q or a signal sets `exitFlag`; then the terminal is given back.
+  func runCompare(_ comparison: RunComparison) {
+    let loop = CompareLoop(
+      backend: terminal, comparison: comparison, themes: themes, symbols: symbols, dots: dots,
+      exitFlag: exitFlag)
+    loop.run()
+    close()
   }
 }

@@ -4,7 +4,10 @@ import TerminalUI
 /// The flags of `rampart run` that shape the dashboard.
 struct DisplayOptions: ParsableArguments {
   @Option(help: "Colour theme: a name from the themes folder (default, light, nord, ...) or a .toml file.")
-  var theme: String = "default"
+  var theme: String?
+
+  /// The theme asked for, `default` when none was.
+  var themeName: String { theme ?? "default" }
 
   @Flag(
     help: "ASCII only: borders, charts and glyphs without Unicode (automatic when the locale is not UTF-8).")

@@ -22,6 +22,7 @@ enum HeadlessReport {
       switch r.outcome {
       case .complete: "complete"
       case .abortedByUser: "stopped early by the user (aborted_by_user)"
+      case .abortedByThreshold: "stopped early by a failing threshold (aborted_by_threshold)"
       case .incomplete: "incomplete"
       }
     var lines = [
@@ -60,6 +61,23 @@ enum HeadlessReport {
     }
     if let logErrors = r.logErrors {
       lines.append("  log errors     " + (logErrors.isEmpty ? "none" : kinds(logErrors)))
+    }
+    if let thresholds = r.thresholds, !thresholds.isEmpty {
+      let failing = thresholds.filter { !$0.ok }.count
+      let verdict =
+        failing > 0
+        ? "\(failing) of \(thresholds.count) failed"
+        : r.thresholdsOk == false
+          ? "all \(thresholds.count) passed at the end; one failed during the run and stopped it"
+          : "all \(thresholds.count) passed"
+      lines.append("  thresholds     " + verdict)
+      let width = thresholds.map(\.expr.count).max() ?? 0
+      for t in thresholds {
+        lines.append(
+          "    " + (t.ok ? "ok  " : "FAIL") + "  "
+            + t.expr.padding(toLength: width, withPad: " ", startingAt: 0)
+            + "  observed \(t.observedText)")
+      }
     }
     lines.append("  run dir        \(r.runDir)")
     return lines.joined(separator: "\n")

@@ -27,12 +27,20 @@ struct LoadRunner {
   var note: String?
   /// Printed after the summary (the demo's known capacity next to the measured peak).
   var epilogue: (@Sendable (RunSummary, MetricsSnapshot) -> String)?
+  /// Pass/fail criteria (`--threshold`, or a plan file): checked once a second as seconds close
+  /// and over the whole run at the end; a failure exits with code 99.
+  var thresholds: [Threshold] = []
+  /// Stop the run when a threshold is failing once `abortDelay` seconds have passed.
+  var abortOnFail = false
+  var abortDelay: Double = 0
+  /// Scrubs secrets (a plan's `${env:NAME}` values) from everything written or shown.
+  var redact: @Sendable (String) -> String = { $0 }
 
   func execute() async throws {
     var config = config
     let themes: [Theme]
     do {
-      themes = try DashboardSession.loadThemes(named: display.theme)
+      themes = try DashboardSession.loadThemes(named: display.themeName)
     } catch {
       throw ValidationError(error.description)
     }
@@ -40,10 +48,14 @@ struct LoadRunner {
     config.vuserLimit = files.vuserCapacity
     let peak = config.plan.peakVusers
     let store = MetricsStore()
+    store.setThresholds(thresholds)
+    let redact = redact
+    let target = redact(config.target.description)
     let meta = RunMeta(
-      name: name, target: config.target.description,
+      name: name, target: target,
       method: config.request.method, plan: config.plan.summary, vusersPeak: peak,
-      duration: config.duration, command: Redaction.command(CommandLine.arguments), startedAt: Date(),
+      duration: config.duration, command: Redaction.command(CommandLine.arguments).map(redact),
+      startedAt: Date(),
       host: ProcessInfo.processInfo.hostName, rampartVersion: RampartVersion.current,
       options: ["think_s": "\(config.think)", "timeout_s": "\(config.requestTimeout)"])
     let (quiet, json) = (quiet, json)
@@ -58,6 +70,9 @@ struct LoadRunner {
     // engine's callbacks only fire after `run()` starts, when it exists.
     let journalSlot = Slot<RunJournal>()
     let hubSlot = Slot<LogHub>()
+    let engineSlot = Slot<LoadEngine>()
+    let stopCause = StopCause()
+    let (checksThresholds, abortOnFail, abortDelay) = (!thresholds.isEmpty, abortOnFail, abortDelay)
     let engine: LoadEngine
     do throws(ConfigError) {
       engine = try LoadEngine(
@@ -74,14 +89,34 @@ struct LoadRunner {
             journalSlot.value?.append(knee)
             progress("  knee: \(Int(knee.value ?? 0)) vusers, \(knee.label ?? "")")
           }
+          // Thresholds are checked once a second over the run so far, after the second closed.
+          if checksThresholds {
+            let check = store.checkThresholds()
+            for event in check.newlyFailing {
+              journalSlot.value?.append(event)
+              let observed = check.results.first { $0.expr == event.label }?.observedText ?? ""
+              progress("  threshold failing: \(event.label ?? "") (observed \(observed))")
+            }
+            let elapsed = Double(sample.t) + sample.duration
+            if abortOnFail, elapsed >= abortDelay, let failed = check.results.first(where: { !$0.ok }),
+              let engine = engineSlot.value, [.running, .paused].contains(engine.status().phase),
+              stopCause.claim(.threshold)
+            {
+              printError(
+                "rampart: threshold '\(failed.expr)' failed (observed \(failed.observedText)): "
+                  + "stopping the run (--abort-on-fail)")
+              engine.stop()
+            }
+          }
         },
         onEvent: { journalSlot.value?.append($0) },
         // The log follower's last counts join a row before the engine closes its last rows.
         beforeFinalSeconds: { hubSlot.value?.endCounting() })
     } catch {
-      printError("rampart: error: \(error.message)")
+      printError("rampart: error: \(redact(error.message))")
       throw ExitCode(ExitStatus.unresolvable)
     }
+    engineSlot.value = engine
     // The socket opens before the run directory and before anything is sent: a bad path leaves
     // nothing behind.
     let controlServer: ControlServer?
@@ -114,7 +149,13 @@ struct LoadRunner {
       options.roots = setup.roots
       return LogHub(
         sources: setup.sources, classifier: setup.classifier, options: options,
-        clock: { engine.status().elapsed }, onErrors: { store.recordLogErrors($0) })
+        clock: { engine.status().elapsed }, onErrors: { store.recordLogErrors($0) },
+        onErrorSample: { sample in
+          journalSlot.value?.append(
+            LogSample(
+              elapsed: sample.elapsed, errorClass: sample.errorClass, source: sample.source,
+              text: redact(sample.text)))
+        })
     }
     hubSlot.value = hub
     hub?.start()
@@ -122,12 +163,13 @@ struct LoadRunner {
     plainLines.enabled = session == nil
     if !quiet && session == nil {
       printError(
-        "rampart: \(config.plan.summary) against \(config.target) "
+        "rampart: \(config.plan.summary) against \(target) "
           + "(open files \(files.now), run dir \(journal.directory))")
     }
     let grace = DurationText.format(config.gracePeriod)
     let signals = SignalStop(
       onFirst: { _ in
+        _ = stopCause.claim(.user)
         if let session {
           session.exitFlag.set()
         } else {
@@ -140,7 +182,7 @@ struct LoadRunner {
     if let session {
       let running = Task { await engine.run() }
       let info = RunInfo(
-        target: config.target.description, plan: config.plan.summary, runDirectory: journal.directory,
+        target: target, plan: config.plan.summary, runDirectory: journal.directory,
         plannedDuration: config.duration ?? config.plan.naturalDuration, fileLimit: files.now, note: note)
       await session.run(engine: engine, store: store, info: info, logs: hub)
       result = await running.value
@@ -150,10 +192,19 @@ struct LoadRunner {
     _ = signals
     // Lines read until now still count; the summary waits for the last poll.
     hub?.stop()
-    let summary = RunSummary(
-      snapshot: store.snapshot(), outcome: result.outcome, target: config.target.description,
+    // engine.stop() reads as a user's stop; a threshold that asked for it is named instead.
+    let outcome =
+      result.outcome == .abortedByUser && stopCause.value == .threshold ? .abortedByThreshold : result.outcome
+    var summary = RunSummary(
+      snapshot: store.snapshot(), outcome: outcome, target: target,
       startedAt: result.startedAt, endedAt: result.endedAt, duration: result.duration,
       inflightAtStop: result.inflightAtStop, runDir: journal.directory)
+    if !thresholds.isEmpty {
+      // The final verdict: every threshold over the whole run, with the summary's own figures.
+      let results = thresholds.check(ThresholdFigures(summary: summary))
+      summary.thresholds = results
+      summary.thresholdsOk = results.allSatisfy(\.ok) && outcome != .abortedByThreshold
+    }
     var failed = false
     do {
       try journal.writeSummary(summary)
@@ -174,8 +225,9 @@ struct LoadRunner {
     }
     if let epilogue { (json ? printError : printOut)(epilogue(summary, store.snapshot())) }
     // A signal that came after the plan ended changes nothing: the run was complete.
-    if result.outcome == .abortedByUser { throw ExitCode(ExitStatus.interrupted) }
+    if outcome == .abortedByUser { throw ExitCode(ExitStatus.interrupted) }
     if failed { throw ExitCode(ExitStatus.failure) }
+    if summary.thresholdsOk == false { throw ExitCode(ExitStatus.thresholdsFailed) }
   }
 }
 
@@ -208,6 +260,24 @@ final class PlainLines: Sendable {
     get { value.load(ordering: .relaxed) }
     set { value.store(newValue, ordering: .relaxed) }
   }
+}
+
+/// What stopped the run early, claimed by the first to ask: a signal (or the user) or a failing
+/// threshold under --abort-on-fail.
+final class StopCause: Sendable {
+  enum Cause: Sendable { case user, threshold }
+  private let cause = Mutex<Cause?>(nil)
+
+  /// Records `cause` unless another came first; true when this one is the cause.
+  func claim(_ cause: Cause) -> Bool {
+    self.cause.withLock {
+      if $0 != nil { return false }
+      $0 = cause
+      return true
+    }
+  }
+
+  var value: Cause? { cause.withLock { $0 } }
 }
 
 /// A value set once the run is set up and read from the engine's callbacks, which exist earlier.

@@ -1,5 +1,6 @@
 import ArgumentParser
 import LogTail
+import PlanFile
 
 /// The flags that name the target's logs: files, commands, extra error patterns.
 struct LogOptions: ParsableArguments {
@@ -29,9 +30,20 @@ struct LogOptions: ParsableArguments {
 
   /// The follow setup, or nil without sources. A bad pattern is one error line (exit 2) before
   /// anything starts.
-  func makeSetup(extraFiles: [String] = []) throws -> LogSetup? {
-    let sources = extraFiles.map { LogSourceSpec.file($0) } + sources
+  /// A plan file's `[logs]` come first; the flags add to them.
+  func makeSetup(extraFiles: [String] = [], plan: PlanDocument? = nil) throws -> LogSetup? {
+    var sources = extraFiles.map { LogSourceSpec.file($0) }
+    if let plan { sources += plan.logFiles.map { .file($0) } + plan.logCommands.map { .command($0) } }
+    sources += self.sources
     var parsed: [LogPattern] = []
+    for pattern in plan?.logPatterns ?? [] {
+      do {
+        parsed.append(try LogPattern.parse("\(pattern.name)=\(pattern.regex)"))
+      } catch {
+        throw ValidationError(plan!.error(at: pattern.key, error.description).description)
+      }
+    }
+    let roots = (plan?.logRoots ?? []) + self.roots
     for text in patterns {
       do {
         parsed.append(try LogPattern.parse(text))
@@ -41,7 +53,7 @@ struct LogOptions: ParsableArguments {
     }
     if sources.isEmpty {
       if !parsed.isEmpty {
-        throw ValidationError("--log-pattern needs a log source (--log FILE or --log-cmd COMMAND)")
+        throw ValidationError("log patterns need a log source (--log FILE or --log-cmd COMMAND)")
       }
       return nil
     }

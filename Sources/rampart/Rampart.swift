@@ -7,6 +7,8 @@ enum ExitStatus {
   static let failure: Int32 = 1
   static let badInput: Int32 = 2
   static let unresolvable: Int32 = 3
+  /// A threshold failed over the whole run, or stopped it with --abort-on-fail.
+  static let thresholdsFailed: Int32 = 99
   static let interrupted: Int32 = 130
   static let forcedExit: Int32 = 131
 }
@@ -17,7 +19,10 @@ struct Rampart: AsyncParsableCommand {
     commandName: "rampart",
     abstract: "Live HTTP load tests: ramp virtual users, watch TPS, latency and errors.",
     version: "0.1.0",
-    subcommands: [RunCommand.self, DemoCommand.self, TargetCommand.self, CtlCommand.self],
+    subcommands: [
+      RunCommand.self, DemoCommand.self, TargetCommand.self, CtlCommand.self, RunsCommand.self,
+      ExportCommand.self, CompareCommand.self, ReportCommand.self,
+    ],
     defaultSubcommand: nil
   )
 

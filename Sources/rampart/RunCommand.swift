@@ -3,13 +3,14 @@ import Dashboard
 import Foundation
 import LoadEngine
 import Metrics
+import PlanFile
 import RunStore
 import Synchronization
 import Theme
 
 struct RunCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
-    commandName: "run", abstract: "Run a load test against a URL.")
+    commandName: "run", abstract: "Run a load test against a URL or from a plan file (TOML or YAML).")
 
   @OptionGroup var load: LoadOptions
 
@@ -17,12 +18,19 @@ struct RunCommand: AsyncParsableCommand {
 
   @OptionGroup(title: "Dashboard") var display: DisplayOptions
 
+  @OptionGroup(title: "Thresholds") var thresholds: ThresholdOptions
+
   @Option(
     name: .customLong("control"),
     help: "Open a control socket (Unix socket, mode 0600) at PATH for `rampart ctl PATH COMMAND`.")
   var controlPath: String?
 
-  @Option(help: "Name of the run (default: the target's host and port).")
+  @Flag(
+    name: .customLong("allow-outside-plan-dir"),
+    help: "Let a plan file's body_file name files outside the plan's own directory.")
+  var allowOutsidePlanDirectory = false
+
+  @Option(help: "Name of the run (default: the plan's name, or the target's host and port).")
   var name: String?
 
   @Option(help: "Directory that keeps the runs.")
@@ -38,16 +46,57 @@ struct RunCommand: AsyncParsableCommand {
   var quiet = false
 
   func run() async throws {
+    let plan = try loadPlan()
+    // Values a plan took from the environment never reach a file, the screen or a message.
+    let redact: @Sendable (String) -> String = { text in plan?.secrets.redact(text) ?? text }
     var config: EngineConfig
     do {
-      config = try load.makeConfig()
+      config = try load.makeConfig(plan: plan)
     } catch {
-      throw ValidationError(error.message)
+      throw ValidationError(redact(error.message))
     }
-    let logSetup = try logs.makeSetup()
-    try await LoadRunner(
-      config: config, name: name ?? "\(config.target.host)_\(config.target.port)", out: out, display: display,
-      noTUI: noTUI, json: json, quiet: quiet, logs: logSetup, controlPath: controlPath
-    ).execute()
+    let logSetup = try logs.makeSetup(plan: plan)
+    var display = display
+    if display.theme == nil { display.theme = plan?.theme }
+    var runner = LoadRunner(
+      config: config, name: name ?? plan?.name ?? "\(config.target.host)_\(config.target.port)", out: out,
+      display: display, noTUI: noTUI, json: json, quiet: quiet, logs: logSetup, controlPath: controlPath)
+    runner.redact = redact
+    runner.thresholds =
+      try planThresholds(plan, hasLogs: logSetup != nil) + thresholds.makeThresholds(hasLogs: logSetup != nil)
+    runner.abortOnFail = thresholds.abortOnFail || (plan?.abortOnFail ?? false)
+    runner.abortDelay = try thresholds.abortDelay == nil ? plan?.abortDelay ?? 0 : thresholds.makeAbortDelay()
+    try await runner.execute()
+  }
+
+  /// The plan file when the argument names one (.toml, .yaml, .yml), nil for a URL.
+  private func loadPlan() throws -> PlanDocument? {
+    guard !load.url.contains("://"), PlanFormat(path: load.url) != nil else { return nil }
+    do {
+      return try PlanLoader.load(
+        path: load.url, environment: ProcessInfo.processInfo.environment,
+        allowOutsideFiles: allowOutsidePlanDirectory)
+    } catch {
+      throw ValidationError(error.description)
+    }
+  }
+
+  /// The plan's `[thresholds] checks`, each error pointing at its line.
+  private func planThresholds(_ plan: PlanDocument?, hasLogs: Bool) throws -> [Threshold] {
+    guard let plan else { return [] }
+    return try plan.thresholds.map { entry in
+      let threshold: Threshold
+      do throws(ThresholdError) {
+        threshold = try Threshold(parsing: entry.text)
+      } catch {
+        throw ValidationError(plan.error(at: entry.key, error.reason).description)
+      }
+      if threshold.metric.needsLogs && !hasLogs {
+        throw ValidationError(
+          plan.error(at: entry.key, "'\(entry.text)' needs a log source ([logs] files or commands)")
+            .description)
+      }
+      return threshold
+    }
   }
 }

@@ -2,11 +2,13 @@ import ArgumentParser
 import Foundation
 import LoadEngine
 import Metrics
+import PlanFile
 
 /// The flags of `rampart run` that describe the load, turned into an `EngineConfig` by
 /// `makeConfig()`; every mistake becomes one `ConfigError` line.
 struct LoadOptions: ParsableArguments {
-  @Argument(help: "Target URL (http or https).")
+  @Argument(
+    help: "Target URL (http or https), or a plan file (.toml, .yaml, .yml) whose values flags override.")
   var url: String
 
   @Option(help: "Virtual users (the ramp's ceiling, or a constant load without --ramp-step).")
@@ -36,8 +38,8 @@ struct LoadOptions: ParsableArguments {
   @Option(name: [.customShort("n"), .customLong("requests")], help: "Stop after this many requests.")
   var requests: Int?
 
-  @Option(name: [.customShort("X"), .customLong("method")], help: "HTTP method.")
-  var method: String = "GET"
+  @Option(name: [.customShort("X"), .customLong("method")], help: "HTTP method (default GET).")
+  var method: String?
 
   @Option(
     name: [.customShort("H"), .customLong("header")], help: "Request header 'Name: value', repeatable.")
@@ -50,42 +52,61 @@ struct LoadOptions: ParsableArguments {
   @Option(help: "Think time between a response and the vuser's next request, e.g. 100ms.")
   var think: String?
 
-  @Option(help: "Request timeout; a request running longer is aborted and counted as timeout.")
-  var timeout: String = "30s"
+  @Option(help: "Request timeout; a request running longer is aborted and counted as timeout (default 30s).")
+  var timeout: String?
 
-  @Option(name: .customLong("connect-timeout"), help: "TCP connect timeout.")
-  var connectTimeout: String = "10s"
+  @Option(name: .customLong("connect-timeout"), help: "TCP connect timeout (default 10s).")
+  var connectTimeout: String?
 
   @Flag(name: [.customShort("k"), .customLong("insecure")], help: "Accept any TLS certificate.")
   var insecure = false
 
-  @Option(name: .customLong("max-redirects"), help: "Same-origin redirects followed per request (0 = none).")
-  var maxRedirects: Int = 10
+  @Option(
+    name: .customLong("max-redirects"),
+    help: "Same-origin redirects followed per request (0 = none; default 10).")
+  var maxRedirects: Int?
 
-  @Option(help: "Time in-flight requests get to finish after a stop.")
-  var grace: String = "5s"
+  @Option(help: "Time in-flight requests get to finish after a stop (default 5s).")
+  var grace: String?
 
   @Option(help: "Event loop threads (default: one per core, at most one per vuser).")
   var loops: Int?
 
-  func makeConfig() throws(ConfigError) -> EngineConfig {
-    let target = try HTTPTarget(parsing: url)
-    let request = try RequestTemplate(method: method, headers: try parsedHeaders(), body: try bodyBytes())
-    var config = EngineConfig(target: target, request: request, plan: try plan())
-    config.duration = try duration.map { text throws(ConfigError) in
-      try positiveDuration(text, flag: "--duration")
-    }
+  /// The engine's config from the flags alone, or from a plan file's values with the flags given
+  /// on top of them.
+  func makeConfig(plan document: PlanDocument? = nil) throws(ConfigError) -> EngineConfig {
+    let target = try HTTPTarget(parsing: document == nil ? url : try planTarget(document!))
+    let request = try RequestTemplate(
+      method: method ?? "GET", headers: try parsedHeaders(), body: try bodyBytes() ?? [])
+    var config = EngineConfig(target: target, request: request, plan: try plan(document))
+    if let document { try applyRequests(of: document, to: &config) }
+    config.duration =
+      try duration.map { text throws(ConfigError) in
+        try positiveDuration(text, flag: "--duration")
+      } ?? document?.duration
     if let requests {
       guard requests >= 1 else { throw ConfigError("--requests must be at least 1, got \(requests)") }
       config.maxRequests = requests
     }
-    if let think { config.think = try parseDuration(think, flag: "--think") }
-    config.requestTimeout = try positiveDuration(timeout, flag: "--timeout")
-    config.connectTimeout = try positiveDuration(connectTimeout, flag: "--connect-timeout")
-    config.gracePeriod = try parseDuration(grace, flag: "--grace")
-    config.insecure = insecure
-    guard maxRedirects >= 0 else { throw ConfigError("--max-redirects must be 0 or more") }
-    config.maxRedirects = maxRedirects
+    if let think {
+      config.think = try parseDuration(think, flag: "--think")
+    } else if let planned = document?.think {
+      config.think = planned
+    }
+    config.requestTimeout =
+      try timeout.map { text throws(ConfigError) in try positiveDuration(text, flag: "--timeout") }
+      ?? document?.timeout ?? 30
+    config.connectTimeout =
+      try connectTimeout.map { text throws(ConfigError) in
+        try positiveDuration(text, flag: "--connect-timeout")
+      } ?? document?.connectTimeout ?? 10
+    config.gracePeriod =
+      try grace.map { text throws(ConfigError) in try parseDuration(text, flag: "--grace") }
+      ?? document?.grace ?? 5
+    config.insecure = insecure || (document?.insecure ?? false)
+    let redirects = maxRedirects ?? document?.maxRedirects ?? 10
+    guard redirects >= 0 else { throw ConfigError("--max-redirects must be 0 or more") }
+    config.maxRedirects = redirects
     if let loops {
       guard (1...256).contains(loops) else { throw ConfigError("--loops must be between 1 and 256") }
       config.eventLoops = loops
@@ -93,7 +114,23 @@ struct LoadOptions: ParsableArguments {
     return config
   }
 
-  private func plan() throws(ConfigError) -> LoadPlan {
+  /// Whether any flag describes the ramp; then the flags replace the plan file's ramp or stages.
+  private var flagsDescribeRamp: Bool {
+    vusers != nil || processes != nil || threads != nil || rampStart != nil || rampStep != nil
+      || rampEvery != nil || !stages.isEmpty
+  }
+
+  private func plan(_ document: PlanDocument?) throws(ConfigError) -> LoadPlan {
+    if let document, !flagsDescribeRamp {
+      if !document.stages.isEmpty {
+        return .stages(document.stages.map { LoadPlan.Stage(duration: $0.duration, target: $0.target) })
+      }
+      if let ramp = document.ramp {
+        let top = ramp.vusers ?? 10
+        guard let step = ramp.step else { return .steps(start: top, step: 0, every: 1, max: top) }
+        return .steps(start: min(ramp.start ?? step, top), step: step, every: ramp.every ?? 5, max: top)
+      }
+    }
     var ceiling = vusers
     if processes != nil || threads != nil {
       guard let processes, let threads else {
@@ -141,7 +178,7 @@ struct LoadOptions: ParsableArguments {
     return LoadPlan.Stage(duration: seconds, target: target)
   }
 
-  private func parsedHeaders() throws(ConfigError) -> [(name: String, value: String)] {
+  func parsedHeaders() throws(ConfigError) -> [(name: String, value: String)] {
     try headers.map { line throws(ConfigError) in
       guard let colon = line.firstIndex(of: ":") else {
         throw ConfigError("bad header '\(line)': expected 'Name: value'")
@@ -152,8 +189,8 @@ struct LoadOptions: ParsableArguments {
     }
   }
 
-  private func bodyBytes() throws(ConfigError) -> [UInt8] {
-    guard let body else { return [] }
+  func bodyBytes() throws(ConfigError) -> [UInt8]? {
+    guard let body else { return nil }
     guard body.hasPrefix("@") else { return Array(body.utf8) }
     let path = String(body.dropFirst())
     guard let data = FileManager.default.contents(atPath: path) else {

@@ -86,6 +86,35 @@ import Testing
     #expect(zip(snapshot.entries, snapshot.entries.dropFirst()).allSatisfy { $0.id < $1.id })
   }
 
+  @Test func theFirstErrorsOfEachClassAreKeptAsSamples() throws {
+    let dir = try Self.temporaryDirectory()
+    defer { try? FileManager.default.removeItem(at: dir) }
+    let path = dir.appendingPathComponent("app.log").path
+    try Self.append(["INFO started"], to: path)
+    let samples = Mutex<[LogErrorSample]>([])
+    let counts = Counts()
+    let hub = LogHub(
+      sources: [.file(path)], classifier: LogClassifier(), options: fastOptions(), clock: { 3 },
+      onErrors: counts.add, onErrorSample: { sample in samples.withLock { $0.append(sample) } })
+    hub.start()
+    // Lines already in the file are history; the errors come once following has begun.
+    #expect(Self.eventually { hub.logSnapshot().entries.count >= 1 })
+    for i in 0..<10 {
+      try Self.append(
+        Self.traceback + ["2026/11/27 09:00:0\(i) [error] 7#7: *\(i) upstream timed out"], to: path)
+    }
+    #expect(
+      Self.eventually { counts.total["BrokenPipeError"] == 10 && counts.total["upstream_timed_out"] == 10 },
+      "\(counts.total)")
+    hub.stop()
+    let kept = samples.withLock { $0 }
+    #expect(kept.filter { $0.errorClass == "BrokenPipeError" }.count == 3)
+    #expect(kept.filter { $0.errorClass == "upstream_timed_out" }.count == 3)
+    let first = try #require(kept.first { $0.errorClass == "BrokenPipeError" })
+    #expect(first.text == Self.traceback.joined(separator: "\n"))
+    #expect(first.source == "app.log" && first.elapsed == 3)
+  }
+
   @Test func pastTheDisplayBudgetLinesAreDroppedButErrorsKeptAndCounted() throws {
     let dir = try Self.temporaryDirectory()
     defer { try? FileManager.default.removeItem(at: dir) }

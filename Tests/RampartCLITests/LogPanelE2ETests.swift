@@ -282,7 +282,7 @@ struct LogPanelE2ETests {
     let log = try LogFile()
     defer { log.remove() }
     let p = try RampartProcess([
-      "run", server.url, "--vusers", "2", "--duration", "2s", "--no-tui", "--json", "--log", log.path,
+      "run", server.url, "--vusers", "2", "--duration", "5s", "--no-tui", "--json", "--log", log.path,
     ])
     defer { p.cleanUp() }
     try await waitFor(p, "run dir")

@@ -94,7 +94,10 @@ func files(in directory: String) -> [String] {
     let dirMode = try #require(fileMode(journal.directory))
     #expect(dirMode.isDirectory)
     #expect(dirMode.permissions == 0o700)
-    #expect(files(in: journal.directory) == ["events.jsonl", "meta.json", "series.jsonl", "summary.json"])
+    #expect(
+      files(in: journal.directory) == [
+        "events.jsonl", "log_samples.jsonl", "meta.json", "series.jsonl", "summary.json",
+      ])
     for name in files(in: journal.directory) {
       let mode = try #require(fileMode("\(journal.directory)/\(name)"))
       #expect(!mode.isDirectory && !mode.isSymlink, "\(name)")
@@ -215,7 +218,7 @@ func files(in directory: String) -> [String] {
     #expect(!FileManager.default.fileExists(atPath: staleHere))
     #expect(
       files(in: old.directory) == [
-        "events.jsonl", "meta.json", "series.jsonl", "summary.json.tmp.\(getpid())",
+        "events.jsonl", "log_samples.jsonl", "meta.json", "series.jsonl", "summary.json.tmp.\(getpid())",
       ])
     #expect(files(in: otherRun) == ["notes.txt", "summary.json"])
   }

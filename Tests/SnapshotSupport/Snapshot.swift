@@ -9,10 +9,17 @@ public func expectSnapshot(
   _ grid: Grid, named name: String, filePath: String = #filePath,
   sourceLocation: SourceLocation = #_sourceLocation
 ) {
+  expectTextSnapshot(grid.snapshotText(), named: name, filePath: filePath, sourceLocation: sourceLocation)
+}
+
+/// The same check for any text (a table, a JSON document): `Snapshots/<name>.<ext>`.
+public func expectTextSnapshot(
+  _ actual: String, named name: String, ext: String = "txt", filePath: String = #filePath,
+  sourceLocation: SourceLocation = #_sourceLocation
+) {
   let directory = URL(fileURLWithPath: filePath).deletingLastPathComponent().appendingPathComponent(
     "Snapshots")
-  let file = directory.appendingPathComponent("\(name).txt")
-  let actual = grid.snapshotText()
+  let file = directory.appendingPathComponent("\(name).\(ext)")
   if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
     try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     try? actual.write(to: file, atomically: true, encoding: .utf8)

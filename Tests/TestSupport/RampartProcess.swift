@@ -15,8 +15,12 @@ public final class RampartProcess: @unchecked Sendable {
   }
 
   /// Starts `rampart ARGS` in a fresh temp directory. With `fileLimit`, it runs under
-  /// `ulimit -n fileLimit` (soft and hard), as FAULTS RES-01 asks.
-  public init(_ arguments: [String], fileLimit: Int? = nil) throws {
+  /// `ulimit -n fileLimit` (soft and hard), as FAULTS RES-01 asks. `files` are written into the
+  /// working directory first (plan files, bodies); `environment` adds variables to rampart's.
+  public init(
+    _ arguments: [String], fileLimit: Int? = nil, files: [String: String] = [:],
+    environment: [String: String] = [:]
+  ) throws {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent(
       "rampart-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -24,6 +28,12 @@ public final class RampartProcess: @unchecked Sendable {
     stderrURL = directory.appendingPathComponent("stderr.txt")
     FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
     FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+    for (name, text) in files {
+      try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
+    }
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
       throw TestSupportError("\(Self.binary.path) is missing: run `swift build` first")
     }

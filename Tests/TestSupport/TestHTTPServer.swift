@@ -16,6 +16,8 @@ public final class TestHTTPServer: Sendable {
     let requests = Atomic<Int>(0)
     let delayMicros = Atomic<Int>(0)
     let connections = Atomic<Int>(0)
+    /// Requests by "METHOD /path" with their body sizes summed, for tests of request mixes.
+    let byRoute = Mutex<[String: (count: Int, bodyBytes: Int)]>([:])
   }
 
   /// `delay` postpones every response (scheduled on the event loop, no thread blocked).
@@ -42,6 +44,11 @@ public final class TestHTTPServer: Sendable {
   public var requestCount: Int { counters.requests.load(ordering: .relaxed) }
   public var connectionCount: Int { counters.connections.load(ordering: .relaxed) }
 
+  /// Requests answered for `route` ("GET /a") and the body bytes they carried.
+  public func requests(_ route: String) -> (count: Int, bodyBytes: Int) {
+    counters.byRoute.withLock { $0[route] ?? (0, 0) }
+  }
+
   public func setDelay(_ seconds: Double) {
     counters.delayMicros.store(Int(seconds * 1e6), ordering: .relaxed)
   }
@@ -57,8 +64,20 @@ public final class TestHTTPServer: Sendable {
     let counters: Counters
     init(counters: Counters) { self.counters = counters }
 
+    /// The route of the request being read; confined to the channel's loop.
+    nonisolated(unsafe) var route = ""
+
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-      guard case .end = unwrapInboundIn(data) else { return }
+      switch unwrapInboundIn(data) {
+      case .head(let head):
+        route = "\(head.method.rawValue) \(head.uri)"
+        counters.byRoute.withLock { $0[route, default: (0, 0)].count += 1 }
+        return
+      case .body(let body):
+        counters.byRoute.withLock { $0[route, default: (0, 0)].bodyBytes += body.readableBytes }
+        return
+      case .end: break
+      }
       counters.requests.wrappingAdd(1, ordering: .relaxed)
       let delay = counters.delayMicros.load(ordering: .relaxed)
       let bound = NIOLoopBound(context, eventLoop: context.eventLoop)

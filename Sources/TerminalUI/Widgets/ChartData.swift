@@ -37,11 +37,14 @@ public struct ChartMarker: Sendable, Equatable {
   public var x: Double
   public var glyph: Character
   public var style: Style
+  /// Short text after the glyph in the marker row (a compared run's letter), where cells are free.
+  public var label: String?
 
-  public init(x: Double, glyph: Character, style: Style) {
+  public init(x: Double, glyph: Character, style: Style, label: String? = nil) {
     self.x = x
     self.glyph = glyph
     self.style = style
+    self.label = label
   }
 }
 
@@ -82,6 +85,39 @@ enum ColumnSampler {
         j += 1
       }
       if count > 0 { out[c] = sum / Double(count) }
+    }
+    return out
+  }
+}
+
+extension ColumnSampler {
+  /// One value per column from points that are exact positions on a line (a capacity curve:
+  /// a few points far apart in x): each column takes the line's height at its centre, linear
+  /// between the points around it, so the curve draws continuous instead of as dots with gaps.
+  /// Columns before the first point or after the last get nil; a column holding an end point
+  /// gets that point's value.
+  static func linear(_ points: [ChartPoint], columns: Int, xRange: ClosedRange<Double>) -> [Double?] {
+    guard columns > 0, let first = points.first, let last = points.last else {
+      return [Double?](repeating: nil, count: max(0, columns))
+    }
+    let span = max(xRange.upperBound - xRange.lowerBound, 1e-9)
+    let perColumn = span / Double(columns)
+    var out = [Double?](repeating: nil, count: columns)
+    var i = 0
+    for c in 0..<columns {
+      let x0 = xRange.lowerBound + Double(c) * perColumn
+      let x1 = x0 + perColumn
+      guard x1 > first.x, x0 <= last.x else { continue }
+      let x = min(max(x0 + perColumn / 2, first.x), last.x)
+      while i + 1 < points.count && points[i + 1].x < x { i += 1 }
+      let a = points[i]
+      guard i + 1 < points.count else {
+        out[c] = a.y
+        continue
+      }
+      let b = points[i + 1]
+      let gap = b.x - a.x
+      out[c] = gap > 1e-9 ? a.y + (b.y - a.y) * (x - a.x) / gap : b.y
     }
     return out
   }

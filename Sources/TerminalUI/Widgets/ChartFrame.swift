@@ -70,9 +70,26 @@ struct ChartFrame {
   }
 
   func drawMarkers(_ markers: [ChartMarker], row: Int, xRange: ClosedRange<Double>, to grid: inout Grid) {
-    for marker in markers {
+    for marker in markers where marker.label == nil {
       guard let c = column(of: marker.x, xRange: xRange) else { continue }
       _ = grid.put(marker.glyph, x: c, y: row, style: marker.style)
+    }
+    // A labelled marker is the glyph and its label together, so one never takes another's label:
+    // where its cells are taken it moves to the nearest free stretch (right first, then left).
+    for marker in markers {
+      guard let label = marker.label, let c = column(of: marker.x, xRange: xRange) else { continue }
+      let text = String(marker.glyph) + label
+      let width = DisplayWidth.of(text)
+      func isFree(_ start: Int) -> Bool {
+        start >= plot.x && start + width <= plot.maxX
+          && (start..<start + width).allSatisfy { grid[$0, row].symbol == " " }
+      }
+      let right = (c..<plot.maxX).first(where: isFree)
+      let left = stride(from: c - 1, through: plot.x, by: -1).first(where: isFree)
+      guard let start = [right, left].compactMap({ $0 }).min(by: { abs($0 - c) < abs($1 - c) }) else {
+        continue
+      }
+      grid.write(text, x: start, y: row, style: marker.style)
     }
   }
 
@@ -89,6 +106,33 @@ struct ChartFrame {
         style.background = background
         _ = grid.put(glyph, x: c, y: y, style: style)
       }
+    }
+  }
+
+  /// Numbers at nice steps under the plot, never overlapping, and the unit right-aligned in the
+  /// y-label gutter to their left (where a time axis leaves the row empty).
+  func drawValueLabels(row: Int, xRange: ClosedRange<Double>, unit: String, style: Style, to grid: inout Grid)
+  {
+    guard plot.width > 0 else { return }
+    let unitWidth = DisplayWidth.of(unit)
+    if unitWidth > 0, plot.x - 1 - unitWidth >= 0 {
+      grid.write(unit, x: plot.x - 1 - unitWidth, y: row, style: style)
+    }
+    let span = xRange.upperBound - xRange.lowerBound
+    let step = max(1, NiceScale.step(for: span, intervals: max(1, plot.width / 8)))
+    var value = (xRange.lowerBound / step).rounded(.up) * step
+    var nextFree = plot.x
+    while value <= xRange.upperBound + 1e-9 {
+      if let c = column(of: value, xRange: xRange) {
+        let label = Format.count(value)
+        let w = DisplayWidth.of(label)
+        let x = min(c, plot.maxX - w)
+        if x >= nextFree {
+          grid.write(label, x: x, y: row, style: style)
+          nextFree = x + w + 2
+        }
+      }
+      value += step
     }
   }
 

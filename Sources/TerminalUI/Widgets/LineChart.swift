@@ -1,14 +1,23 @@
 /// Several series over time on one y axis, drawn with sub-cell dots (braille, quadrant blocks or
 /// ASCII) and joined by lines; where two series meet in one cell the later one's colour wins.
 public struct LineChart: Widget {
+  /// How points become columns: per-second values (each holds for [x, x + 1), a column shows
+  /// the mean of its seconds), or exact positions joined by straight lines (a capacity curve).
+  public enum Interpolation: Sendable, Equatable { case perSecond, linear }
+
   public var series: [ChartSeries]
   public var dots: ChartDots
   public var axis: TimeAxis
+  public var interpolation: Interpolation
 
-  public init(series: [ChartSeries], dots: ChartDots = .braille, axis: TimeAxis) {
+  public init(
+    series: [ChartSeries], dots: ChartDots = .braille, axis: TimeAxis,
+    interpolation: Interpolation = .perSecond
+  ) {
     self.series = series
     self.dots = dots
     self.axis = axis
+    self.interpolation = interpolation
   }
 
   public func render(in area: Rect, to grid: inout Grid) {
@@ -28,7 +37,10 @@ public struct LineChart: Widget {
       owner[cell] = seriesIndex
     }
     for (index, s) in series.enumerated() {
-      let values = ColumnSampler.sample(s.points, columns: dotWidth, xRange: xRange)
+      let values =
+        interpolation == .linear
+        ? ColumnSampler.linear(s.points, columns: dotWidth, xRange: xRange)
+        : ColumnSampler.sample(s.points, columns: dotWidth, xRange: xRange)
       var previous: (Int, Int)?
       for (dx, value) in values.enumerated() {
         guard let value else {

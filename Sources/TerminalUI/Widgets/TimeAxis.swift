@@ -1,3 +1,10 @@
+/// What the labels under the bottom chart read: elapsed time (m:ss), or plain numbers on an axis of
+/// some other quantity (active vusers, for a capacity curve), with its unit in the y-label gutter.
+public enum XAxisLabels: Sendable, Equatable {
+  case clock
+  case values(unit: String)
+}
+
 /// What every time chart shares: the time range, the y labels and their scale floor, symbols and
 /// styles, event markers and shaded spans. Charts stacked on one screen share one of these
 /// (with `showTimeLabels` on the bottom one only), so their plots line up.
@@ -18,13 +25,15 @@ public struct TimeAxis: Sendable {
   public var showTimeLabels: Bool
   /// Columns kept for the y labels at least; equal values align stacked charts.
   public var axisWidth: Int
+  /// What the x labels say; `.clock` unless the x axis is not time.
+  public var xLabels: XAxisLabels
 
   public init(
     xRange: ClosedRange<Double>, yFormat: @escaping @Sendable (Double) -> String, minimumTop: Double = 1,
     symbols: SymbolSet = .unicode, axisStyle: Style = .plain, labelStyle: Style = .plain,
     markers: [ChartMarker] = [], spans: [ChartSpan] = [], showMarkerRow: Bool = false,
     showMarkerGuides: Bool = false, showTimeLabels: Bool = true,
-    axisWidth: Int = 0
+    axisWidth: Int = 0, xLabels: XAxisLabels = .clock
   ) {
     self.xRange = xRange
     self.yFormat = yFormat
@@ -38,6 +47,7 @@ public struct TimeAxis: Sendable {
     self.showMarkerGuides = showMarkerGuides
     self.showTimeLabels = showTimeLabels
     self.axisWidth = axisWidth
+    self.xLabels = xLabels
   }
 
   /// Lays out the chart for data reaching `dataMax`, draws spans and the y axis, and returns the
@@ -65,6 +75,11 @@ public struct TimeAxis: Sendable {
       frame.drawMarkers(markers, row: row, xRange: xRange, to: &grid)
       row += 1
     }
-    if showTimeLabels { frame.drawTimeLabels(row: row, xRange: xRange, style: labelStyle, to: &grid) }
+    guard showTimeLabels else { return }
+    switch xLabels {
+    case .clock: frame.drawTimeLabels(row: row, xRange: xRange, style: labelStyle, to: &grid)
+    case .values(let unit):
+      frame.drawValueLabels(row: row, xRange: xRange, unit: unit, style: labelStyle, to: &grid)
+    }
   }
 }

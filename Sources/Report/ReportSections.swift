@@ -1,0 +1,416 @@
+import Foundation
+import Metrics
+import Plot
+import RunStore
+
+/// One table cell: its text, the raw figure behind it (`data-value`, for scripts and tests) and
+/// anything drawn after the text (a "best" mark).
+struct Cell {
+  var text: String
+  var value: Double?
+  var classes: String?
+  var after: [BodyNode] = []
+
+  init(_ text: String, value: Double? = nil, classes: String? = nil, after: [BodyNode] = []) {
+    self.text = text
+    self.value = value
+    self.classes = classes
+    self.after = after
+  }
+
+  static func count(_ value: Int) -> Cell { Cell(ReportFormat.count(value), value: Double(value)) }
+}
+
+/// A table row: a header cell naming it, then cells.
+struct Row {
+  var header: String
+  var cells: [Cell]
+  var classes: String?
+
+  init(_ header: String, _ cells: [Cell], classes: String? = nil) {
+    self.header = header
+    self.cells = cells
+    self.classes = classes
+  }
+}
+
+/// The report's tables and text sections.
+enum ReportSections {
+  // MARK: Tables
+
+  /// A table; without `head` (one run's name/value tables) it has no header row.
+  static func table(
+    id: String, caption: String? = nil, head: [String]?, rows: [Row], classes: String = "figures"
+  )
+    -> BodyNode
+  {
+    var parts: [BodyNode] = []
+    if let caption { parts.append(Markup.element("caption", text: caption)) }
+    if let head {
+      parts.append(
+        Markup.element(
+          "thead", [:],
+          [Markup.element("tr", [:], head.map { Markup.element("th", ["scope": "col"], text: $0) })]))
+    }
+    parts.append(
+      Markup.element(
+        "tbody", [:],
+        rows.map { row in
+          var cells = [Markup.element("th", ["scope": "row"], text: row.header)]
+          for cell in row.cells {
+            var attributes: [(String, String)] = []
+            if let classes = cell.classes { attributes.append(("class", classes)) }
+            if let value = cell.value { attributes.append(("data-value", ReportFormat.raw(value))) }
+            cells.append(Chart.element("td", attributes, [Markup.text(cell.text)] + cell.after))
+          }
+          return Chart.element("tr", row.classes.map { [("class", $0)] } ?? [], cells)
+        }))
+    return Markup.element(
+      "div", ["class": "table-wrap"], [Markup.element("table", ["id": id, "class": classes], parts)])
+  }
+
+  static func section(_ id: String, _ heading: String, _ children: [BodyNode]) -> BodyNode {
+    Markup.element("section", ["id": id], [Markup.element("h2", text: heading)] + children)
+  }
+
+  /// The header of a name/value table: one column per run, none for a single run.
+  static func head(_ runs: [ReportRun]) -> [String]? {
+    runs.count == 1 ? nil : [""] + runs.map(\.label)
+  }
+
+  // MARK: Runs
+
+  static func runsTable(_ runs: [ReportRun], comparing: Bool) -> BodyNode {
+    func row(_ title: String, _ cell: (ReportRun) -> Cell) -> Row { Row(title, runs.map(cell)) }
+    var rows: [Row] = comparing ? [] : [row("Name") { Cell($0.name) }]
+    rows += [
+      row("Target") { Cell($0.run.meta.target) },
+      row("Method") { Cell($0.run.meta.method) },
+      row("Plan") { Cell($0.run.meta.plan) },
+      row("Started (UTC)") { Cell(ReportFormat.utc($0.run.meta.startedAt)) },
+      row("Duration") { Cell(ReportFormat.duration($0.figures.durationS), value: $0.figures.durationS) },
+      row("Outcome") { run in
+        let outcome = ReportFormat.outcome(run.run, figures: run.figures)
+        return run.run.outcome == .complete
+          ? Cell("complete", classes: "outcome")
+          : Cell("\(outcome.word): \(outcome.detail)", classes: "outcome bad")
+      },
+      row("Paused") { run in
+        run.pauses.isEmpty
+          ? Cell("no pauses", value: 0)
+          : Cell(
+            "\(Clock.text(run.pausedS)) in \(run.pauses.count) pause\(run.pauses.count == 1 ? "" : "s")",
+            value: run.pausedS)
+      },
+      row("Host") { Cell($0.run.meta.host) },
+      row("rampart version") { Cell($0.run.meta.rampartVersion) },
+      row("Command") { Cell(commandLine($0.run.meta.command), classes: "command") },
+      row("Run directory") { Cell($0.run.directory, classes: "path") },
+    ]
+    return section(
+      "runs", comparing ? "Runs" : "Run",
+      [table(id: "runs-table", head: head(runs), rows: rows, classes: "meta")])
+  }
+
+  /// The command as a shell would take it back (arguments with spaces or quotes quoted).
+  static func commandLine(_ arguments: [String]) -> String {
+    arguments.map { argument in
+      let plain =
+        !argument.isEmpty && argument.allSatisfy { $0.isLetter || $0.isNumber || "-_./:=,@%+".contains($0) }
+      return plain ? argument : "'" + argument.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }.joined(separator: " ")
+  }
+
+  static func runLegend(_ runs: [ReportRun]) -> BodyNode {
+    Markup.element(
+      "ul", ["class": "legend runs"],
+      runs.map { run in
+        var children = [
+          Markup.element(
+            "span", ["class": "swatch line", "style": Chart.swatchStyle(color: run.color, dash: run.dash)]),
+          Markup.element("strong", text: run.letter),
+          Markup.text(" " + run.name),
+        ]
+        if run.run.outcome != .complete {
+          children.append(
+            Markup.element("span", ["class": "bad"], text: " " + ReportFormat.outcomeWord(run.run.outcome)))
+        }
+        return Markup.element("li", [:], children)
+      })
+  }
+
+  // MARK: Figures
+
+  static func totals(_ runs: [ReportRun]) -> BodyNode {
+    func row(_ title: String, _ cell: (ReportRun) -> Cell) -> Row { Row(title, runs.map(cell)) }
+    var rows = [
+      row("Requests") { Cell.count($0.figures.requests) },
+      row("Errors") { Cell.count($0.figures.errors) },
+      row("Error rate") { Cell(ReportFormat.percent($0.figures.errorRate), value: $0.figures.errorRate) },
+      row("Mean TPS") { Cell(ReportFormat.rate($0.figures.tps), value: $0.figures.tps) },
+      row("Peak TPS") { Cell(ReportFormat.rate($0.figures.tpsPeak), value: $0.figures.tpsPeak) },
+      row("Peak vusers") { Cell.count($0.figures.vusersPeak) },
+      row("Knee") { run in
+        run.figures.knee.map { Cell("\($0.vusers) vusers", value: Double($0.vusers)) } ?? Cell("none found")
+      },
+      row("TPS at the knee") { run in
+        run.figures.knee.map { Cell(ReportFormat.rate($0.tps), value: $0.tps) } ?? Cell("-")
+      },
+      row("MTT at the knee") { run in
+        run.figures.knee.map { Cell(ReportFormat.ms($0.mttMs), value: $0.mttMs) } ?? Cell("-")
+      },
+      row("Bytes received") { Cell(ReportFormat.bytes($0.bytesIn), value: Double($0.bytesIn)) },
+      row("Bytes sent") { Cell(ReportFormat.bytes($0.bytesOut), value: Double($0.bytesOut)) },
+    ]
+    if runs.contains(where: \.hasLogErrors) {
+      rows.append(
+        row("Server log errors") { run in
+          run.figures.logErrors.map { Cell.count($0.values.reduce(0, +)) } ?? Cell("not followed")
+        })
+    }
+    return section("totals", "Totals", [table(id: "totals-table", head: head(runs), rows: rows)])
+  }
+
+  static func percentiles(_ runs: [ReportRun]) -> BodyNode {
+    let rows = runs.map { run in
+      let f = run.figures
+      let mark = f.exactPercentiles ? "" : "≈ "
+      func ms(_ value: Double, exact: Bool = false) -> Cell {
+        Cell((exact ? "" : mark) + ReportFormat.ms(value), value: value)
+      }
+      return Row(
+        runs.count == 1 ? run.name : run.label,
+        [
+          ms(run.minMs, exact: true), ms(f.mttMs, exact: true), ms(f.p50Ms), ms(f.p90Ms), ms(f.p95Ms),
+          ms(f.p99Ms),
+          ms(f.maxMs, exact: true),
+        ])
+    }
+    var children = [
+      table(
+        id: "percentiles-table", head: ["Run", "min", "mean (MTT)", "p50", "p90", "p95", "p99", "max"],
+        rows: rows)
+    ]
+    if runs.contains(where: { !$0.figures.exactPercentiles }) {
+      children.append(
+        Markup.element(
+          "p", ["class": "footnote"],
+          text: "≈ approximate: the run was killed before its summary, so these percentiles are the "
+            + "request-weighted mean of the per-second ones (the run's histogram died with the process)."))
+    }
+    return section("percentiles", "Response time percentiles", children)
+  }
+
+  static func deltaTable(_ comparison: RunComparison, runs: [ReportRun]) -> BodyNode {
+    let head = ["Figure", "Better"] + runs.map(\.label) + runs.dropFirst().map { "\($0.letter) vs A" }
+    let rows = comparison.rows.map { row in
+      var cells = [Cell(row.better == .higher ? "higher" : "lower", classes: "better")]
+      for (i, value) in row.values.enumerated() {
+        let text = DeltaFormat.value(value, unit: row.unit)
+        // Every value equal to the best one is marked, so a tie is not shown as a loss.
+        if let best = row.best, let value, value == row.values[best] {
+          cells.append(
+            Cell(
+              text, value: value, classes: "best",
+              after: [
+                Markup.element("span", ["class": "mark", "title": "the better value"], text: " ★ best")
+              ]))
+        } else {
+          cells.append(Cell(text, value: value))
+        }
+      }
+      for i in runs.indices.dropFirst() {
+        let change = i < row.deltaPercent.count ? row.deltaPercent[i] : nil
+        let text = DeltaFormat.change(change)
+        cells.append(Cell(text.isEmpty ? "–" : text, value: change, classes: "change"))
+      }
+      return Row(row.title, cells, classes: "delta-\(row.key)")
+    }
+    return Markup.element(
+      "div", [:],
+      [
+        table(
+          id: "delta-table",
+          caption:
+            "★ best marks the better value of each row (the Better column says whether higher or lower "
+            + "is better); no mark means the values are within 0.5% of each other. Changes are against A.",
+          head: head, rows: rows, classes: "figures delta")
+      ])
+  }
+
+  // MARK: Errors
+
+  static func errors(_ runs: [ReportRun]) -> BodyNode {
+    var children: [BodyNode] = [Markup.element("h3", text: "Errors by kind")]
+    let kinds = Dictionary(
+      runs.flatMap { $0.figures.errorsByKind.map { ($0.key, $0.value) } }, uniquingKeysWith: +)
+    if kinds.isEmpty {
+      children.append(Markup.element("p", ["class": "empty"], text: "No errors."))
+    } else {
+      let order = kinds.keys.sorted { (kinds[$0]!, $1) > (kinds[$1]!, $0) }
+      children.append(
+        countTable(
+          id: "errors-table", first: "Kind", keys: order, runs: runs, share: "Share of requests",
+          counts: { $0.figures.errorsByKind }, total: { $0.figures.requests }))
+    }
+    children.append(Markup.element("h3", text: "Status codes"))
+    let codes = Set(runs.flatMap { $0.figures.statusCodes.keys })
+    if codes.isEmpty {
+      children.append(Markup.element("p", ["class": "empty"], text: "No responses."))
+    } else {
+      let order = codes.sorted { (Int($0) ?? 0, $0) < (Int($1) ?? 0, $1) }
+      children.append(
+        countTable(
+          id: "status-table", first: "Status", keys: order, runs: runs, share: "Share of responses",
+          counts: { $0.figures.statusCodes }, total: { $0.figures.statusCodes.values.reduce(0, +) }))
+    }
+    return section("errors", "Errors and status codes", children)
+  }
+
+  /// Counts by key: "count" and "share" columns for one run, "count (share)" per run otherwise.
+  static func countTable(
+    id: String, first: String, keys: [String], runs: [ReportRun], share: String,
+    counts: (ReportRun) -> [String: Int], total: (ReportRun) -> Int
+  ) -> BodyNode {
+    let rows = keys.map { key in
+      Row(
+        key,
+        runs.flatMap { run -> [Cell] in
+          let count = counts(run)[key] ?? 0
+          let all = total(run)
+          let fraction = all > 0 ? Double(count) / Double(all) : 0
+          if runs.count == 1 {
+            return [Cell.count(count), Cell(ReportFormat.percent(fraction), value: fraction)]
+          }
+          return [
+            Cell("\(ReportFormat.count(count)) (\(ReportFormat.percent(fraction)))", value: Double(count))
+          ]
+        })
+    }
+    let head = runs.count == 1 ? [first, "Count", share] : [first] + runs.map(\.label)
+    return table(id: id, head: head, rows: rows)
+  }
+
+  static func thresholds(_ runs: [ReportRun]) -> BodyNode? {
+    let rows = runs.flatMap { run in
+      (run.run.summary?.thresholds ?? []).map { result in
+        Row(
+          runs.count == 1 ? run.name : run.label,
+          [
+            Cell(result.expr), Cell(result.observedText, value: result.observed),
+            Cell(result.ok ? "pass" : "FAIL", classes: result.ok ? "pass" : "bad"),
+          ])
+      }
+    }
+    guard !rows.isEmpty else { return nil }
+    return section(
+      "thresholds", "Thresholds",
+      [table(id: "thresholds-table", head: ["Run", "Threshold", "Observed", "Result"], rows: rows)])
+  }
+
+  // MARK: Server logs
+
+  static func logErrors(_ runs: [ReportRun]) -> BodyNode? {
+    let withLogs = runs.filter { $0.hasLogErrors || !$0.run.logSamples.isEmpty }
+    guard !withLogs.isEmpty else { return nil }
+    var totals: [String: Int] = [:]
+    for run in withLogs {
+      for (name, count) in run.figures.logErrors ?? [:] { totals[name, default: 0] += count }
+      for sample in run.run.logSamples where totals[sample.errorClass] == nil {
+        totals[sample.errorClass] = 0
+      }
+    }
+    let order = totals.keys.sorted { (totals[$0]!, $1) > (totals[$1]!, $0) }
+    var children: [BodyNode] = [
+      Markup.element(
+        "p", ["class": "intro"],
+        text: "Error events counted in the target's own logs, by class, with the first lines of each class "
+          + "as they were read (control characters removed)."),
+      countTable(
+        id: "log-errors-table", first: "Class", keys: order, runs: withLogs, share: "Share of log errors",
+        counts: { $0.figures.logErrors ?? [:] }, total: { ($0.figures.logErrors ?? [:]).values.reduce(0, +) }),
+    ]
+    for run in withLogs {
+      let samples = Dictionary(grouping: run.run.logSamples, by: \.errorClass)
+      for name in order where samples[name] != nil || (run.figures.logErrors?[name] ?? 0) > 0 {
+        let lines = samples[name] ?? []
+        let count = run.figures.logErrors?[name] ?? 0
+        var block: [BodyNode] = [
+          Markup.element("h3", text: runs.count == 1 ? name : "\(run.letter) \(run.name): \(name)"),
+          Markup.element(
+            "p", ["class": "count"],
+            text: "\(ReportFormat.count(count)) event\(count == 1 ? "" : "s")"
+              + (lines.isEmpty
+                ? "; no sample line kept" : "; first \(lines.count) line\(lines.count == 1 ? "" : "s"):")),
+        ]
+        if !lines.isEmpty {
+          block.append(
+            Markup.element(
+              "ol", ["class": "samples"],
+              lines.map { sample in
+                Markup.element(
+                  "li", [:],
+                  [
+                    Markup.element(
+                      "span", ["class": "where"], text: "\(Clock.text(sample.elapsed)) · \(sample.source)"),
+                    logText(sample.text),
+                  ])
+              }))
+        }
+        children.append(Markup.element("div", ["class": "log-class"], block))
+      }
+    }
+    return section("log-errors", "Server log errors", children)
+  }
+
+  /// A log line (or a folded traceback) as `<pre>`: cleaned line by line, lines joined by `<br>`.
+  static func logText(_ text: String) -> BodyNode {
+    var nodes: [BodyNode] = []
+    for (i, line) in CleanText.lines(text).enumerated() {
+      if i > 0 { nodes.append(.selfClosedElement(named: "br")) }
+      nodes.append(Markup.text(line))
+    }
+    return Markup.element("pre", ["class": "log"], nodes)
+  }
+
+  // MARK: Events
+
+  static func events(_ runs: [ReportRun]) -> BodyNode {
+    var rows: [(Double, Int, Row)] = []
+    for (order, run) in runs.enumerated() {
+      let who = runs.count == 1 ? [] : [Cell(run.label)]
+      func add(_ at: Double, _ kind: String, _ detail: String, classes: String? = nil) {
+        rows.append((at, order, Row(Clock.text(at), who + [Cell(kind, classes: classes), Cell(detail)])))
+      }
+      for tag in run.figures.tags { add(tag.elapsedS, "tag", ReportCharts.tagText(tag), classes: "tag") }
+      for pause in run.pauses {
+        add(
+          pause.lowerBound, "pause", "paused for \(Clock.text(pause.upperBound - pause.lowerBound))",
+          classes: "pause")
+      }
+      for event in run.run.events {
+        switch event.kind {
+        case .setVusers: add(event.elapsed, "set vusers", event.value.map { "\(Int($0)) vusers" } ?? "")
+        case .threshold: add(event.elapsed, "threshold failing", event.label ?? "", classes: "bad")
+        case .fileLimit: add(event.elapsed, "open-file limit", event.label ?? "")
+        default: break
+        }
+      }
+      if let knee = run.figures.knee, let at = run.kneeTime {
+        add(
+          at, "knee",
+          "\(knee.vusers) vusers · \(ReportFormat.rate(knee.tps)) · MTT \(ReportFormat.ms(knee.mttMs))"
+            + String(format: " · confidence %.2f", knee.confidence) + " (marked where the ramp reached it)",
+          classes: "knee")
+      }
+    }
+    let sorted = rows.sorted { ($0.1, $0.0) < ($1.1, $1.0) }.map(\.2)
+    guard !sorted.isEmpty else {
+      return section(
+        "events", "Tags, pauses and the knee", [Markup.element("p", ["class": "empty"], text: "None.")])
+    }
+    let head = ["Time"] + (runs.count == 1 ? [] : ["Run"]) + ["Event", "Detail"]
+    return section(
+      "events", "Tags, pauses and the knee", [table(id: "events-table", head: head, rows: sorted)])
+  }
+}

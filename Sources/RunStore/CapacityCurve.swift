@@ -1,0 +1,60 @@
+import Foundation
+import Metrics
+
+/// Throughput and latency against active vusers: the run drawn as a capacity curve, so runs
+/// with different ramps (or one ramp against one backend and against two) meet on one axis.
+/// The points are the knee detector's steps (settled plateaus merged by level, or bins of a
+/// continuous ramp), so the curve and the knee agree.
+public struct CapacityPoint: Sendable, Equatable, Codable {
+  /// Mean active vusers over the point's seconds.
+  public var vusers: Double
+  /// Completed requests per second (errors included, as TPS is everywhere else).
+  public var tps: Double
+  public var mttMs: Double
+  /// Completion-weighted mean of the per-second p99 of the point's seconds.
+  public var p99Ms: Double
+  public var errorRate: Double
+  public var seconds: Int
+
+  enum CodingKeys: String, CodingKey {
+    case vusers, tps, mttMs = "mtt_ms", p99Ms = "p99_ms", errorRate = "error_rate", seconds
+  }
+}
+
+public enum CapacityCurve {
+  public static func points(_ samples: [SecondSample]) -> [CapacityPoint] {
+    let byT = Dictionary(samples.map { ($0.t, $0) }, uniquingKeysWith: { first, _ in first })
+    return KneeDetector().steps(samples).map { step in
+      // The seconds a step averaged: its level's plateau seconds, or every second of a ramp bin.
+      let seconds = (step.firstSecond...step.lastSecond).compactMap { byT[$0] }.filter {
+        $0.duration >= 0.999 && !$0.paused && (step.isRampBin || $0.targetVusers == step.targetVusers)
+      }
+      let completed = seconds.reduce(0) { $0 + $1.completed }
+      let errors = seconds.reduce(0) { $0 + $1.errors }
+      let p99 =
+        completed > 0 ? seconds.reduce(0) { $0 + $1.p99Ms * Double($1.completed) } / Double(completed) : 0
+      return CapacityPoint(
+        vusers: step.vusers, tps: step.completedTps, mttMs: step.mttMs, p99Ms: p99,
+        errorRate: completed > 0 ? Double(errors) / Double(completed) : 0, seconds: step.seconds)
+    }
+  }
+
+  /// The curve's value at `vusers`, linear between the points around it; nil outside the range
+  /// the run covered (no extrapolation: a run that never reached 80 vusers says nothing there).
+  public static func value(
+    at vusers: Double, in points: [CapacityPoint], _ metric: (CapacityPoint) -> Double
+  ) -> Double? {
+    guard let first = points.first, let last = points.last else { return nil }
+    let tolerance = 0.5
+    if vusers < first.vusers - tolerance || vusers > last.vusers + tolerance { return nil }
+    if vusers <= first.vusers { return metric(first) }
+    if vusers >= last.vusers { return metric(last) }
+    for (a, b) in zip(points, points.dropFirst()) where vusers >= a.vusers && vusers <= b.vusers {
+      let span = b.vusers - a.vusers
+      guard span > 1e-9 else { return metric(a) }
+      let f = (vusers - a.vusers) / span
+      return metric(a) + f * (metric(b) - metric(a))
+    }
+    return nil
+  }
+}

@@ -1,0 +1,184 @@
+import Foundation
+import Metrics
+
+/// What the x axis of a comparison is: time since each run started, or active vusers.
+public enum CompareAxis: String, Sendable, Codable, CaseIterable {
+  case time, vusers
+}
+
+/// One run in a comparison, with its letter.
+public struct ComparedRun: Sendable {
+  /// "A", "B", "C", "D" in the order given.
+  public var letter: String
+  public var run: LoadedRun
+  public var figures: RunFigures
+  public var curve: [CapacityPoint]
+
+  public var name: String { run.meta.name }
+}
+
+/// One line of the delta table: a figure of every run, which is better, and by how much each
+/// differs from run A.
+public struct DeltaRow: Sendable, Equatable, Codable {
+  public enum Better: String, Sendable, Codable { case higher, lower }
+
+  public var key: String
+  public var title: String
+  public var unit: String
+  public var better: Better
+  public var values: [Double?]
+  /// Index of the better value; nil with fewer than two values or when they are all within
+  /// `DeltaRow.tieTolerance` of each other.
+  public var best: Int?
+  /// (value - A) / A in percent; nil for A itself and where A is 0 or missing.
+  public var deltaPercent: [Double?]
+
+  /// Differences below this share count as a tie, so noise earns no mark.
+  public static let tieTolerance = 0.005
+
+  enum CodingKeys: String, CodingKey {
+    case key, title, unit, better, values, best, deltaPercent = "delta_pct"
+  }
+
+  init(key: String, title: String, unit: String, better: Better, values: [Double?]) {
+    self.key = key
+    self.title = title
+    self.unit = unit
+    self.better = better
+    self.values = values
+    let present = values.enumerated().compactMap { i, v in v.map { (i, $0) } }
+    if present.count >= 2 {
+      let pick = better == .higher ? present.max { $0.1 < $1.1 }! : present.min { $0.1 < $1.1 }!
+      let spread = abs(present.map(\.1).max()! - present.map(\.1).min()!)
+      let scale = max(abs(pick.1), 1e-9)
+      best = spread / scale > Self.tieTolerance ? pick.0 : nil
+    }
+    let base = values.first ?? nil
+    deltaPercent = values.enumerated().map { i, v in
+      guard i > 0, let v, let base, abs(base) > 1e-12 else { return nil }
+      return (v - base) / base * 100
+    }
+  }
+}
+
+/// Two to four runs side by side: their series on one axis, the delta table and the notes a
+/// reader needs before trusting it (a killed run, different plans, different tags).
+public struct RunComparison: Sendable {
+  public var runs: [ComparedRun]
+  public var axis: CompareAxis
+  /// The highest vuser level every run held, where "at the same vusers" rows are read.
+  public var commonVusers: Int?
+  public var rows: [DeltaRow]
+  public var notes: [String]
+
+  public static let letters = ["A", "B", "C", "D"]
+
+  public init(_ loaded: [LoadedRun], axis: CompareAxis) throws(CompareError) {
+    guard (2...Self.letters.count).contains(loaded.count) else { throw .runCount(loaded.count) }
+    let runs = zip(Self.letters, loaded).map { letter, run in
+      ComparedRun(
+        letter: letter, run: run, figures: RunFigures(run), curve: CapacityCurve.points(run.samples))
+    }
+    self.runs = runs
+    self.axis = axis
+    let reach = runs.map { $0.curve.last?.vusers }
+    commonVusers =
+      reach.contains(where: { $0 == nil }) ? nil : reach.compactMap { $0 }.min().map { Int($0.rounded()) }
+    rows = Self.rows(runs, at: commonVusers)
+    notes = Self.notes(runs, axis: axis)
+  }
+
+  static func rows(_ runs: [ComparedRun], at vusers: Int?) -> [DeltaRow] {
+    func row(
+      _ key: String, _ title: String, _ unit: String, _ better: DeltaRow.Better,
+      _ value: (ComparedRun) -> Double?
+    )
+      -> DeltaRow
+    {
+      DeltaRow(key: key, title: title, unit: unit, better: better, values: runs.map(value))
+    }
+    func atVusers(_ metric: @escaping (CapacityPoint) -> Double) -> (ComparedRun) -> Double? {
+      { run in vusers.flatMap { CapacityCurve.value(at: Double($0), in: run.curve, metric) } }
+    }
+    let at = vusers.map { " at \($0) vusers" } ?? " at the same vusers"
+    var rows = [
+      row("tps_peak", "Peak TPS", "/s", .higher) { $0.figures.tpsPeak },
+      row("tps", "Mean TPS", "/s", .higher) { $0.figures.tps },
+      row("tps_at_vusers", "TPS" + at, "/s", .higher, atVusers(\.tps)),
+      row("mtt_at_vusers", "MTT" + at, "ms", .lower, atVusers(\.mttMs)),
+      row("p99_at_vusers", "p99" + at, "ms", .lower, atVusers(\.p99Ms)),
+      row("mtt", "MTT (whole run)", "ms", .lower) { $0.figures.mttMs },
+      row("p99", "p99 (whole run)", "ms", .lower) { $0.figures.p99Ms },
+      row("error_pct", "Error rate", "%", .lower) { $0.figures.errorRate * 100 },
+      row("knee_vusers", "Knee vusers", "vusers", .higher) { $0.figures.knee.map { Double($0.vusers) } },
+      row("knee_tps", "Knee TPS", "/s", .higher) { $0.figures.knee?.tps },
+    ]
+    let classes = Set(runs.flatMap { ($0.figures.logErrors ?? [:]).keys }).sorted()
+    for name in classes {
+      rows.append(
+        row("log_errors.\(name)", "Log \(name)", "", .lower) { run in
+          run.figures.logErrors.map { Double($0[name] ?? 0) }
+        })
+    }
+    return rows
+  }
+
+  static func notes(_ runs: [ComparedRun], axis: CompareAxis) -> [String] {
+    var notes: [String] = []
+    for run in runs {
+      let who = "\(run.letter) (\(run.name))"
+      switch run.run.outcome {
+      case .complete: break
+      case .incomplete:
+        notes.append(
+          "\(who) is incomplete: killed before its summary; figures rebuilt from \(run.run.samples.count) "
+            + "seconds, percentiles approximate")
+      default:
+        notes.append(
+          "\(who) was \(run.run.outcome.rawValue.replacingOccurrences(of: "_", with: " ")) at "
+            + Clock.text(run.figures.durationS))
+      }
+      if run.run.discardedLines > 0 {
+        notes.append("\(who): \(run.run.discardedLines) unreadable journal line(s) skipped")
+      }
+    }
+    if Set(runs.map(\.run.meta.plan)).count > 1 {
+      let plans = runs.map { "\($0.letter) \($0.run.meta.plan)" }.joined(separator: "; ")
+      notes.append(
+        axis == .time
+          ? "plans differ (\(plans)): by time the curves need not line up; --by vusers compares capacity"
+          : "plans differ (\(plans)): compared by vusers")
+    }
+    if Set(runs.map(\.run.meta.target)).count > 1 {
+      notes.append("targets: " + runs.map { "\($0.letter) \($0.run.meta.target)" }.joined(separator: "; "))
+    }
+    let tagSets = runs.map { $0.figures.tags.map(\.label) }
+    if Set(tagSets).count > 1 {
+      let listed = runs.map { run in
+        let tags = run.figures.tags.map { "'\($0.label)' \(Clock.text($0.elapsedS))" }
+        return "\(run.letter) " + (tags.isEmpty ? "none" : tags.joined(separator: ", "))
+      }
+      notes.append("tags differ: " + listed.joined(separator: "; "))
+    }
+    return notes
+  }
+}
+
+public enum CompareError: Error, Equatable, Sendable, CustomStringConvertible {
+  case runCount(Int)
+
+  public var description: String {
+    switch self {
+    case .runCount(let n): "compare takes 2 to 4 runs, got \(n)"
+    }
+  }
+}
+
+/// Elapsed time as the screen writes it: 0:42, 12:05, 1:02:03.
+public enum Clock {
+  public static func text(_ seconds: Double) -> String {
+    let s = max(0, Int(seconds.rounded()))
+    if s >= 3600 { return String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) }
+    return String(format: "%d:%02d", s / 60, s % 60)
+  }
+}

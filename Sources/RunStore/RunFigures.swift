@@ -1,0 +1,96 @@
+import Foundation
+import Metrics
+
+/// The headline figures of one run, from its summary when it has one, else rebuilt from its
+/// per-second rows (a killed run). Rebuilt percentiles are the completion-weighted mean of the
+/// per-second ones, since the cumulative histogram died with the process: `exactPercentiles` says
+/// which.
+public struct RunFigures: Sendable, Equatable {
+  public var requests: Int
+  public var errors: Int
+  public var errorRate: Double
+  public var durationS: Double
+  public var tps: Double
+  public var tpsPeak: Double
+  public var mttMs: Double
+  public var p50Ms: Double
+  public var p90Ms: Double
+  public var p95Ms: Double
+  public var p99Ms: Double
+  public var maxMs: Double
+  public var vusersPeak: Int
+  public var errorsByKind: [String: Int]
+  public var statusCodes: [String: Int]
+  public var logErrors: [String: Int]?
+  public var knee: Knee?
+  public var tags: [RunSummary.Tag]
+  public var pausedS: Double
+  public var exactPercentiles: Bool
+
+  public init(_ run: LoadedRun) {
+    let samples = run.samples
+    let tags = run.events.filter { $0.kind == .tag }.map {
+      RunSummary.Tag(elapsedS: $0.elapsed, label: $0.label ?? "")
+    }
+    if let s = run.summary {
+      self.init(
+        requests: s.requests, errors: s.errors, errorRate: s.errorRate, durationS: s.durationS, tps: s.tps,
+        tpsPeak: s.tpsPeak, mttMs: s.mttMs, p50Ms: s.p50Ms, p90Ms: s.p90Ms, p95Ms: s.p95Ms, p99Ms: s.p99Ms,
+        maxMs: s.maxMs, vusersPeak: s.vusersPeak, errorsByKind: s.errorsByKind, statusCodes: s.statusCodes,
+        logErrors: s.logErrors, knee: s.knee ?? KneeDetector().detect(samples), tags: s.tags ?? tags,
+        pausedS: s.pausedS ?? 0, exactPercentiles: true)
+      return
+    }
+    let completed = samples.reduce(0) { $0 + $1.completed }
+    let errors = samples.reduce(0) { $0 + $1.errors }
+    let duration = samples.last.map { Double($0.t) + $0.duration } ?? 0
+    let whole = samples.filter { $0.duration >= 0.999 }
+    func weighted(_ value: (SecondSample) -> Double) -> Double {
+      guard completed > 0 else { return 0 }
+      return samples.reduce(0) { $0 + value($1) * Double($1.completed) } / Double(completed)
+    }
+    func summed(_ counts: (SecondSample) -> [String: Int]?) -> [String: Int] {
+      samples.reduce(into: [:]) { total, sample in
+        for (key, count) in counts(sample) ?? [:] { total[key, default: 0] += count }
+      }
+    }
+    let (paused, _) = RunSummary.pausedTime(run.events, until: duration)
+    self.init(
+      requests: completed, errors: errors, errorRate: completed > 0 ? Double(errors) / Double(completed) : 0,
+      durationS: duration, tps: duration > 0 ? Double(completed) / duration : 0,
+      tpsPeak: (whole.isEmpty ? samples : whole).map(\.tps).max() ?? 0, mttMs: weighted(\.mttMs),
+      p50Ms: weighted(\.p50Ms), p90Ms: weighted(\.p90Ms), p95Ms: weighted(\.p95Ms), p99Ms: weighted(\.p99Ms),
+      maxMs: samples.map(\.maxMs).max() ?? 0, vusersPeak: samples.map(\.vusers).max() ?? 0,
+      errorsByKind: summed(\.errorsByKind), statusCodes: summed(\.statusCodes),
+      logErrors: samples.contains { $0.logErrors != nil } ? summed(\.logErrors) : nil,
+      knee: KneeDetector().detect(samples), tags: tags, pausedS: paused, exactPercentiles: false)
+  }
+
+  public init(
+    requests: Int, errors: Int, errorRate: Double, durationS: Double, tps: Double, tpsPeak: Double,
+    mttMs: Double, p50Ms: Double, p90Ms: Double, p95Ms: Double, p99Ms: Double, maxMs: Double,
+    vusersPeak: Int, errorsByKind: [String: Int], statusCodes: [String: Int], logErrors: [String: Int]?,
+    knee: Knee?, tags: [RunSummary.Tag], pausedS: Double, exactPercentiles: Bool
+  ) {
+    self.requests = requests
+    self.errors = errors
+    self.errorRate = errorRate
+    self.durationS = durationS
+    self.tps = tps
+    self.tpsPeak = tpsPeak
+    self.mttMs = mttMs
+    self.p50Ms = p50Ms
+    self.p90Ms = p90Ms
+    self.p95Ms = p95Ms
+    self.p99Ms = p99Ms
+    self.maxMs = maxMs
+    self.vusersPeak = vusersPeak
+    self.errorsByKind = errorsByKind
+    self.statusCodes = statusCodes
+    self.logErrors = logErrors
+    self.knee = knee
+    self.tags = tags
+    self.pausedS = pausedS
+    self.exactPercentiles = exactPercentiles
+  }
+}

@@ -1,0 +1,86 @@
+import Foundation
+import Metrics
+
+/// `rampart runs`: one row per run with what tells runs apart at a glance, killed and aborted
+/// runs flagged in words.
+public enum RunTable {
+  public struct Row: Sendable, Equatable, Codable {
+    public var name: String
+    public var directory: String
+    public var startedAt: Date
+    public var target: String
+    public var durationS: Double
+    public var tpsPeak: Double
+    public var kneeVusers: Int?
+    public var kneeTps: Double?
+    public var requests: Int
+    public var errorRate: Double
+    public var status: String
+
+    enum CodingKeys: String, CodingKey {
+      case name, directory = "dir", startedAt = "started_at", target, durationS = "duration_s"
+      case tpsPeak = "tps_peak", kneeVusers = "knee_vusers", kneeTps = "knee_tps", requests
+      case errorRate = "error_rate", status
+    }
+
+    public init(_ run: LoadedRun) {
+      let figures = RunFigures(run)
+      name = run.meta.name
+      directory = run.directory
+      startedAt = run.meta.startedAt
+      target = run.meta.target
+      durationS = figures.durationS
+      tpsPeak = figures.tpsPeak
+      kneeVusers = figures.knee?.vusers
+      kneeTps = figures.knee?.tps
+      requests = figures.requests
+      errorRate = figures.errorRate
+      status = Self.status(run.outcome)
+    }
+
+    /// The outcome as one word or two: complete, incomplete (killed), aborted.
+    static func status(_ outcome: RunOutcome) -> String {
+      switch outcome {
+      case .complete: "complete"
+      case .incomplete: "incomplete"
+      case .abortedByUser: "aborted"
+      default: outcome.rawValue.replacingOccurrences(of: "_", with: " ")
+      }
+    }
+  }
+
+  public static let headers = [
+    "NAME", "START (UTC)", "TARGET", "DURATION", "PEAK TPS", "KNEE", "ERRORS", "STATUS", "RUN",
+  ]
+
+  /// The rows as aligned text columns; numbers right-aligned.
+  public static func text(_ rows: [Row]) -> String {
+    let cells = rows.map { row -> [String] in
+      [
+        row.name, startText(row.startedAt), row.target, Clock.text(row.durationS),
+        DeltaFormat.value(row.tpsPeak, unit: "/s"),
+        row.kneeVusers.map { "\($0) @ " + DeltaFormat.value(row.kneeTps, unit: "/s") } ?? "-",
+        DeltaFormat.value(row.errorRate * 100, unit: "%"), row.status,
+        (row.directory as NSString).lastPathComponent,
+      ]
+    }
+    let rightAligned: Set<Int> = [3, 4, 5, 6]
+    var widths = headers.map(\.count)
+    for line in cells { for (i, cell) in line.enumerated() { widths[i] = max(widths[i], cell.count) } }
+    func render(_ line: [String]) -> String {
+      line.enumerated().map { i, cell in
+        let pad = String(repeating: " ", count: widths[i] - cell.count)
+        return rightAligned.contains(i) ? pad + cell : cell + pad
+      }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
+    }
+    return ([render(headers)] + cells.map(render)).joined(separator: "\n")
+  }
+
+  /// "2026-11-18 08:26".
+  static func startText(_ date: Date) -> String {
+    var calendar = Calendar(identifier: .gregorian)
+    calendar.timeZone = TimeZone(identifier: "UTC")!
+    let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
+    return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
+  }
+}

@@ -1,0 +1,261 @@
+import Foundation
+import RunFixtures
+import RunStore
+import SnapshotSupport
+import TerminalUI
+import Testing
+import Theme
+
+@testable import Dashboard
+
+/// The compare screen from the fixture runs (one backend, two backends, a killed run and an
+/// aborted run with another plan). `RECORD_SNAPSHOTS=1 swift test --filter CompareScreenTests`
+/// re-records.
+@Suite struct CompareScreenTests {
+  /// The fixture runs, written once: one-backend, two-backends, killed, stages.
+  static let runs: [LoadedRun] = {
+    let root = NSTemporaryDirectory() + "rampart-compare-screen-\(UUID().uuidString)"
+    let dirs = try! CompareFixture.writeAll(root: root)
+    let runs = try! dirs.map { try RunLoader.load($0) }
+    try? FileManager.default.removeItem(atPath: root)
+    return runs
+  }()
+
+  static func model(
+    _ indexes: [Int], axis: CompareAxis, symbols: SymbolSet = .unicode, dots: ChartDots = .braille
+  ) throws -> CompareModel {
+    let comparison = try RunComparison(indexes.map { runs[$0] }, axis: axis)
+    return CompareModel(
+      comparison: comparison, state: CompareState(axis: axis), theme: .builtInDefault, symbols: symbols,
+      dots: dots)
+  }
+
+  @Test func twoRunsByTime() throws {
+    let grid = CompareView.render(try Self.model([0, 1], axis: .time), width: 120, height: 40)
+    expectSnapshot(grid, named: "compare-2-time-120x40")
+    let text = grid.lines().joined(separator: "\n")
+    #expect(text.contains("one-backend") && text.contains("two-backends"))
+    #expect(text.contains("by time"))
+    #expect(text.contains("Peak TPS"))
+  }
+
+  @Test func twoRunsByVusers() throws {
+    let grid = CompareView.render(try Self.model([0, 1], axis: .vusers), width: 120, height: 40)
+    expectSnapshot(grid, named: "compare-2-vusers-120x40")
+    let lines = grid.lines()
+    #expect(lines.joined().contains("by vusers"))
+    // The x labels are vusers, not clock times.
+    #expect(lines.contains { $0.contains("vusers") && $0.contains(" 30 ") })
+    #expect(!lines.contains { $0.contains("1:00") })
+  }
+
+  @Test func threeRunsWithTheKilledOneByTime() throws {
+    let grid = CompareView.render(try Self.model([0, 1, 2], axis: .time), width: 120, height: 40)
+    expectSnapshot(grid, named: "compare-3-killed-time-120x40")
+    let text = grid.lines().joined(separator: "\n")
+    #expect(text.contains("INCOMPLETE"))
+    #expect(text.contains("is incomplete"))
+  }
+
+  @Test func threeRunsWithTheKilledOneByVusers() throws {
+    let grid = CompareView.render(try Self.model([0, 1, 2], axis: .vusers), width: 120, height: 40)
+    expectSnapshot(grid, named: "compare-3-killed-vusers-120x40")
+    #expect(grid.lines().joined().contains("INCOMPLETE"))
+  }
+
+  /// DUR-02: the killed run beside a clean one and an aborted one with another plan and other
+  /// tags: every flag and note is on screen.
+  @Test func killedCleanAndAbortedShowEveryNote() throws {
+    let model = try Self.model([1, 2, 3], axis: .time)
+    let grid = CompareView.render(model, width: 120, height: 40)
+    let text = grid.lines().joined(separator: "\n")
+    #expect(text.contains("INCOMPLETE") && text.contains("ABORTED"))
+    // Every note is on screen, whole (wrapped lines joined back).
+    let flattened = grid.lines().map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+      .replacingOccurrences(of: "! ", with: "")
+    for note in model.comparison.notes {
+      let words = note.split(separator: " ").joined(separator: " ")
+      #expect(flattened.contains(words), "note missing: \(note)")
+    }
+    #expect(model.comparison.notes.contains { $0.contains("tags differ") })
+  }
+
+  @Test func asciiUsesOnlyASCII() throws {
+    let grid = CompareView.render(
+      try Self.model([0, 1, 2], axis: .vusers, symbols: .ascii, dots: .ascii), width: 120, height: 40)
+    expectSnapshot(grid, named: "compare-3-vusers-ascii-120x40")
+    let nonASCII = grid.lines().flatMap { $0.unicodeScalars.filter { !$0.isASCII } }
+    #expect(nonASCII.isEmpty, "non-ASCII: \(String(String.UnicodeScalarView(nonASCII)))")
+  }
+
+  @Test func fourRunsFitAt80x24() throws {
+    let grid = CompareView.render(try Self.model([0, 1, 2, 3], axis: .time), width: 80, height: 24)
+    let text = grid.lines().joined(separator: "\n")
+    for name in ["one-backend", "two-backends", "killed", "stages"] { #expect(text.contains(name)) }
+    #expect(text.contains("INCOMPLETE") && text.contains("ABORTED"))
+  }
+
+  @Test func tooSmallSaysWhatItNeeds() throws {
+    let grid = CompareView.render(try Self.model([0, 1], axis: .time), width: 60, height: 20)
+    #expect(grid.lines().contains { $0.contains("terminal too small: need 80x24") })
+  }
+
+  @Test func tinyAndHugeSizesNeverCrash() throws {
+    let model = try Self.model([0, 1, 2, 3], axis: .vusers)
+    for (width, height) in [(0, 0), (1, 1), (20, 5), (79, 24), (80, 23), (80, 24), (300, 100)] {
+      let grid = CompareView.render(model, width: width, height: height)
+      #expect(grid.width == width && grid.height == height)
+    }
+  }
+
+  @Test func wideScreensPutTheTableBesideTheCharts() throws {
+    let grid = CompareView.render(try Self.model([0, 1], axis: .time), width: 200, height: 50)
+    let lines = grid.lines()
+    let tableRow = try #require(lines.firstIndex { $0.contains("Peak TPS") })
+    #expect(tableRow < 10, "the table starts beside the first chart")
+    // The table's columns sit right of the charts.
+    let column = try #require(lines[tableRow].range(of: "Peak TPS"))
+    #expect(lines[tableRow].distance(from: lines[tableRow].startIndex, to: column.lowerBound) > 100)
+  }
+
+  @Test func hiddenRunLeavesTheChartsButNotTheTable() throws {
+    var model = try Self.model([0, 1], axis: .time)
+    model.state.hidden = [1]
+    let grid = CompareView.render(model, width: 120, height: 40)
+    let text = grid.lines().joined(separator: "\n")
+    #expect(text.contains("hidden (2 shows)"))
+    #expect(text.contains("B two-backends"))
+  }
+
+  @Test func helpOverlay() throws {
+    var model = try Self.model([0, 1], axis: .time)
+    model.state.showHelp = true
+    let grid = CompareView.render(model, width: 120, height: 40)
+    #expect(grid.lines().contains { $0.contains("rampart compare keys") })
+  }
+
+  @Test func plainTextTable() throws {
+    let comparison = try RunComparison([Self.runs[0], Self.runs[1], Self.runs[2]], axis: .time)
+    let text = CompareText.render(comparison)
+    expectTextSnapshot(text, named: "compare-text-3-time")
+    #expect(text.allSatisfy { $0.isASCII })
+    for note in comparison.notes { #expect(text.contains(note)) }
+  }
+
+  @Test func notesWrapWithoutLosingWords() {
+    let note = String(repeating: "word ", count: 40) + "x" + String(repeating: "y", count: 130)
+    let lines = CompareView.wrap(note, width: 50)
+    #expect(lines.allSatisfy { DisplayWidth.of($0) <= 50 })
+    #expect(lines[0].hasPrefix("! "))
+    let joined = lines.map { $0.dropFirst(2) }.joined()
+    #expect(joined.replacingOccurrences(of: " ", with: "") == note.replacingOccurrences(of: " ", with: ""))
+  }
+}
+
+@Suite struct CompareKeyTests {
+  static let keys: [Key] = [
+    .character("q"), .character("Q"), .escape, .character("v"), .character("V"), .character("1"),
+    .character("2"), .character("3"), .character("4"), .character("5"), .character("p"), .character("T"),
+    .character("?"), .function(1), .resize, .control("l"), .character("x"), .enter,
+  ]
+
+  static func expected(_ key: Key, help: Bool) -> [CompareCommand] {
+    if key == .resize || key == .control("l") { return [.redraw] }
+    if help { return [.toggleHelp] }
+    switch key {
+    case .character("q"), .character("Q"), .escape: return [.exit]
+    case .character("v"), .character("V"): return [.toggleAxis]
+    case .character("1"): return [.toggleRun(0)]
+    case .character("2"): return [.toggleRun(1)]
+    case .character("3"): return [.toggleRun(2)]
+    case .character("4"): return [.toggleRun(3)]
+    case .character("p"): return [.toggleP99]
+    case .character("T"): return [.cycleTheme]
+    case .character("?"), .function(1): return [.toggleHelp]
+    default: return []
+    }
+  }
+
+  @Test(arguments: [false, true])
+  func everyKeyWithAndWithoutHelp(help: Bool) {
+    var state = CompareState(axis: .time)
+    state.showHelp = help
+    for key in Self.keys {
+      #expect(CompareKeyMap.commands(for: key, state: state) == Self.expected(key, help: help), "\(key)")
+    }
+  }
+
+  @Test func vTogglesTheAxis() {
+    var state = CompareState(axis: .time)
+    state.apply(.toggleAxis, runCount: 2)
+    #expect(state.axis == .vusers)
+    state.apply(.toggleAxis, runCount: 2)
+    #expect(state.axis == .time)
+  }
+
+  @Test func numbersHideAndShowRunsButNeverAll() {
+    var state = CompareState(axis: .time)
+    state.apply(.toggleRun(1), runCount: 3)
+    #expect(state.hidden == [1])
+    state.apply(.toggleRun(0), runCount: 3)
+    #expect(state.hidden == [0, 1])
+    state.apply(.toggleRun(2), runCount: 3)
+    #expect(state.hidden == [0, 1], "the last visible run stays")
+    #expect(state.notice == "at least one run stays on the charts")
+    state.apply(.toggleRun(0), runCount: 3)
+    #expect(state.hidden == [1])
+    state.apply(.toggleRun(3), runCount: 3)
+    #expect(state.hidden == [1])
+    #expect(state.notice == "no run D: comparing 3 runs")
+  }
+
+  @Test func p99IsATimeAxisToggle() {
+    var state = CompareState(axis: .time)
+    state.apply(.toggleP99, runCount: 2)
+    #expect(state.showP99)
+    state.axis = .vusers
+    state.apply(.toggleP99, runCount: 2)
+    #expect(state.showP99)
+    #expect(state.notice != nil)
+  }
+
+  @Test func keyBarNamesTheOtherAxis() {
+    let time = CompareKeyMap.keyBar(state: CompareState(axis: .time), runCount: 3)
+    #expect(time.contains { $0.key == "v" && $0.action == "by vusers" })
+    #expect(time.contains { $0.key == "1-3" })
+    let vusers = CompareKeyMap.keyBar(state: CompareState(axis: .vusers), runCount: 2)
+    #expect(vusers.contains { $0.key == "v" && $0.action == "by time" })
+    #expect(!vusers.contains { $0.key == "p" })
+  }
+
+  @Test func theLoopRedrawsOnKeysAndResizeAndQuitsOnQ() throws {
+    let comparison = try RunComparison([CompareScreenTests.runs[0], CompareScreenTests.runs[1]], axis: .time)
+    let backend = MemoryBackend(
+      width: 120, height: 40,
+      keys: [.character("v"), .resize, .character("2"), .character("?"), .character("x"), .character("q")])
+    let loop = CompareLoop(
+      backend: backend, comparison: comparison, themes: [.builtInDefault], symbols: .unicode, dots: .braille,
+      pollMilliseconds: 0)
+    loop.run()
+    // The first frame, then one per key until q.
+    #expect(backend.presented.count == 6)
+    #expect(backend.presented[1].lines().joined().contains("by vusers"))
+    #expect(backend.presented[3].lines().joined().contains("hidden (2 shows)"))
+    #expect(backend.presented[4].lines().joined().contains("rampart compare keys"))
+    #expect(!backend.presented[5].lines().joined().contains("rampart compare keys"))
+    #expect(loop.state.exitRequested)
+  }
+
+  @Test func theLoopLeavesWhenTheExitFlagIsSet() throws {
+    let comparison = try RunComparison(
+      [CompareScreenTests.runs[0], CompareScreenTests.runs[1]], axis: .vusers)
+    let backend = MemoryBackend(width: 100, height: 30)
+    let flag = ExitFlag()
+    flag.set()
+    let loop = CompareLoop(
+      backend: backend, comparison: comparison, themes: [.builtInDefault], symbols: .unicode, dots: .braille,
+      exitFlag: flag, pollMilliseconds: 0)
+    loop.run()
+    #expect(backend.presented.isEmpty || backend.presented.count == 1)
+  }
+}

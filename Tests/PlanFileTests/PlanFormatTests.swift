@@ -1,0 +1,11 @@
+import Testing
+
+@testable import PlanFile
+
+@Test func planFormatFollowsTheExtension() {
+  #expect(PlanFormat(path: "plan.toml") == .toml)
+  #expect(PlanFormat(path: "dir/Plan.YAML") == .yaml)
+  #expect(PlanFormat(path: "plan.yml") == .yaml)
+  #expect(PlanFormat(path: "plan.json") == nil)
+  #expect(PlanFormat(path: "toml") == nil)
+}

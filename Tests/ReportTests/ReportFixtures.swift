@@ -1,0 +1,47 @@
+import Foundation
+import Metrics
+import RunFixtures
+import RunStore
+
+/// The four fixture runs (`CompareFixture`) written under a fresh temporary root, loaded back, and
+/// the files removed (a loaded run is all in memory). Written once per test process.
+struct FixtureRuns {
+  static let loaded = Result { try FixtureRuns() }
+
+  static func shared() throws -> FixtureRuns { try loaded.get() }
+
+  let root: String
+  let oneBackend: LoadedRun
+  let twoBackends: LoadedRun
+  let killed: LoadedRun
+  let stages: LoadedRun
+
+  /// A fixed moment for the footer, so renders are reproducible.
+  static let generatedAt = Date(timeIntervalSince1970: 1_795_100_000)
+
+  init() throws {
+    root =
+      FileManager.default.temporaryDirectory.appendingPathComponent("rampart-report-\(UUID().uuidString)")
+      .path
+    try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    let directories = try CompareFixture.writeAll(root: root)
+    let runs = try directories.map { try RunLoader.load($0) }
+    oneBackend = runs[0]
+    twoBackends = runs[1]
+    killed = runs[2]
+    stages = runs[3]
+    try? FileManager.default.removeItem(atPath: root)
+  }
+
+  /// One-backend with a pause from 0:20 to 0:30 (the fixtures have none).
+  var pausedOneBackend: LoadedRun {
+    var run = oneBackend
+    let start = run.meta.startedAt
+    run.events += [
+      RunEvent(elapsed: 20, time: start.addingTimeInterval(20), kind: .pause),
+      RunEvent(elapsed: 30, time: start.addingTimeInterval(30), kind: .resume),
+    ]
+    run.events.sort { $0.elapsed < $1.elapsed }
+    return run
+  }
+}

@@ -1,0 +1,129 @@
+import Foundation
+import Metrics
+import RunStore
+import SeededRandom
+
+/// Run directories with a known shape, written through the real journal, for the tests of
+/// `runs`, `compare`, `report` and `export`. Each run is a closed-model target: backends x 4
+/// workers with a 20 ms service time and 80 ms think time, so capacity is 200 req/s per backend
+/// and the knee sits at 20 vusers per backend (N* = C x (S + Z)). Plans ramp by steps of 5 or
+/// 10 vusers; noise is seeded, so every file is the same on every machine.
+public enum CompareFixture {
+  public struct Spec: Sendable {
+    public var name: String
+    public var backends: Int
+    /// Vusers at second t.
+    public var vusers: @Sendable (Int) -> Int
+    public var plan: String
+    public var seconds: Int
+    /// nil = the run completed; else how it ended.
+    public var outcome: RunOutcome = .complete
+    public var tags: [(Int, String)] = []
+    public var logs = false
+    public var startMinute = 0
+  }
+
+  public static let epoch = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18T11:06:40Z
+
+  public static let oneBackend = Spec(
+    name: "one-backend", backends: 1, vusers: { min(60, 5 * (1 + $0 / 8)) },
+    plan: "ramp 5 -> 60 step 5/8s", seconds: 96, tags: [(50, "knee?")], logs: true)
+  public static let twoBackends = Spec(
+    name: "two-backends", backends: 2, vusers: { min(60, 5 * (1 + $0 / 8)) },
+    plan: "ramp 5 -> 60 step 5/8s", seconds: 96, tags: [(50, "knee?")], logs: true, startMinute: 10)
+  /// Killed (SIGKILL) at 0:40: no summary, and a torn last line.
+  public static let killed = Spec(
+    name: "killed", backends: 2, vusers: { min(60, 5 * (1 + $0 / 8)) }, plan: "ramp 5 -> 60 step 5/8s",
+    seconds: 40, outcome: .incomplete, tags: [(30, "before-kill")], startMinute: 20)
+  /// Another plan (k6-style stages) that the user stopped with Ctrl-C.
+  public static let stages = Spec(
+    name: "stages", backends: 1, vusers: { min(80, 2 * ($0 + 1)) }, plan: "stages 40s:80, 20s:80",
+    seconds: 52, outcome: .abortedByUser, startMinute: 30)
+
+  /// Writes the run of `spec` under `root` and returns its directory.
+  @discardableResult
+  public static func write(_ spec: Spec, root: String) throws -> String {
+    let started = epoch.addingTimeInterval(Double(spec.startMinute * 60))
+    let meta = RunMeta(
+      name: spec.name, target: "http://127.0.0.1:18080/", method: "GET", plan: spec.plan,
+      vusersPeak: (0..<spec.seconds).map(spec.vusers).max() ?? 0, duration: Double(spec.seconds),
+      command: ["rampart", "run", "http://127.0.0.1:18080/", "--name", spec.name], startedAt: started,
+      host: "fixture", rampartVersion: "0.1.0", options: [:])
+    let journal = try RunJournal(root: root, meta: meta)
+    let store = MetricsStore()
+    if spec.logs { store.enableLogErrors() }
+    var random = SplitMix64(seed: UInt64(spec.backends * 1000 + spec.seconds))
+    let capacity = 200.0 * Double(spec.backends)
+    var samplesKept = 0
+    for t in 0..<spec.seconds {
+      let n = spec.vusers(t)
+      let throughput = min(Double(n) / 0.1, capacity) * (1 + 0.02 * random.normal())
+      let responseMs = max(20, (Double(n) / throughput - 0.08) * 1000)
+      let total = Int(throughput.rounded())
+      let overloaded = Double(n) > capacity * 0.1 * 1.5
+      let errors = overloaded ? total / 100 : 0
+      var bucket = SecondBucket(second: t)
+      bucket.started = total
+      bucket.ok = total - errors
+      bucket.errors[ErrorKind.http5xx.index] = errors
+      bucket.statusCodes = errors > 0 ? [200: total - errors, 503: errors] : [200: total]
+      for (share, factor) in [(0.5, 0.9), (0.4, 1.05), (0.09, 1.5), (0.01, 2.5)] {
+        let count = Int(Double(total) * share)
+        let micros = UInt64(responseMs * factor * 1000)
+        _ = bucket.histogram.record(micros, count: UInt64(count))
+        bucket.latencySumMicros += micros * UInt64(count)
+        bucket.latencyMinMicros = min(bucket.latencyMinMicros, micros)
+        bucket.latencyMaxMicros = max(bucket.latencyMaxMicros, micros)
+      }
+      bucket.bytesIn = total * 160
+      bucket.bytesOut = total * 80
+      if spec.logs && errors > 0 {
+        store.recordLogErrors(["BrokenPipeError": errors / 2, "upstream_timed_out": 1])
+        if samplesKept < LogSample.perClass {
+          samplesKept += 1
+          journal.append(
+            LogSample(
+              elapsed: Double(t), errorClass: "BrokenPipeError", source: "app.log",
+              text: "BrokenPipeError: [Errno 32] Broken pipe <script>alert(1)</script>"))
+          journal.append(
+            LogSample(
+              elapsed: Double(t), errorClass: "upstream_timed_out", source: "nginx-error.log",
+              text:
+                "upstream timed out (110: Connection timed out) while reading response header from upstream"
+                + " \u{1B}[31m"))
+        }
+      }
+      let sample = store.ingest(
+        bucket, gauges: EngineGauges(vusers: n, targetVusers: n, connections: n, paused: false), duration: 1)
+      journal.append(sample)
+      for (at, label) in spec.tags where at == t {
+        let event = RunEvent(
+          elapsed: Double(t), time: started.addingTimeInterval(Double(t)), kind: .tag, label: label)
+        store.record(event)
+        journal.append(event)
+      }
+      if let knee = store.updateKnee() { journal.append(knee) }
+    }
+    let directory = journal.directory
+    guard spec.outcome != .incomplete else {
+      // A killed writer leaves half a line behind.
+      let handle = FileHandle(forWritingAtPath: "\(directory)/\(RunJournal.seriesFile)")
+      handle?.seekToEndOfFile()
+      handle?.write(Data("{\"t\":\(spec.seconds),\"duration_s\":1,\"vus".utf8))
+      try? handle?.close()
+      return directory
+    }
+    let duration = Double(spec.seconds)
+    let summary = RunSummary(
+      snapshot: store.snapshot(), outcome: spec.outcome, target: meta.target, startedAt: started,
+      endedAt: started.addingTimeInterval(duration), duration: duration, inflightAtStop: 0, runDir: directory)
+    try journal.writeSummary(summary)
+    return directory
+  }
+
+  /// The four fixture runs under `root`, in the order one-backend, two-backends, killed, stages.
+  @discardableResult
+  public static func writeAll(root: String) throws -> [String] {
+    try [oneBackend, twoBackends, killed, stages].map { try write($0, root: root) }
+  }
+}
