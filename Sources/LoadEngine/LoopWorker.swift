@@ -24,6 +24,9 @@ final class LoopWorker: @unchecked Sendable {
   /// This loop's own copy of the request bytes, one buffer per request variant: vusers of
   /// different loops never share (and bounce between cores) the reference count of one buffer.
   let requestBuffers: [ByteBuffer]
+  /// Per-variant flags and weights, copied per loop for the same reason.
+  let variantFlags: [RequestVariants.Flags]
+  private let cumulativeWeights: [UInt64]
   /// Picks request variants; seeded per loop, only used when there are several.
   private var random: UInt64
 
@@ -31,6 +34,12 @@ final class LoopWorker: @unchecked Sendable {
     self.loop = loop
     self.context = context
     self.requestBuffers = context.requests.variants.map { ByteBuffer(bytes: $0.bytes) }
+    self.variantFlags = context.requests.variants.map {
+      RequestVariants.Flags(
+        expectsResponseBody: $0.expectsResponseBody, isIdempotent: $0.isIdempotent,
+        tracksWriteCompletion: $0.tracksWriteCompletion)
+    }
+    self.cumulativeWeights = Array(context.requests.cumulative)
     self.random = seed | 1
   }
 
@@ -41,7 +50,7 @@ final class LoopWorker: @unchecked Sendable {
     random ^= random >> 12
     random ^= random << 25
     random ^= random >> 27
-    return context.requests.index(for: (random &* 0x2545_F491_4F6C_DD1D) >> 11)
+    return RequestVariants.index(for: (random &* 0x2545_F491_4F6C_DD1D) >> 11, in: cumulativeWeights)
   }
 
   /// The time of the event being handled, read once per event (a response, a timer, a connect)

@@ -15,9 +15,6 @@ final class RunContext: Sendable {
   private let start = Atomic<UInt64>(0)
   let thinkNanos: Int64
   let requestTimeoutNanos: UInt64
-  /// Requests larger than this are written with a promise, so a connection lost mid-body is told
-  /// apart (a `write` error) from one lost while waiting for the response.
-  let tracksWriteCompletion: Bool
   let maxRedirects: Int
   /// Remaining requests when the run has a request cap.
   private let budget: Atomic<Int>
@@ -27,7 +24,6 @@ final class RunContext: Sendable {
     self.config = config
     self.address = address
     self.requests = RequestVariants(config: config)
-    self.tracksWriteCompletion = requests.variants.contains { $0.bytes.count > 64 * 1024 }
     self.maxRedirects = config.maxRedirects
     if config.target.scheme == .https {
       var tls = TLSConfiguration.makeClientConfiguration()

@@ -37,8 +37,9 @@ final class VirtualUser: @unchecked Sendable {
   private var redirects = 0
   private var retriedStale = false
   private var request: ByteBuffer
-  /// Which of the run's requests this iteration sends.
+  /// Which of the run's requests this iteration sends, and its flags.
   private var variant = 0
+  private var flags: RequestVariants.Flags
 
   /// Failures of fresh connections in a row; drives the reconnect backoff.
   private var connectFailures = 0
@@ -50,6 +51,7 @@ final class VirtualUser: @unchecked Sendable {
     self.worker = worker
     self.context = context
     self.request = worker.requestBuffers[0]
+    self.flags = worker.variantFlags[0]
   }
 
   // MARK: scheduling
@@ -73,6 +75,7 @@ final class VirtualUser: @unchecked Sendable {
       redirects = 0
       variant = next
       request = worker.requestBuffers[next]
+      flags = worker.variantFlags[next]
     }
     worker.recorder.recordStart(second: worker.nowSecond)
     if channel == nil { connect() } else { send() }
@@ -169,7 +172,7 @@ final class VirtualUser: @unchecked Sendable {
 
   private func send() {
     guard let channel else { return connect() }
-    parser.reset(expectBody: context.requests.variants[variant].expectsResponseBody)
+    parser.reset(expectBody: flags.expectsResponseBody)
     responseBytesSeen = false
     pendingFailure = nil
     awaitingResponse = true
@@ -177,7 +180,7 @@ final class VirtualUser: @unchecked Sendable {
     if redirects == 0 && !retriedStale { firstSendNanos = now }
     deadlineNanos = now &+ context.requestTimeoutNanos
     worker.recorder.recordBytes(second: worker.nowSecond, outbound: request.readableBytes)
-    if context.tracksWriteCompletion {
+    if flags.tracksWriteCompletion {
       writeComplete = false
       let promise = channel.eventLoop.makePromise(of: Void.self)
       let generation = self.generation
@@ -293,7 +296,7 @@ final class VirtualUser: @unchecked Sendable {
     }
     if !writeComplete { return finish(.failure(.write), latency: nil) }
     if !responseBytesSeen, requestsOnConnection > 0, !retriedStale,
-      context.requests.variants[variant].isIdempotent
+      flags.isIdempotent
     {
       // The server closed a reused keep-alive connection just as the request went out: nothing
       // was processed, so the request is sent once more on a fresh connection.

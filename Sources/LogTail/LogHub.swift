@@ -23,6 +23,9 @@ public final class LogHub: LogFeed, Sendable {
     public var roots: [String] = []
     /// Error events per class handed to `onErrorSample` (the first ones of each class).
     public var samplesPerClass: Int = 3
+    /// Scrubs secrets (a plan's `${env:NAME}` values) from every line and source name before it is
+    /// kept, shown or sampled; nil = lines are kept as read.
+    public var redact: (@Sendable (String) -> String)?
     public init() {}
   }
 
@@ -66,7 +69,7 @@ public final class LogHub: LogFeed, Sendable {
     self.clock = clock
     self.onErrors = onErrors
     self.onErrorSample = onErrorSample
-    let names = Self.uniqueNames(sources)
+    let names = Self.uniqueNames(sources, redact: options.redact)
     shared = Mutex(Shared(sources: zip(sources, names).map { LogSourceState(name: $1, spec: $0) }))
   }
 
@@ -120,7 +123,7 @@ public final class LogHub: LogFeed, Sendable {
       }
     }
     var assemblers = specs.map { _ in EventAssembler(classifier: classifier) }
-    var batch = Batch()
+    var batch = Batch(redact: options.redact)
     let start = ContinuousClock.now
     func monotonic() -> Double {
       let d = ContinuousClock.now - start
@@ -228,10 +231,18 @@ public final class LogHub: LogFeed, Sendable {
   }
 
   /// Names shown before each line: the file or command name, made unique with a number.
-  static func uniqueNames(_ specs: [LogSourceSpec]) -> [String] {
+  static func uniqueNames(_ specs: [LogSourceSpec], redact: (@Sendable (String) -> String)? = nil) -> [String]
+  {
     var seen: [String: Int] = [:]
     return specs.map { spec in
-      let name = spec.displayName
+      // Redacted before it is shortened: a cut could split a secret past recognition.
+      let name =
+        redact.map { redact in
+          switch spec {
+          case .file(let path): LogSourceSpec.file(redact(path)).displayName
+          case .command(let command): LogSourceSpec.command(redact(command)).displayName
+          }
+        } ?? spec.displayName
       seen[name, default: 0] += 1
       return seen[name]! > 1 ? "\(name)#\(seen[name]!)" : name
     }
@@ -245,6 +256,7 @@ private struct Batch {
     var kind: LogEntry.Kind
     var event: LogEvent
   }
+  let redact: (@Sendable (String) -> String)?
   var entries: [Pending] = []
   var notices: [(Int, SourceNotice)] = []
   var errors: [String: Int] = [:]
@@ -254,6 +266,10 @@ private struct Batch {
   mutating func add(_ event: LogEvent, source: Int, kind: LogEntry.Kind) {
     var event = event
     if kind == .history { event.errorClass = nil }
+    if let redact {
+      event.headline = redact(event.headline)
+      event.lines = event.lines.map(redact)
+    }
     if let name = event.errorClass { errors[name, default: 0] += 1 }
     entries.append(Pending(source: source, kind: kind, event: event))
   }

@@ -35,7 +35,7 @@ struct PlanSchema {
       case "timeout": reader.document.timeout = try reader.duration(node, key, positive: true)
       case "connect_timeout": reader.document.connectTimeout = try reader.duration(node, key, positive: true)
       case "grace": reader.document.grace = try reader.duration(node, key)
-      case "duration": reader.document.duration = try reader.duration(node, key)
+      case "duration": reader.document.duration = try reader.duration(node, key, positive: true)
       case "insecure": reader.document.insecure = try reader.bool(node, key)
       case "theme": reader.document.theme = try reader.text(node, key)
       case "max_redirects": reader.document.maxRedirects = try reader.integer(node, key, 0...100)

@@ -1,7 +1,8 @@
 import Foundation
 
 /// One line of the target's log that was counted as an error, kept so a report can show what the
-/// class looked like. Only the first few per class are kept (`perClass`), already sanitised
+/// class looked like. Only the first few per class are kept (the log hub's `samplesPerClass`),
+/// already sanitised
 /// (escape sequences inert) and cut to `maxBytes`, so the file stays small whatever the log does.
 public struct LogSample: Codable, Sendable, Equatable {
   public var elapsed: Double
@@ -9,18 +10,26 @@ public struct LogSample: Codable, Sendable, Equatable {
   public var source: String
   public var text: String
 
-  public static let perClass = 3
   public static let maxBytes = 2048
 
   public init(elapsed: Double, errorClass: String, source: String, text: String) {
     self.elapsed = elapsed
     self.errorClass = errorClass
     self.source = source
-    var cut = text
-    if cut.utf8.count > Self.maxBytes {
-      cut = String(decoding: cut.utf8.prefix(Self.maxBytes), as: UTF8.self) + "…"
+    self.text = Self.cut(text)
+  }
+
+  /// At most `maxBytes` of UTF-8, cut at a character boundary, marked with an ellipsis.
+  static func cut(_ text: String) -> String {
+    guard text.utf8.count > maxBytes else { return text }
+    var kept = ""
+    var bytes = 0
+    for character in text {
+      bytes += character.utf8.count
+      if bytes > maxBytes { break }
+      kept.append(character)
     }
-    self.text = cut
+    return kept + "…"
   }
 
   enum CodingKeys: String, CodingKey {

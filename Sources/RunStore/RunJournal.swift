@@ -81,6 +81,7 @@ public final class RunJournal: Sendable {
   public func writeSummary(_ summary: RunSummary) throws(StoreError) {
     series.sync()
     events.sync()
+    logSamples.sync()
     try SecureFile.writeAtomically(
       try Self.encode(summary, pretty: true), to: "\(directory)/\(Self.summaryFile)")
   }

@@ -46,8 +46,10 @@ public enum RunLoader {
     var discarded = 0
     let samples: [SecondSample] = readLines("\(directory)/\(RunJournal.seriesFile)", discarded: &discarded)
     let events: [RunEvent] = readLines("\(directory)/\(RunJournal.eventsFile)", discarded: &discarded)
-    let logSamples: [LogSample] = readLines(
-      "\(directory)/\(RunJournal.logSamplesFile)", discarded: &discarded)
+    // Samples are illustrations, not data: a torn one is dropped without counting against the
+    // journal.
+    var torn = 0
+    let logSamples: [LogSample] = readLines("\(directory)/\(RunJournal.logSamplesFile)", discarded: &torn)
     var summary: RunSummary?
     if let data = FileManager.default.contents(atPath: "\(directory)/\(RunJournal.summaryFile)") {
       summary = try? decoder.decode(RunSummary.self, from: data)

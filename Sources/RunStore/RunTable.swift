@@ -57,7 +57,7 @@ public enum RunTable {
   public static func text(_ rows: [Row]) -> String {
     let cells = rows.map { row -> [String] in
       [
-        row.name, startText(row.startedAt), row.target, Clock.text(row.durationS),
+        printable(row.name), startText(row.startedAt), printable(row.target), Clock.text(row.durationS),
         DeltaFormat.value(row.tpsPeak, unit: "/s"),
         row.kneeVusers.map { "\($0) @ " + DeltaFormat.value(row.kneeTps, unit: "/s") } ?? "-",
         DeltaFormat.value(row.errorRate * 100, unit: "%"), row.status,
@@ -74,6 +74,14 @@ public enum RunTable {
       }.joined(separator: "  ").trimmingCharacters(in: .whitespaces)
     }
     return ([render(headers)] + cells.map(render)).joined(separator: "\n")
+  }
+
+  /// Control characters (an ESC in a run name from a shared runs directory) shown as `?`, so a
+  /// listing can never drive the terminal.
+  static func printable(_ text: String) -> String {
+    String(
+      String.UnicodeScalarView(
+        text.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? "?" : $0 }))
   }
 
   /// "2026-11-18 08:26".

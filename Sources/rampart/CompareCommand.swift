@@ -47,17 +47,7 @@ struct CompareCommand: ParsableCommand {
   }
 
   func run() throws {
-    var loaded: [LoadedRun] = []
-    for reference in runs {
-      do {
-        let directory = try RunCatalog.resolve(reference, root: out)
-        loaded.append(try RunLoader.load(directory))
-      } catch let error as RunLookupError {
-        throw ValidationError(error.description)
-      } catch let error as StoreError {
-        throw ValidationError(error.description)
-      }
-    }
+    let loaded = try RunReference.loadDistinct(runs, root: out)
     let comparison: RunComparison
     do {
       comparison = try RunComparison(loaded, axis: by)

@@ -21,16 +21,8 @@ struct ExportCommand: ParsableCommand {
 
   func run() throws {
     guard !(csv && jsonLines) else { throw ValidationError("give either --csv or --jsonl, not both") }
-    let directory: String
-    let loaded: LoadedRun
-    do {
-      directory = try RunCatalog.resolve(reference, root: out)
-      loaded = try RunLoader.load(directory)
-    } catch let error as RunLookupError {
-      throw ValidationError(error.description)
-    } catch {
-      throw ValidationError("\(error)")
-    }
+    let loaded = try RunReference.load(reference, root: out)
+    let directory = loaded.directory
     if loaded.discardedLines > 0 {
       printError("rampart: note: \(loaded.discardedLines) unreadable journal line(s) skipped in \(directory)")
     }

@@ -51,9 +51,12 @@ struct LoadRunner {
     store.setThresholds(thresholds)
     let redact = redact
     let target = redact(config.target.description)
+    // A request mix is part of the plan: runs with different mixes must not compare as alike.
+    let mix = config.mix.map { "\($0.template.method) \($0.path ?? "/") x\($0.weight)" }.joined(
+      separator: ", ")
     let meta = RunMeta(
-      name: name, target: target,
-      method: config.request.method, plan: config.plan.summary, vusersPeak: peak,
+      name: redact(name), target: target, method: mix.isEmpty ? config.request.method : redact(mix),
+      plan: config.plan.summary + (mix.isEmpty ? "" : "; requests " + redact(mix)), vusersPeak: peak,
       duration: config.duration, command: Redaction.command(CommandLine.arguments).map(redact),
       startedAt: Date(),
       host: ProcessInfo.processInfo.hostName, rampartVersion: RampartVersion.current,
@@ -147,14 +150,15 @@ struct LoadRunner {
       store.enableLogErrors()
       var options = LogHub.Options()
       options.roots = setup.roots
+      options.redact = redact
       return LogHub(
         sources: setup.sources, classifier: setup.classifier, options: options,
         clock: { engine.status().elapsed }, onErrors: { store.recordLogErrors($0) },
         onErrorSample: { sample in
           journalSlot.value?.append(
             LogSample(
-              elapsed: sample.elapsed, errorClass: sample.errorClass, source: sample.source,
-              text: redact(sample.text)))
+              elapsed: sample.elapsed, errorClass: sample.errorClass, source: sample.source, text: sample.text
+            ))
         })
     }
     hubSlot.value = hub
@@ -216,10 +220,7 @@ struct LoadRunner {
       printError("rampart: warning: journalling stopped early: \(failure)")
     }
     if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-      encoder.dateEncodingStrategy = .iso8601
-      printOut(String(decoding: try encoder.encode(summary), as: UTF8.self))
+      printOut(try ScriptJSON.text(summary))
     } else {
       printOut(HeadlessReport.summary(summary, plan: config.plan.summary))
     }

@@ -7,7 +7,6 @@ import PlanFile
 /// cannot be ambiguous (a plan with one request or none).
 extension LoadOptions {
   func planTarget(_ document: PlanDocument) throws(ConfigError) -> String {
-    guard url == document.path else { return url }
     guard let target = document.target else {
       throw ConfigError(document.error(at: "target", "missing: the plan needs a target URL").description)
     }
@@ -32,12 +31,17 @@ extension LoadOptions {
       do throws(ConfigError) {
         let template = try RequestTemplate(
           method: method ?? request.method, headers: headers, body: flagBody ?? request.body ?? [])
-        mix.append(
-          WeightedRequest(
-            name: request.name, template: template, path: request.path.map { Self.join(config.target, $0) },
-            weight: request.weight))
+        let weighted = WeightedRequest(
+          name: request.name, template: template, path: request.path.map { Self.join(config.target, $0) },
+          weight: request.weight)
+        mix.append(weighted)
       } catch {
         throw ConfigError(document.error(at: "requests[\(index)]", error.message).description)
+      }
+      do throws(ConfigError) {
+        try mix[index].validatePath()
+      } catch {
+        throw ConfigError(document.error(at: "requests[\(index)].path", error.message).description)
       }
     }
     config.request = mix[0].template

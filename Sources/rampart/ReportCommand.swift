@@ -24,7 +24,7 @@ struct ReportCommand: ParsableCommand {
   var others: [String] = []
 
   @Option(name: .customLong("by"), help: "Comparison axis: time or vusers (adds capacity curves).")
-  var axis: String = "time"
+  var axis: CompareAxis = .time
 
   @Option(
     name: [.customShort("o"), .customLong("output")], help: "The HTML file (default: <run dir>/report.html).")
@@ -34,18 +34,15 @@ struct ReportCommand: ParsableCommand {
   var out: String = "rampart-runs"
 
   func run() throws {
-    guard let compareAxis = CompareAxis(rawValue: axis) else {
-      throw ValidationError("--by takes time or vusers, not '\(axis)'")
-    }
     guard others.count <= RunComparison.letters.count - 1 else {
       throw ValidationError(
         "report compares at most \(RunComparison.letters.count) runs, got \(others.count + 1)")
     }
-    let loaded = try ([reference] + others).map(load)
+    let loaded = try RunReference.loadDistinct([reference] + others, root: out)
     let html: String
     do {
       html = try HTMLReport.render(
-        loaded[0], compare: Array(loaded.dropFirst()), axis: compareAxis, generatedAt: Date())
+        loaded[0], compare: Array(loaded.dropFirst()), axis: axis, generatedAt: Date())
     } catch {
       throw ValidationError(error.description)
     }
@@ -58,17 +55,4 @@ struct ReportCommand: ParsableCommand {
     printOut(path)
   }
 
-  func load(_ reference: String) throws -> LoadedRun {
-    let directory: String
-    do {
-      directory = try RunCatalog.resolve(reference, root: out)
-    } catch {
-      throw ValidationError(error.description)
-    }
-    do {
-      return try RunLoader.load(directory)
-    } catch {
-      throw ValidationError(error.description)
-    }
-  }
 }

@@ -65,6 +65,10 @@ struct RunCommand: AsyncParsableCommand {
     runner.thresholds =
       try planThresholds(plan, hasLogs: logSetup != nil) + thresholds.makeThresholds(hasLogs: logSetup != nil)
     runner.abortOnFail = thresholds.abortOnFail || (plan?.abortOnFail ?? false)
+    if runner.abortOnFail && runner.thresholds.isEmpty {
+      throw ValidationError(
+        "--abort-on-fail needs at least one threshold (--threshold or [thresholds] checks)")
+    }
     runner.abortDelay = try thresholds.abortDelay == nil ? plan?.abortDelay ?? 0 : thresholds.makeAbortDelay()
     try await runner.execute()
   }

@@ -20,10 +20,7 @@ struct RunsCommand: ParsableCommand {
     }
     let rows = RunCatalog.list(root: out).map(RunTable.Row.init)
     if json {
-      let encoder = JSONEncoder()
-      encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-      encoder.dateEncodingStrategy = .iso8601
-      printOut(String(decoding: try encoder.encode(rows), as: UTF8.self))
+      printOut(try ScriptJSON.text(rows))
       return
     }
     guard !rows.isEmpty else {

@@ -66,7 +66,11 @@ import Testing
     #expect(
       Plans.tomlError("think = nan\n")
         == "plan.toml:1:1: think: expected a duration such as 500ms, 5s or 1m30s")
-    #expect(Plans.tomlError("think = \"0\"\ngrace = \"0s\"\nduration = 0\n") == "loaded")
+    #expect(Plans.tomlError("think = \"0\"\ngrace = \"0s\"\n") == "loaded")
+    // As --duration 0 is refused: a run of no length is a mistake, not a plan.
+    #expect(
+      Plans.tomlError("think = \"0\"\nduration = 0\n")
+        == "plan.toml:2:1: duration: must be greater than 0, got 0")
     #expect(
       Plans.tomlError("[thresholds]\nabort_delay = \"-5s\"\n")
         == "plan.toml:2:1: thresholds.abort_delay: must not be negative, got '-5s'")

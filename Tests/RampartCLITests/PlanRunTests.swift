@@ -143,6 +143,33 @@ struct PlanRunTests {
     }
   }
 
+  @Test("a secret in the run's name or a log command never reaches the run directory's name or files")
+  func secretInTheName() async throws {
+    try await HeavyTest.run {
+      let server = try await TestHTTPServer()
+      let plan = """
+        name = "load-${env:TOKEN}"
+        target = "http://127.0.0.1:\(server.port)/"
+        duration = "1s"
+        [logs]
+        commands = ["echo ERROR from ${env:TOKEN}; sleep 5"]
+        """
+      let p = try RampartProcess(
+        ["run", "plan.toml", "--no-tui", "--json"], files: ["plan.toml": plan],
+        environment: ["TOKEN": "s3cr3t-canary"])
+      defer { p.cleanUp() }
+      let status = p.wait(seconds: 30)
+      await server.shutdown()
+      #expect(status == 0, "stderr: \(p.stderr)")
+      let dir = try #require(p.runDirectories.first)
+      #expect(!dir.contains("s3cr3t"))
+      #expect(
+        Self.files(under: p.directory.appendingPathComponent("rampart-runs").path, containing: "s3cr3t") == []
+      )
+      #expect(!p.stdout.contains("s3cr3t") && !p.stderr.contains("s3cr3t"))
+    }
+  }
+
   @Test(
     "SEC-03: plan mistakes are one line naming file, line and key; exit 2, nothing run",
     arguments: [
@@ -153,6 +180,14 @@ struct PlanRunTests {
       ),
       ("target = \"http://127.0.0.1:9/\"\n[ramp]\nstpe = 2\n", "plan.toml:3:"),
       ("target = \"http://127.0.0.1:9/\"\ntimeout = \"-1s\"\n", "plan.toml:2:"),
+      (
+        "target = \"http://127.0.0.1:9/\"\n[[requests]]\npath = \"/caf\u{E9}\"\n",
+        "plan.toml:3:1: requests[0].path: a request: path must start with /"
+      ),
+      (
+        "target = \"http://127.0.0.1:9/\"\n[thresholds]\nabort_on_fail = true\n",
+        "--abort-on-fail needs at least one threshold"
+      ),
     ])
   func planErrors(text: String, expected: String) throws {
     let (status, stdout, stderr) = try RampartProcess.runWith(

@@ -171,3 +171,18 @@ struct FixtureRuns {
     #expect(SeriesCSV.field("say \"hi\"") == "\"say \"\"hi\"\"\"")
   }
 }
+
+@Suite struct RunStoreEdgeTests {
+  @Test func aListingNeverCarriesControlCharacters() {
+    #expect(RunTable.printable("evil\u{1B}]0;title\u{07}name") == "evil?]0;title?name")
+    #expect(RunTable.printable("plain-name") == "plain-name")
+  }
+
+  @Test func longSampleLinesAreCutAtACharacterBoundary() {
+    let text = String(repeating: "é", count: LogSample.maxBytes)  // two bytes each
+    let cut = LogSample(elapsed: 0, errorClass: "x", source: "s", text: text).text
+    #expect(cut.hasSuffix("…"))
+    #expect(!cut.contains("\u{FFFD}"))
+    #expect(cut.utf8.count <= LogSample.maxBytes + "…".utf8.count)
+  }
+}
