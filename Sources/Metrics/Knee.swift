@@ -46,11 +46,17 @@ public struct KneeStep: Sendable, Equatable {
   /// `t` of the first and last second averaged.
   public var firstSecond: Int
   public var lastSecond: Int
+  /// The completion-weighted mean of the per-second p99 over the seconds averaged.
+  public var p99Ms: Double
+  /// Errors over completions in the seconds averaged.
+  public var errorRate: Double
 
   public init(
     vusers: Double, targetVusers: Int, isRampBin: Bool = false, tps: Double, completedTps: Double,
-    mttMs: Double, seconds: Int, firstSecond: Int, lastSecond: Int
+    mttMs: Double, seconds: Int, firstSecond: Int, lastSecond: Int, p99Ms: Double = 0, errorRate: Double = 0
   ) {
+    self.p99Ms = p99Ms
+    self.errorRate = errorRate
     self.vusers = vusers
     self.targetVusers = targetVusers
     self.isRampBin = isRampBin

@@ -11,6 +11,9 @@ struct StepAccumulator: Sendable {
   var completedSum = 0.0
   var latencyMsSum = 0.0
   var completions = 0
+  var errors = 0
+  /// Per-second p99s weighted by completions: a step's tail latency for capacity curves.
+  var p99MsSum = 0.0
   /// Per-second MTTs of the seconds with completions, for the response time's noise.
   var mttSeconds = 0
   var mttSum = 0.0
@@ -29,6 +32,8 @@ struct StepAccumulator: Sendable {
     completedSum += sample.tps
     latencyMsSum += sample.mttMs * Double(sample.completed)
     completions += sample.completed
+    errors += sample.errors
+    p99MsSum += sample.p99Ms * Double(sample.completed)
     if sample.completed > 0 {
       mttSeconds += 1
       mttSum += sample.mttMs
@@ -63,7 +68,8 @@ struct StepAccumulator: Sendable {
     KneeStep(
       vusers: meanVusers, targetVusers: targetVusers, isRampBin: isRampBin, tps: meanGoodput,
       completedTps: meanCompleted, mttMs: meanMttMs, seconds: seconds, firstSecond: firstSecond,
-      lastSecond: lastSecond)
+      lastSecond: lastSecond, p99Ms: completions > 0 ? p99MsSum / Double(completions) : 0,
+      errorRate: completions > 0 ? Double(errors) / Double(completions) : 0)
   }
 }
 

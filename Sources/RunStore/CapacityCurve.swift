@@ -11,7 +11,7 @@ public struct CapacityPoint: Sendable, Equatable, Codable {
   /// Completed requests per second (errors included, as TPS is everywhere else).
   public var tps: Double
   public var mttMs: Double
-  /// Completion-weighted mean of the per-second p99 of the point's seconds.
+  /// Completion-weighted mean of the per-second p99 of the point's settled seconds.
   public var p99Ms: Double
   public var errorRate: Double
   public var seconds: Int
@@ -23,19 +23,10 @@ public struct CapacityPoint: Sendable, Equatable, Codable {
 
 public enum CapacityCurve {
   public static func points(_ samples: [SecondSample]) -> [CapacityPoint] {
-    let byT = Dictionary(samples.map { ($0.t, $0) }, uniquingKeysWith: { first, _ in first })
-    return KneeDetector().steps(samples).map { step in
-      // The seconds a step averaged: its level's plateau seconds, or every second of a ramp bin.
-      let seconds = (step.firstSecond...step.lastSecond).compactMap { byT[$0] }.filter {
-        $0.duration >= 0.999 && !$0.paused && (step.isRampBin || $0.targetVusers == step.targetVusers)
-      }
-      let completed = seconds.reduce(0) { $0 + $1.completed }
-      let errors = seconds.reduce(0) { $0 + $1.errors }
-      let p99 =
-        completed > 0 ? seconds.reduce(0) { $0 + $1.p99Ms * Double($1.completed) } / Double(completed) : 0
-      return CapacityPoint(
-        vusers: step.vusers, tps: step.completedTps, mttMs: step.mttMs, p99Ms: p99,
-        errorRate: completed > 0 ? Double(errors) / Double(completed) : 0, seconds: step.seconds)
+    KneeDetector().steps(samples).map { step in
+      CapacityPoint(
+        vusers: step.vusers, tps: step.completedTps, mttMs: step.mttMs, p99Ms: step.p99Ms,
+        errorRate: step.errorRate, seconds: step.seconds)
     }
   }
 
