@@ -4,8 +4,9 @@ import Foundation
 /// directory name, its `--name`, or a unique prefix of either) to one run directory.
 public enum RunCatalog {
   /// Every loadable run under `root`, oldest first; directories that are not runs are skipped.
-  public static func list(root: String) -> [LoadedRun] {
-    RunLoader.runDirectories(root: root).compactMap { try? RunLoader.load($0) }
+  /// `.summaryOnly` (for listings) skips the rows of every run that has a summary.
+  public static func list(root: String, depth: RunLoader.Depth = .whole) -> [LoadedRun] {
+    RunLoader.runDirectories(root: root).compactMap { try? RunLoader.load($0, depth: depth) }
   }
 
   /// The directory `reference` names. In order: a path to a run directory; a directory name

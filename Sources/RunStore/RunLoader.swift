@@ -31,7 +31,11 @@ public struct LoadedRun: Sendable {
 }
 
 public enum RunLoader {
-  public static func load(_ directory: String) throws(StoreError) -> LoadedRun {
+  /// What to read of a run: everything, or for a listing only what its summary already says
+  /// (a run without a summary is read whole, since its figures come from its rows).
+  public enum Depth: Sendable { case whole, summaryOnly }
+
+  public static func load(_ directory: String, depth: Depth = .whole) throws(StoreError) -> LoadedRun {
     let metaPath = "\(directory)/\(RunJournal.metaFile)"
     guard let metaData = FileManager.default.contents(atPath: metaPath) else {
       throw StoreError.notARun(directory)
@@ -43,6 +47,13 @@ public enum RunLoader {
     } catch {
       throw StoreError.corrupt(path: metaPath, reason: "meta.json does not parse")
     }
+    var summary: RunSummary?
+    if let data = FileManager.default.contents(atPath: "\(directory)/\(RunJournal.summaryFile)") {
+      summary = try? decoder.decode(RunSummary.self, from: data)
+    }
+    if depth == .summaryOnly, summary != nil {
+      return LoadedRun(directory: directory, meta: meta, samples: [], events: [], summary: summary)
+    }
     var discarded = 0
     let samples: [SecondSample] = readLines("\(directory)/\(RunJournal.seriesFile)", discarded: &discarded)
     let events: [RunEvent] = readLines("\(directory)/\(RunJournal.eventsFile)", discarded: &discarded)
@@ -50,10 +61,6 @@ public enum RunLoader {
     // journal.
     var torn = 0
     let logSamples: [LogSample] = readLines("\(directory)/\(RunJournal.logSamplesFile)", discarded: &torn)
-    var summary: RunSummary?
-    if let data = FileManager.default.contents(atPath: "\(directory)/\(RunJournal.summaryFile)") {
-      summary = try? decoder.decode(RunSummary.self, from: data)
-    }
     return LoadedRun(
       directory: directory, meta: meta, samples: samples, events: events, summary: summary,
       logSamples: logSamples, discardedLines: discarded)

@@ -81,7 +81,8 @@ struct RunCommand: AsyncParsableCommand {
         path: load.url, environment: ProcessInfo.processInfo.environment,
         allowOutsideFiles: allowOutsidePlanDirectory)
     } catch {
-      throw ValidationError(error.description)
+      let escaped = error.message.contains("plan's directory") && !allowOutsidePlanDirectory
+      throw ValidationError(error.description + (escaped ? " (--allow-outside-plan-dir allows it)" : ""))
     }
   }
 

@@ -18,7 +18,7 @@ struct RunsCommand: ParsableCommand {
     guard FileManager.default.fileExists(atPath: out, isDirectory: &isDirectory), isDirectory.boolValue else {
       throw ValidationError("no runs directory '\(out)' (runs are kept under --out, default ./rampart-runs)")
     }
-    let rows = RunCatalog.list(root: out).map(RunTable.Row.init)
+    let rows = RunCatalog.list(root: out, depth: .summaryOnly).map(RunTable.Row.init)
     if json {
       printOut(try ScriptJSON.text(rows))
       return

@@ -185,6 +185,10 @@ struct PlanRunTests {
         "plan.toml:3:1: requests[0].path: a request: path must start with /"
       ),
       (
+        "target = \"http://127.0.0.1:9/\"\n[[requests]]\nbody_file = \"../../etc/passwd\"\n",
+        "plan.toml:3:1: requests[0].body_file: '../../etc/passwd' leaves the plan's directory"
+      ),
+      (
         "target = \"http://127.0.0.1:9/\"\n[thresholds]\nabort_on_fail = true\n",
         "--abort-on-fail needs at least one threshold"
       ),
