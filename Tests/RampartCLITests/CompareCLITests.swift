@@ -8,16 +8,16 @@ import Testing
 /// clean and an aborted one).
 @Suite("rampart compare")
 final class CompareCLITests {
-  let root: String
-  let dirs: [String]
+  let fixtures: LoadedFixtures
+  var root: String { fixtures.root }
+  var dirs: [String] { fixtures.directories }
 
   init() throws {
-    root = NSTemporaryDirectory() + "rampart-compare-cli-\(UUID().uuidString)"
-    dirs = try CompareFixture.writeAll(root: root)
+    fixtures = try LoadedFixtures()
   }
 
   deinit {
-    try? FileManager.default.removeItem(atPath: root)
+    fixtures.remove()
   }
 
   private func json(_ stdout: String) throws -> [String: Any] {

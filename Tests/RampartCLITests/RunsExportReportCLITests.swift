@@ -6,16 +6,16 @@ import Testing
 /// `rampart runs`, `export` and `report` as a user runs them on the fixture runs.
 @Suite("rampart runs, export, report")
 final class RunsExportReportCLITests {
-  let root: String
-  let dirs: [String]
+  let fixtures: LoadedFixtures
+  var root: String { fixtures.root }
+  var dirs: [String] { fixtures.directories }
 
   init() throws {
-    root = NSTemporaryDirectory() + "rampart-runs-cli-\(UUID().uuidString)"
-    dirs = try CompareFixture.writeAll(root: root)
+    fixtures = try LoadedFixtures()
   }
 
   deinit {
-    try? FileManager.default.removeItem(atPath: root)
+    fixtures.remove()
   }
 
   @Test func runsListsEveryRunWithItsStatus() throws {

@@ -20,17 +20,13 @@ struct FixtureRuns {
   static let generatedAt = Date(timeIntervalSince1970: 1_795_100_000)
 
   init() throws {
-    root =
-      FileManager.default.temporaryDirectory.appendingPathComponent("rampart-report-\(UUID().uuidString)")
-      .path
-    try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
-    let directories = try CompareFixture.writeAll(root: root)
-    let runs = try directories.map { try RunLoader.load($0) }
-    oneBackend = runs[0]
-    twoBackends = runs[1]
-    killed = runs[2]
-    stages = runs[3]
-    try? FileManager.default.removeItem(atPath: root)
+    let fixtures = try LoadedFixtures()
+    fixtures.remove()
+    root = fixtures.root
+    oneBackend = fixtures.oneBackend
+    twoBackends = fixtures.twoBackends
+    killed = fixtures.killed
+    stages = fixtures.stages
   }
 
   /// One-backend with a pause from 0:20 to 0:30 (the fixtures have none).

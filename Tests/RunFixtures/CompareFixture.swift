@@ -127,3 +127,32 @@ public enum CompareFixture {
     try [oneBackend, twoBackends, killed, stages].map { try write($0, root: root) }
   }
 }
+
+/// The four fixture runs written under a fresh temporary root and read back through the loader:
+/// what the tests of runs, compare, report and export start from.
+public struct LoadedFixtures: Sendable {
+  public let root: String
+  public let directories: [String]
+  public let runs: [LoadedRun]
+
+  public init() throws {
+    root = NSTemporaryDirectory() + "rampart-fixtures-\(UUID().uuidString)"
+    directories = try CompareFixture.writeAll(root: root)
+    runs = try directories.map { try RunLoader.load($0) }
+  }
+
+  public var oneBackend: LoadedRun { runs[0] }
+  public var twoBackends: LoadedRun { runs[1] }
+  public var killed: LoadedRun { runs[2] }
+  public var stages: LoadedRun { runs[3] }
+
+  /// `text` with the temporary root replaced, so goldens do not depend on it.
+  public func normalised(_ text: String) -> String {
+    text.replacingOccurrences(of: root, with: "<root>")
+  }
+
+  /// Removes the files (loaded runs stay usable: they are all in memory).
+  public func remove() {
+    try? FileManager.default.removeItem(atPath: root)
+  }
+}

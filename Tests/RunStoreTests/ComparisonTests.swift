@@ -6,28 +6,8 @@ import Testing
 
 @testable import RunStore
 
-/// The fixture runs written once per test through the real journal, and read back.
-struct FixtureRuns {
-  let root: String
-  let directories: [String]
-  let runs: [LoadedRun]
-
-  init() throws {
-    root = NSTemporaryDirectory() + "rampart-compare-\(UUID().uuidString)"
-    directories = try CompareFixture.writeAll(root: root)
-    runs = try directories.map { try RunLoader.load($0) }
-  }
-
-  var oneBackend: LoadedRun { runs[0] }
-  var twoBackends: LoadedRun { runs[1] }
-  var killed: LoadedRun { runs[2] }
-  var stages: LoadedRun { runs[3] }
-
-  /// JSON with the temporary root replaced, so goldens do not depend on it.
-  func normalised(_ text: String) -> String {
-    text.replacingOccurrences(of: root, with: "<root>")
-  }
-}
+/// The fixture runs, written per test through the real journal and read back.
+typealias FixtureRuns = LoadedFixtures
 
 @Suite struct ComparisonTests {
   @Test func deltaJSONOfOneBackendAgainstTwo() throws {
