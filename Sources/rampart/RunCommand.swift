@@ -90,18 +90,15 @@ struct RunCommand: AsyncParsableCommand {
   private func planThresholds(_ plan: PlanDocument?, hasLogs: Bool) throws -> [Threshold] {
     guard let plan else { return [] }
     return try plan.thresholds.map { entry in
-      let threshold: Threshold
-      do throws(ThresholdError) {
-        threshold = try Threshold(parsing: entry.text)
-      } catch {
-        throw ValidationError(plan.error(at: entry.key, error.reason).description)
+      try ThresholdOptions.parse(entry.text, hasLogs: hasLogs) { problem in
+        switch problem {
+        case .syntax(let error): ValidationError(plan.error(at: entry.key, error.reason).description)
+        case .needsLogs:
+          ValidationError(
+            plan.error(at: entry.key, "'\(entry.text)' needs a log source ([logs] files or commands)")
+              .description)
+        }
       }
-      if threshold.metric.needsLogs && !hasLogs {
-        throw ValidationError(
-          plan.error(at: entry.key, "'\(entry.text)' needs a log source ([logs] files or commands)")
-            .description)
-      }
-      return threshold
     }
   }
 }

@@ -24,18 +24,34 @@ struct ThresholdOptions: ParsableArguments {
   /// The parsed thresholds; a bad expression is one error line (exit 2) before anything starts.
   func makeThresholds(hasLogs: Bool) throws -> [Threshold] {
     try expressions.map { text in
-      let threshold: Threshold
-      do throws(ThresholdError) {
-        threshold = try Threshold(parsing: text)
-      } catch {
-        throw ValidationError("--threshold '\(error.expression)': \(error.reason)")
+      try Self.parse(text, hasLogs: hasLogs) { problem in
+        switch problem {
+        case .syntax(let error): ValidationError("--threshold '\(error.expression)': \(error.reason)")
+        case .needsLogs(let expression):
+          ValidationError("--threshold '\(expression)' needs a log source (--log FILE or --log-cmd COMMAND)")
+        }
       }
-      if threshold.metric.needsLogs && !hasLogs {
-        throw ValidationError(
-          "--threshold '\(threshold.expression)' needs a log source (--log FILE or --log-cmd COMMAND)")
-      }
-      return threshold
     }
+  }
+
+  /// Why an expression cannot be used: it does not parse, or it counts log errors in a run that
+  /// follows no log.
+  enum Problem {
+    case syntax(ThresholdError)
+    case needsLogs(String)
+  }
+
+  /// One expression parsed and checked against the run's sources, for flags and plan files alike;
+  /// `error` words the problem for where the expression came from.
+  static func parse(_ text: String, hasLogs: Bool, error: (Problem) -> ValidationError) throws -> Threshold {
+    let threshold: Threshold
+    do throws(ThresholdError) {
+      threshold = try Threshold(parsing: text)
+    } catch let failure {
+      throw error(.syntax(failure))
+    }
+    if threshold.metric.needsLogs && !hasLogs { throw error(.needsLogs(threshold.expression)) }
+    return threshold
   }
 
   /// Seconds a failing threshold is tolerated before `--abort-on-fail` stops the run.

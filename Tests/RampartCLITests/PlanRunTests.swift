@@ -189,6 +189,10 @@ struct PlanRunTests {
         "plan.toml:3:1: requests[0].body_file: '../../etc/passwd' leaves the plan's directory"
       ),
       (
+        "target = \"http://127.0.0.1:9/\"\n[thresholds]\nchecks = [\"log_errors<1\"]\n",
+        "plan.toml:3:"
+      ),
+      (
         "target = \"http://127.0.0.1:9/\"\n[thresholds]\nabort_on_fail = true\n",
         "--abort-on-fail needs at least one threshold"
       ),
