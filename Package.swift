@@ -37,9 +37,11 @@ let package = Package(
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        "CThreadAffinity",
       ],
       swiftSettings: hotPathSettings
     ),
+    .target(name: "CThreadAffinity"),
     .target(name: "RunStore", dependencies: ["Metrics"]),
     .target(name: "PlanFile", dependencies: ["TOMLKit", "Yams", "Metrics"]),
     .target(name: "Report", dependencies: ["RunStore", "Metrics", "Plot"]),

@@ -22,6 +22,9 @@ public struct EngineConfig: Sendable {
   public var maxRedirects = 10
   /// Event loop threads; nil picks one per core (never more than the vusers).
   public var eventLoops: Int?
+  /// Binds each event loop to a CPU of its own when there is one loop per usable CPU (see
+  /// `LoopPinning`).
+  public var pinLoops = true
   /// How long in-flight requests may finish after a stop.
   public var gracePeriod: Double = 5
   /// Vusers the open-file limit allows; control changes above it are refused.
@@ -42,7 +45,9 @@ public struct EngineConfig: Sendable {
 }
 
 enum System {
+  /// The CPUs this process may use: a cpuset or taskset counts, not the machine's whole count.
   static var coreCountForLoad: Int {
+    if let allowed = LoopPinning.allowedCPUs { return allowed.count }
     #if canImport(Glibc)
       return Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
     #else

@@ -26,6 +26,8 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
   private let context: RunContext
   private let workers: [LoopWorker]
   private let control: Mutex<ControlState>
+  /// The CPU each event loop is bound to, in loop order; nil when the loops float.
+  public let pinnedCPUs: [Int]?
 
   private struct ControlState {
     var ramp: RampController
@@ -66,7 +68,11 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
     }
     self.context = context
     self.group = MultiThreadedEventLoopGroup(numberOfThreads: config.resolvedEventLoops)
-    self.workers = group.makeIterator().enumerated().map { index, loop in
+    let loops = Array(group.makeIterator())
+    self.pinnedCPUs =
+      config.pinLoops ? LoopPinning.plan(loops: loops.count, allowed: LoopPinning.allowedCPUs) : nil
+    if let pinnedCPUs { LoopPinning.pin(loops, to: pinnedCPUs) }
+    self.workers = loops.enumerated().map { index, loop in
       LoopWorker(loop: loop, context: context, seed: 0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1))
     }
     self.control = Mutex(ControlState(ramp: RampController(plan: config.plan)))

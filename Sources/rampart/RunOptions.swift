@@ -72,6 +72,11 @@ struct LoadOptions: ParsableArguments {
   @Option(help: "Event loop threads (default: one per core, at most one per vuser).")
   var loops: Int?
 
+  @Flag(
+    name: .customLong("pin"), inversion: .prefixedNo,
+    help: "Bind each event loop to a CPU of its own when there is one loop per usable CPU.")
+  var pinLoops = true
+
   /// The engine's config from the flags alone, or from a plan file's values with the flags given
   /// on top of them.
   func makeConfig(plan document: PlanDocument? = nil) throws(ConfigError) -> EngineConfig {
@@ -111,6 +116,7 @@ struct LoadOptions: ParsableArguments {
       guard (1...256).contains(loops) else { throw ConfigError("--loops must be between 1 and 256") }
       config.eventLoops = loops
     }
+    config.pinLoops = pinLoops
     return config
   }
 
