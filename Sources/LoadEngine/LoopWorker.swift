@@ -63,6 +63,26 @@ final class LoopWorker: @unchecked Sendable {
     nowSecond = context.second(at: nowNanos)
   }
 
+  /// Vusers whose next request is written once this round of events has been handled.
+  private var queuedWrites: [VirtualUser] = []
+
+  func queueWrite(_ vuser: VirtualUser) {
+    queuedWrites.append(vuser)
+    if queuedWrites.count == 1 { loop.execute { [self] in writeQueued() } }
+  }
+
+  /// NIO runs tasks after it has handled every ready channel, so this writes in one burst what the
+  /// round's responses freed, as wrk's write phase does.
+  private func writeQueued() {
+    tick()
+    var batch: [VirtualUser] = []
+    // A write that fails at once may queue another vuser's request: that one goes next round.
+    swap(&batch, &queuedWrites)
+    for vuser in batch { vuser.writeQueuedRequest() }
+    batch.removeAll(keepingCapacity: true)
+    if queuedWrites.isEmpty { swap(&batch, &queuedWrites) }
+  }
+
   func start() {
     // Timeouts are checked by one sweep per loop instead of a timer per request, which would cost
     // an allocation on every request.

@@ -30,6 +30,8 @@ final class VirtualUser: @unchecked Sendable {
   /// The request bytes are on their way and a response is expected.
   private var awaitingResponse = false
   private var writeComplete = true
+  /// The request waits in the worker's write queue.
+  private var writeQueued = false
   private var responseBytesSeen = false
   private var pendingFailure: ErrorKind?
   private var firstSendNanos: UInt64 = 0
@@ -170,18 +172,35 @@ final class VirtualUser: @unchecked Sendable {
 
   // MARK: request and response
 
+  /// Prepares the request and queues its write for the end of this round of events.
   private func send() {
-    guard let channel else { return connect() }
+    guard channel != nil else { return connect() }
     parser.reset(expectBody: flags.expectsResponseBody)
     responseBytesSeen = false
     pendingFailure = nil
     awaitingResponse = true
-    let now = worker.nowNanos
+    // Until the write is done, a close fails a request that must not be resent as a write error.
+    writeComplete = !flags.tracksWriteCompletion
+    deadlineNanos = worker.nowNanos &+ context.requestTimeoutNanos
+    if !writeQueued {
+      writeQueued = true
+      worker.queueWrite(self)
+    }
+  }
+
+  /// Writes the queued request, after the loop has handled every event that was ready (as wrk
+  /// does): the latency clock starts at the write itself, not at the response that freed this
+  /// vuser while others were still waiting to be read.
+  func writeQueuedRequest() {
+    guard writeQueued else { return }
+    writeQueued = false
+    // The connection went, or the vuser was stopped, between queueing and now.
+    guard awaitingResponse, let channel else { return }
+    let now = RunContext.now()
     if redirects == 0 && !retriedStale { firstSendNanos = now }
     deadlineNanos = now &+ context.requestTimeoutNanos
     worker.recorder.recordBytes(second: worker.nowSecond, outbound: request.readableBytes)
     if flags.tracksWriteCompletion {
-      writeComplete = false
       let promise = channel.eventLoop.makePromise(of: Void.self)
       let generation = self.generation
       promise.futureResult.whenSuccess { [self] in
@@ -189,7 +208,6 @@ final class VirtualUser: @unchecked Sendable {
       }
       write(on: channel, promise: promise)
     } else {
-      writeComplete = true
       write(on: channel, promise: nil)
     }
   }
