@@ -6,15 +6,17 @@
 #
 #   Benchmarks/latency.sh [CONNS...]        default: 50 1000
 #   BENCH_REPS=5 BENCH_SECS=10 Benchmarks/latency.sh 50
+#   BENCH_ARGS='--loops 1' Benchmarks/latency.sh 50     # rampart in wrk -t1's shape: one thread
 source "$(dirname "$0")/common.sh"
 reps="${BENCH_REPS:-5}"
+read -r -a extra <<< "${BENCH_ARGS:-}"
 secs="${BENCH_SECS:-10}"
 conns=("$@")
 [ ${#conns[@]} -gt 0 ] || conns=(50 1000)
 url=http://127.0.0.1:18080/200
 
 for c in "${conns[@]}"; do
-  echo "== $c connections, ${secs}s, $reps reps"
+  echo "== $c connections, ${secs}s, $reps reps${BENCH_ARGS:+, rampart $BENCH_ARGS}"
   : > "$out/runs"
   for rep in $(seq 1 "$reps"); do
     wrk -t1 -c"$c" -d"${secs}s" --latency "$url" > "$out/wrk.txt"
@@ -31,7 +33,7 @@ p99 = ms(re.search(r"\n\s+99%\s+(\S+)", text).group(1))
 print("wrk1 %.0f %.3f %.3f %.3f" % (rps, p50, p99, mean))
 PY
     "$rampart" run "$url" --vusers "$c" --duration "${secs}s" --no-tui --json --quiet \
-      --out "$out" > "$out/summary.json"
+      --out "$out" ${extra[@]+"${extra[@]}"} > "$out/summary.json"
     python3 - "$out/summary.json" >> "$out/runs" <<'PY'
 import json, sys
 s = json.load(open(sys.argv[1]))
