@@ -26,7 +26,7 @@ struct CLIDurabilityTests {
       await sleep(seconds: 1.6)
       let sent = Date()
       p.signal(signal)
-      let status = p.wait(seconds: 10)
+      let status = await p.wait(seconds: 10)
       let took = Date().timeIntervalSince(sent)
       await server.shutdown()
       #expect(status == 130, "stderr: \(p.stderr)")
@@ -54,7 +54,7 @@ struct CLIDurabilityTests {
       await sleep(seconds: 0.2)
       let second = Date()
       p.signal(SIGINT)
-      let status = p.wait(seconds: 5)
+      let status = await p.wait(seconds: 5)
       #expect(Date().timeIntervalSince(second) < 1)
       await server.shutdown()
       #expect(status == 131, "stderr: \(p.stderr)")
@@ -83,7 +83,7 @@ struct CLIDurabilityTests {
       await sleep(seconds: 0.3)
       rowsBeforeKill = Self.seriesRows(p.runDirectories.first)
       p.signal(SIGKILL)
-      _ = p.wait(seconds: 5)
+      _ = await p.wait(seconds: 5)
       await server.shutdown()
       let run = try RunLoader.load(try #require(p.runDirectories.first))
       #expect(run.outcome == .incomplete)
@@ -111,7 +111,7 @@ struct CLIDurabilityTests {
       let p = try RampartProcess(
         ["run", server.url, "--vusers", "200", "--duration", "3s", "--no-tui", "--json"], fileLimit: 64)
       defer { p.cleanUp() }
-      let status = p.wait(seconds: 30)
+      let status = await p.wait(seconds: 30)
       await server.shutdown()
       #expect(status == 0, "stderr: \(p.stderr)")
       #expect(p.stderr.contains("open-file limit (64)"))
@@ -137,7 +137,7 @@ struct CLIDurabilityTests {
       let early = p.residentBytes ?? 0
       await sleep(seconds: 5)
       let late = p.residentBytes ?? 0
-      let status = p.wait(seconds: 20)
+      let status = await p.wait(seconds: 20)
       await server.shutdown()
       #expect(status == 0)
       #expect(early > 0 && late - early <= 20 * 1024 * 1024, "RSS \(early) -> \(late)")

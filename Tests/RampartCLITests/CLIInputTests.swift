@@ -42,7 +42,7 @@ struct CLIInputTests {
     let (args, mentions) = cases[index]
     let filled = args.map { $0.replacingOccurrences(of: "{port}", with: "\(server.port)") }
     let bounded = filled.contains("--duration") ? [] : ["--duration", "1s"]
-    let (status, stdout, stderr) = try RampartProcess.run(
+    let (status, stdout, stderr) = try await RampartProcess.run(
       ["run"] + filled + bounded + ["--no-tui"], timeout: 20)
     await server.shutdown()
     #expect(status == 2, "status \(String(describing: status)) for \(filled): \(stderr)")

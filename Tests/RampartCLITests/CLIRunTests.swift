@@ -14,7 +14,7 @@ struct CLIRunTests {
         "run", server.url, "--vusers", "4", "--duration", "2s", "--no-tui", "--name", "smoke",
       ])
       defer { p.cleanUp() }
-      let status = p.wait(seconds: 30)
+      let status = await p.wait(seconds: 30)
       await server.shutdown()
       #expect(status == 0, "stderr: \(p.stderr)")
       let progress = p.stdout.split(separator: "\n").filter { $0.contains("vusers") && $0.contains("tps") }
@@ -46,7 +46,7 @@ struct CLIRunTests {
   func jsonSummary() async throws {
     try await HeavyTest.run {
       let server = try await TestHTTPServer()
-      let (status, stdout, _) = try RampartProcess.run(
+      let (status, stdout, _) = try await RampartProcess.run(
         ["run", server.url, "--vusers", "2", "--requests", "300", "--no-tui", "--json"])
       await server.shutdown()
       #expect(status == 0)
@@ -69,7 +69,7 @@ struct CLIRunTests {
       let bodyFile = FileManager.default.temporaryDirectory.appendingPathComponent("body-\(UUID()).json")
       try Data(#"{"hello":"world"}"#.utf8).write(to: bodyFile)
       defer { try? FileManager.default.removeItem(at: bodyFile) }
-      let (status, stdout, stderr) = try RampartProcess.run([
+      let (status, stdout, stderr) = try await RampartProcess.run([
         "run", server.url, "--processes", "2", "--threads", "3", "--duration", "1s", "-X", "POST",
         "-H", "Content-Type: application/json", "--body", "@\(bodyFile.path)", "--no-tui", "--json",
       ])
@@ -91,7 +91,7 @@ struct CLIRunTests {
         "run", server.url, "-H", "Authorization: Bearer s3cr3t-canary", "--requests", "5", "--no-tui",
       ])
       defer { p.cleanUp() }
-      #expect(p.wait(seconds: 30) == 0)
+      #expect(await p.wait(seconds: 30) == 0)
       await server.shutdown()
       let dir = try #require(p.runDirectories.first)
       for file in ["meta.json", "series.jsonl", "events.jsonl", "summary.json"] {

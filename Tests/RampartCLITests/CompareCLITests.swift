@@ -30,8 +30,8 @@ final class CompareCLITests {
     return Dictionary(uniqueKeysWithValues: rows.map { ($0["key"] as? String ?? "", $0) })
   }
 
-  @Test func jsonHasTheRowsAndNotes() throws {
-    let (status, stdout, stderr) = try RampartProcess.run(
+  @Test func jsonHasTheRowsAndNotes() async throws {
+    let (status, stdout, stderr) = try await RampartProcess.run(
       ["compare", "one-backend", "two-backends", "--out", root, "--json"], timeout: 30)
     #expect(status == 0, "stderr: \(stderr)")
     #expect(stdout.split(separator: "\n").count == 1, "one JSON object on one line")
@@ -53,8 +53,8 @@ final class CompareCLITests {
     #expect(notes.isEmpty, "same plan, target and tags: nothing to qualify, got \(notes)")
   }
 
-  @Test func byVusersIsTheAxisOfTheJSON() throws {
-    let (status, stdout, stderr) = try RampartProcess.run(
+  @Test func byVusersIsTheAxisOfTheJSON() async throws {
+    let (status, stdout, stderr) = try await RampartProcess.run(
       ["compare", "one-backend", "stages", "--by", "vusers", "--out", root, "--json"], timeout: 30)
     #expect(status == 0, "stderr: \(stderr)")
     let document = try json(stdout)
@@ -72,8 +72,9 @@ final class CompareCLITests {
       (["one-backend", "two-backends", "--by", "bananas"], "bananas"),
       (["one-backend", "two-backends", "--theme", "no-such-theme"], "no-such-theme"),
     ])
-  func badInput(args: [String], mentions: String) throws {
-    let (status, stdout, stderr) = try RampartProcess.run(["compare"] + args + ["--out", root], timeout: 30)
+  func badInput(args: [String], mentions: String) async throws {
+    let (status, stdout, stderr) = try await RampartProcess.run(
+      ["compare"] + args + ["--out", root], timeout: 30)
     #expect(status == 2, "status \(String(describing: status)): \(stderr)")
     #expect(stderr.split(separator: "\n").count == 1, "stderr: \(stderr)")
     #expect(stderr.hasPrefix("rampart: error: "))
@@ -81,9 +82,10 @@ final class CompareCLITests {
     #expect(stdout.isEmpty)
   }
 
-  @Test func anAmbiguousPrefixNamesTheCandidates() throws {
+  @Test func anAmbiguousPrefixNamesTheCandidates() async throws {
     // "one-backend" and the directory names both start with the year; a bare "2" matches all.
-    let (status, _, stderr) = try RampartProcess.run(["compare", "2", "killed", "--out", root], timeout: 30)
+    let (status, _, stderr) = try await RampartProcess.run(
+      ["compare", "2", "killed", "--out", root], timeout: 30)
     #expect(status == 2)
     #expect(stderr.split(separator: "\n").count == 1)
     #expect(stderr.contains("matches"), "stderr: \(stderr)")
@@ -92,8 +94,8 @@ final class CompareCLITests {
   /// FAULTS DUR-02: the killed run (no summary, a torn last line) compared with a clean run and a
   /// Ctrl-C-aborted run with other tags and another plan: the comparison works, both are flagged,
   /// and the tag mismatch is spelled out, not joined silently.
-  @Test func killedRunBesideACleanAndAnAbortedOne() throws {
-    let (status, stdout, stderr) = try RampartProcess.run(
+  @Test func killedRunBesideACleanAndAnAbortedOne() async throws {
+    let (status, stdout, stderr) = try await RampartProcess.run(
       ["compare", "two-backends", "kill", dirs[3], "--out", root, "--json"], timeout: 30)
     #expect(status == 0, "stderr: \(stderr)")
     let document = try json(stdout)
@@ -112,7 +114,7 @@ final class CompareCLITests {
     #expect(peak.count == 3 && peak.allSatisfy { $0 is Double })
 
     // Through a pipe: the same comparison as plain text, flags and notes included.
-    let (textStatus, text, textErr) = try RampartProcess.run(
+    let (textStatus, text, textErr) = try await RampartProcess.run(
       ["compare", "two-backends", "kill", dirs[3], "--out", root], timeout: 30)
     #expect(textStatus == 0, "stderr: \(textErr)")
     #expect(textErr.isEmpty, "a pipe needs no note: \(textErr)")

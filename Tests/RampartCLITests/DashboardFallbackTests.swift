@@ -31,7 +31,7 @@ struct DashboardFallbackTests {
     // `rampart run ... > file 2> file < /dev/null`.
     let redirected = try RampartProcess(run)
     defer { redirected.cleanUp() }
-    #expect(redirected.wait(seconds: 30) == 0, "stderr: \(redirected.stderr)")
+    #expect(await redirected.wait(seconds: 30) == 0, "stderr: \(redirected.stderr)")
     #expect(redirected.stdout.utf8.filter { $0 == 0x1B }.isEmpty, "escape bytes in stdout")
     #expect(redirected.stderr.utf8.filter { $0 == 0x1B }.isEmpty, "escape bytes in stderr")
     #expect(
@@ -201,7 +201,7 @@ struct DashboardFallbackTests {
   func missingTheme() async throws {
     try await HeavyTest.run {
       try await withTestServer { server in
-        let (status, stdout, stderr) = try RampartProcess.run(
+        let (status, stdout, stderr) = try await RampartProcess.run(
           ["run", server.url, "--theme", "nonexistent", "--duration", "1s"], timeout: 20)
         #expect(status == 2, "stderr: \(stderr)")
         #expect(stderr.split(separator: "\n").count == 1, "stderr: \(stderr)")
@@ -233,7 +233,7 @@ struct DashboardFallbackTests {
     let arguments = ["run", server.url, "--theme", path, "--duration", "1s"]
     let place = "rampart: error: theme '\(path)' line 3"
 
-    let (status, stdout, stderr) = try RampartProcess.run(arguments, timeout: 20)
+    let (status, stdout, stderr) = try await RampartProcess.run(arguments, timeout: 20)
     #expect(status == 2, "stderr: \(stderr)")
     #expect(stderr.split(separator: "\n").count == 1, "stderr: \(stderr)")
     #expect(stderr.hasPrefix(place), "\(stderr)")

@@ -167,7 +167,7 @@ struct LiveControlE2ETests {
     defer {
       if p.process.isRunning {
         p.signal(SIGKILL)
-        p.wait(seconds: 5)
+        p.waitBlocking(seconds: 5)
       }
       p.cleanUp()
     }
@@ -233,7 +233,7 @@ struct LiveControlE2ETests {
 
     let stop = try ctl(["stop"])
     #expect(stop.status == 0 && stop.stdout == "ok stopping\n", "\(stop)")
-    let exit = p.wait(seconds: 15)
+    let exit = await p.wait(seconds: 15)
     #expect(exit == 130, "exit \(String(describing: exit)); stderr: \(p.stderr)")
     #expect(lstat(socket, &info) != 0, "the socket file is still there after the exit")
 
@@ -297,7 +297,7 @@ struct LiveControlE2ETests {
       let content = Data("keep me\n".utf8)
       try content.write(to: URL(fileURLWithPath: file))
       let original = try FileManager.default.attributesOfItem(atPath: file)
-      let (status, stdout, stderr) = try RampartProcess.run(
+      let (status, stdout, stderr) = try await RampartProcess.run(
         [
           "run", server.url, "--vusers", "1", "--duration", "2s", "--no-tui", "--control", file, "--out",
           runs,
@@ -318,7 +318,7 @@ struct LiveControlE2ETests {
       let prefix = directory.path + "/"
       let long = prefix + String(repeating: "s", count: 108 - prefix.utf8.count)
       #expect(long.utf8.count == 108)
-      let (longStatus, longStdout, longStderr) = try RampartProcess.run(
+      let (longStatus, longStdout, longStderr) = try await RampartProcess.run(
         [
           "run", server.url, "--vusers", "1", "--duration", "2s", "--no-tui", "--control", long, "--out",
           runs,
@@ -355,7 +355,7 @@ struct LiveControlE2ETests {
     }
 
     static func send(_ socket: String, _ words: [String]) throws -> Reply {
-      let (status, stdout, stderr) = try RampartProcess.run(["ctl", socket] + words, timeout: 15)
+      let (status, stdout, stderr) = try RampartProcess.runBlocking(["ctl", socket] + words)
       return Reply(status: status, stdout: stdout, stderr: stderr)
     }
 

@@ -210,7 +210,7 @@ struct LogPanelE2ETests {
       log.append(Array(lines[start..<min(lines.count, start + step)].joined().utf8))
       try await Task.sleep(for: .milliseconds(100))
     }
-    let status = p.wait(seconds: 30)
+    let status = await p.wait(seconds: 30)
     #expect(status == 0, "stderr: \(p.stderr)")
     let expected = ["BrokenPipeError": 30, "slowq": 20]
     let object = try #require(
@@ -294,7 +294,7 @@ struct LogPanelE2ETests {
       written += 1
       try await Task.sleep(for: .milliseconds(10))
     }
-    #expect(p.wait(seconds: 5) == 0, "stderr: \(p.stderr)")
+    #expect(await p.wait(seconds: 5) == 0, "stderr: \(p.stderr)")
     let directory = try #require(p.runDirectories.first, "no run directory")
     let journal = try RunFiles(directory)
     let total = (journal.summary["log_errors"] as? [String: Int])?["error"] ?? 0
@@ -330,7 +330,7 @@ struct LogPanelE2ETests {
   static func refused(_ server: TestHTTPServer, _ flags: [String], mentions: String) async throws {
     let p = try RampartProcess(["run", server.url, "--duration", "1s", "--no-tui"] + flags)
     defer { p.cleanUp() }
-    let status = p.wait(seconds: 20)
+    let status = await p.wait(seconds: 20)
     #expect(status == 2, "status \(String(describing: status)): \(p.stderr)")
     let lines = p.stderr.split(separator: "\n")
     #expect(lines.count == 1, "stderr: \(p.stderr)")
@@ -367,7 +367,7 @@ struct LogPanelE2ETests {
       "run", server.url, "--vusers", "2", "--duration", "1s", "--no-tui", "--log", path,
     ])
     defer { p.cleanUp() }
-    let status = p.wait(seconds: 20)
+    let status = await p.wait(seconds: 20)
     #expect(status == 0, "\(kind): status \(String(describing: status)): \(p.stderr)")
     #expect(p.stdout.contains("rampart summary: complete"), "\(kind): \(p.stdout)")
     #expect(p.stdout.contains("log errors     none"), "\(kind): \(p.stdout)")

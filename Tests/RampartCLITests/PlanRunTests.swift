@@ -73,7 +73,7 @@ struct PlanRunTests {
       try log.seekToEnd()
       try log.write(contentsOf: Data("ERROR auth failed for Bearer \(canary)\n".utf8))
       try log.close()
-      let status = p.wait(seconds: 30)
+      let status = await p.wait(seconds: 30)
       await server.shutdown()
       #expect(status == 0, "stderr: \(p.stderr)")
       let dir = try #require(p.runDirectories.first)
@@ -105,7 +105,7 @@ struct PlanRunTests {
         files: ["plan.toml": Self.plan(port: server.port, duration: "30s"), "app.log": ""],
         environment: ["TOKEN": "t0ken"])
       defer { p.cleanUp() }
-      let status = p.wait(seconds: 30)
+      let status = await p.wait(seconds: 30)
       await server.shutdown()
       #expect(status == 0, "stderr: \(p.stderr)")
       let summary = try Self.summary(p.stdout)
@@ -132,7 +132,7 @@ struct PlanRunTests {
           - path: /ready
             method: HEAD
         """
-      let (status, stdout, stderr) = try RampartProcess.runWith(
+      let (status, stdout, stderr) = try await RampartProcess.runWith(
         ["run", "plan.yaml", "--no-tui", "--json"], files: ["plan.yaml": yaml])
       await server.shutdown()
       #expect(status == 0, "stderr: \(stderr)")
@@ -158,7 +158,7 @@ struct PlanRunTests {
         ["run", "plan.toml", "--no-tui", "--json"], files: ["plan.toml": plan],
         environment: ["TOKEN": "s3cr3t-canary"])
       defer { p.cleanUp() }
-      let status = p.wait(seconds: 30)
+      let status = await p.wait(seconds: 30)
       await server.shutdown()
       #expect(status == 0, "stderr: \(p.stderr)")
       let dir = try #require(p.runDirectories.first)
@@ -197,8 +197,8 @@ struct PlanRunTests {
         "--abort-on-fail needs at least one threshold"
       ),
     ])
-  func planErrors(text: String, expected: String) throws {
-    let (status, stdout, stderr) = try RampartProcess.runWith(
+  func planErrors(text: String, expected: String) async throws {
+    let (status, stdout, stderr) = try await RampartProcess.runWith(
       ["run", "plan.toml", "--no-tui"], files: ["plan.toml": text])
     #expect(status == 2, "stderr: \(stderr)")
     #expect(stderr.hasPrefix("rampart: error: \(expected)"), "stderr: \(stderr)")
@@ -211,10 +211,10 @@ extension RampartProcess {
   /// Runs to completion with files in its working directory; returns (status, stdout, stderr).
   static func runWith(
     _ arguments: [String], files: [String: String], environment: [String: String] = [:], timeout: Double = 60
-  ) throws -> (Int32?, String, String) {
+  ) async throws -> (Int32?, String, String) {
     let p = try RampartProcess(arguments, files: files, environment: environment)
     defer { p.cleanUp() }
-    let status = p.wait(seconds: timeout)
+    let status = await p.wait(seconds: timeout)
     #expect(p.runDirectories.isEmpty || status == 0)
     return (status, p.stdout, p.stderr)
   }

@@ -18,7 +18,7 @@ struct TargetCommandTests {
     ])
   func badFlags(arguments: [String], mentions: String) async throws {
     try await HeavyTest.run {
-      let (status, stdout, stderr) = try RampartProcess.run(arguments, timeout: 20)
+      let (status, stdout, stderr) = try await RampartProcess.run(arguments, timeout: 20)
       #expect(status == 2)
       let lines = stderr.split(separator: "\n")
       #expect(lines.count == 1, "stderr: \(stderr)")
@@ -44,7 +44,7 @@ struct TargetCommandTests {
       let root = try RawClient.request(port: servingPort, path: "/")
       #expect(root.body.contains(#""ok":true"#))
       process.signal(SIGTERM)
-      #expect(process.wait(seconds: 10) == 0)
+      #expect(await process.wait(seconds: 10) == 0)
       #expect(process.stdout.contains("stopped after 2 responses"))
       let log = try String(
         contentsOf: process.directory.appendingPathComponent("target.log"), encoding: .utf8)
@@ -55,7 +55,8 @@ struct TargetCommandTests {
   @Test("demo --short headless: the summary shows the known capacity and the measured peak")
   func shortDemoHeadless() async throws {
     try await HeavyTest.run {
-      let (status, stdout, stderr) = try RampartProcess.run(["demo", "--short", "--no-tui"], timeout: 60)
+      let (status, stdout, stderr) = try await RampartProcess.run(
+        ["demo", "--short", "--no-tui"], timeout: 60)
       #expect(status == 0, "stderr: \(stderr)")
       #expect(stdout.contains("rampart summary: complete"))
       #expect(stdout.contains("demo: known capacity   200 req/s = 1 backend x 4 workers / 20ms"))

@@ -28,7 +28,7 @@ struct ThresholdE2ETests {
         "--json",
       ])
       defer { p.cleanUp() }
-      let status = p.wait(seconds: 30)
+      let status = await p.wait(seconds: 30)
       let wall = Date().timeIntervalSince(started)
       #expect(status == 99, "stderr: \(p.stderr)")
       let summary = try Self.summary(p.stdout)
@@ -56,7 +56,7 @@ struct ThresholdE2ETests {
   func passingRun() async throws {
     try await HeavyTest.run {
       let server = try await TestHTTPServer()
-      let (status, stdout, stderr) = try RampartProcess.run(
+      let (status, stdout, stderr) = try await RampartProcess.run(
         [
           "run", server.url, "--vusers", "2", "--duration", "2s", "--threshold", "errors<1%", "--threshold",
           "p99<1s", "--threshold", "tps>1", "--threshold", "errors.timeout<1", "--abort-on-fail", "--no-tui",
@@ -85,7 +85,7 @@ struct ThresholdE2ETests {
         "errors<1%", "--no-tui",
       ])
       defer { p.cleanUp() }
-      let status = p.wait(seconds: 30)
+      let status = await p.wait(seconds: 30)
       await server.shutdown()
       #expect(status == 99, "stderr: \(p.stderr)")
       #expect(p.stdout.contains("rampart summary: complete"))
@@ -119,7 +119,7 @@ struct ThresholdE2ETests {
         "--no-tui",
       ])
       defer { p.cleanUp() }
-      let status = p.wait(seconds: 20)
+      let status = await p.wait(seconds: 20)
       await server.shutdown()
       #expect(status == 2)
       #expect(p.stderr.split(separator: "\n").count == 1, "stderr: \(p.stderr)")
@@ -142,7 +142,7 @@ struct ThresholdE2ETests {
       defer { p.cleanUp() }
       try await Task.sleep(nanoseconds: 2_500_000_000)
       p.signal(SIGINT)
-      let status = p.wait(seconds: 15)
+      let status = await p.wait(seconds: 15)
       #expect(status == 130, "stderr: \(p.stderr)")
       let summary = try Self.summary(p.stdout)
       #expect(summary.outcome == .abortedByUser)

@@ -59,8 +59,24 @@ public final class RampartProcess: @unchecked Sendable {
   }
 
   /// Waits up to `seconds` for the exit; returns the exit status, or nil (and kills it) on timeout.
+  /// It polls with `Task.sleep`: blocking a thread here for the length of a run would hold one of
+  /// Swift Testing's few cooperative threads (two on a 2-core machine) and stall other tests.
   @discardableResult
-  public func wait(seconds: Double) -> Int32? {
+  public func wait(seconds: Double) async -> Int32? {
+    let deadline = Date().addingTimeInterval(seconds)
+    while process.isRunning && Date() < deadline { try? await Task.sleep(nanoseconds: 10_000_000) }
+    if process.isRunning {
+      kill(process.processIdentifier, SIGKILL)
+      while process.isRunning { try? await Task.sleep(nanoseconds: 10_000_000) }
+      return nil
+    }
+    return process.terminationStatus
+  }
+
+  /// The blocking form of `wait`, for what cannot await (a `defer`) or ends in milliseconds (a
+  /// `rampart ctl` reply).
+  @discardableResult
+  public func waitBlocking(seconds: Double) -> Int32? {
     let deadline = Date().addingTimeInterval(seconds)
     while process.isRunning && Date() < deadline { usleep(10_000) }
     if process.isRunning {
@@ -95,10 +111,22 @@ public final class RampartProcess: @unchecked Sendable {
   }
 
   /// Runs to completion and returns (status, stdout, stderr).
-  public static func run(_ arguments: [String], timeout: Double = 60) throws -> (Int32?, String, String) {
+  /// `run` for commands that end in milliseconds, where a blocking call is simpler than an await.
+  public static func runBlocking(_ arguments: [String], timeout: Double = 15) throws -> (
+    Int32?, String, String
+  ) {
     let p = try RampartProcess(arguments)
     defer { p.cleanUp() }
-    let status = p.wait(seconds: timeout)
+    let status = p.waitBlocking(seconds: timeout)
+    return (status, p.stdout, p.stderr)
+  }
+
+  public static func run(_ arguments: [String], timeout: Double = 60) async throws -> (
+    Int32?, String, String
+  ) {
+    let p = try RampartProcess(arguments)
+    defer { p.cleanUp() }
+    let status = await p.wait(seconds: timeout)
     return (status, p.stdout, p.stderr)
   }
 }
