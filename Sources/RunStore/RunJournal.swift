@@ -9,7 +9,8 @@ import Synchronization
 #endif
 
 /// Writes one run directory as the run goes: `meta.json` at the start, a line in `series.jsonl`
-/// every second and in `events.jsonl` per event, `summary.json` at the end. Lines go straight to
+/// every second and in `events.jsonl` per event, `latency.json` and `summary.json` at the end.
+/// Lines go straight to
 /// the kernel, so a killed run loses at most the second in progress.
 ///
 /// Disk-full policy: the load keeps running and journalling stops; the failure is kept in
@@ -26,6 +27,7 @@ public final class RunJournal: Sendable {
   public static let metaFile = "meta.json"
   public static let summaryFile = "summary.json"
   public static let logSamplesFile = "log_samples.jsonl"
+  public static let latencyFile = "latency.json"
 
   /// Creates `<root>/<UTC time>-<name>/` (0700) with its files (0600) and writes `meta.json`.
   public init(root: String, meta: RunMeta) throws(StoreError) {
@@ -77,6 +79,13 @@ public final class RunJournal: Sendable {
     }
   }
 
+  /// Writes the whole run's latency histogram to `latency.json`, atomically; before the summary,
+  /// whose presence marks a finished run.
+  public func writeLatency(_ distribution: LatencyDistribution) throws(StoreError) {
+    try SecureFile.writeAtomically(
+      try Self.encode(distribution, pretty: false), to: "\(directory)/\(Self.latencyFile)")
+  }
+
   /// Writes `summary.json` atomically (temp file, fsync, rename).
   public func writeSummary(_ summary: RunSummary) throws(StoreError) {
     series.sync()
@@ -110,15 +119,18 @@ public final class RunJournal: Sendable {
     }
   }
 
-  /// Temp files of a summary write that was killed half-way are removed at the next start.
+  /// Temp files of a summary or latency write that was killed half-way are removed at the next
+  /// start.
   static func removeStaleTempFiles(root: String) {
     let fm = FileManager.default
     guard let runs = try? fm.contentsOfDirectory(atPath: root) else { return }
     for run in runs {
       guard let files = try? fm.contentsOfDirectory(atPath: "\(root)/\(run)") else { continue }
-      for file in files where file.hasPrefix(summaryFile + ".tmp.") {
+      for file in files {
+        guard let final = [summaryFile, latencyFile].first(where: { file.hasPrefix($0 + ".tmp.") })
+        else { continue }
         // The suffix is the writer's PID: a live writer's temp file is left alone.
-        if let pid = Int32(file.dropFirst(summaryFile.count + 5)), pid > 0, kill(pid, 0) == 0 {
+        if let pid = Int32(file.dropFirst(final.count + 5)), pid > 0, kill(pid, 0) == 0 {
           continue
         }
         unlink("\(root)/\(run)/\(file)")

@@ -211,6 +211,12 @@ struct LoadRunner {
     }
     var failed = false
     do {
+      try journal.writeLatency(LatencyDistribution(store.snapshot().totals.histogram))
+    } catch {
+      // The summary still follows: it matters more than the histogram behind it.
+      printError("rampart: warning: could not write the latency histogram: \(error)")
+    }
+    do {
       try journal.writeSummary(summary)
     } catch {
       printError("rampart: error: could not write the summary: \(error)")

@@ -28,7 +28,7 @@ struct CLIRunTests {
       let dir = try #require(dirs.first)
       #expect(dir.hasSuffix("-smoke"))
       #expect(try mode(dir) == 0o700)
-      for file in ["meta.json", "series.jsonl", "events.jsonl", "summary.json"] {
+      for file in ["meta.json", "series.jsonl", "events.jsonl", "latency.json", "summary.json"] {
         #expect(try mode("\(dir)/\(file)") == 0o600, "\(file)")
       }
       let run = try RunLoader.load(dir)
@@ -39,6 +39,12 @@ struct CLIRunTests {
       #expect(summary.requests == run.samples.reduce(0) { $0 + $1.completed })
       #expect(summary.ok == server.requestCount)
       #expect(run.events.first?.kind == .start)
+      // The whole run's histogram: one entry per response, the summary's percentiles from it.
+      let latencyData = try #require(FileManager.default.contents(atPath: "\(dir)/latency.json"))
+      let latency = try JSONDecoder().decode(LatencyDistribution.self, from: latencyData)
+      #expect(latency.count == UInt64(summary.ok))
+      #expect(Double(latency.value(atPercentile: 50)) / 1000 == summary.p50Ms)
+      #expect(Double(latency.value(atPercentile: 99)) / 1000 == summary.p99Ms)
     }
   }
 

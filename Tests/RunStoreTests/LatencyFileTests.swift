@@ -1,0 +1,51 @@
+import Foundation
+import Metrics
+import Testing
+
+@testable import RunStore
+
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+@Suite struct LatencyFileTests {
+  private func distribution(_ micros: [UInt64]) -> LatencyDistribution {
+    var histogram = LatencyHistogram.make()
+    for value in micros { _ = histogram.record(value) }
+    return LatencyDistribution(histogram)
+  }
+
+  @Test func latencyIsWrittenPrivatelyAndReadsBack() throws {
+    let tmp = try TempDir()
+    let journal = try RunJournal(root: tmp.root, meta: meta())
+    let written = distribution([120, 120, 350, 9_000, 2_500_000])
+    try journal.writeLatency(written)
+
+    let path = "\(journal.directory)/latency.json"
+    #expect(fileMode(path)?.permissions == 0o600)
+    let text = try #require(read(path))
+    #expect(text.contains("\"significant_digits\":3"))
+    let back = try JSONDecoder().decode(LatencyDistribution.self, from: Data(text.utf8))
+    #expect(back == written)
+    #expect(back.count == 5)
+    #expect(back.buckets.map { $0[1] } == [2, 1, 1, 1])
+    // A run with its latency but no summary yet is still an incomplete run.
+    #expect(try RunLoader.load(journal.directory).outcome == .incomplete)
+  }
+
+  @Test func staleLatencyTempFilesAreRemovedByTheNextJournal() throws {
+    let tmp = try TempDir()
+    let old = try RunJournal(root: tmp.root, meta: meta(name: "old"))
+    // PIDs above the kernel's pid_max (4194304) belong to no process: their writers are gone.
+    let stale = "\(old.directory)/latency.json.tmp.99999999"
+    let live = "\(old.directory)/latency.json.tmp.\(getpid())"
+    write("[", to: stale)
+    write("[", to: live)
+
+    _ = try RunJournal(root: tmp.root, meta: meta(name: "new"))
+    #expect(!FileManager.default.fileExists(atPath: stale))
+    #expect(FileManager.default.fileExists(atPath: live))
+  }
+}
