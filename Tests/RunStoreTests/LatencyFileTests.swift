@@ -4,12 +4,6 @@ import Testing
 
 @testable import RunStore
 
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 @Suite struct LatencyFileTests {
   private func distribution(_ micros: [UInt64]) -> LatencyDistribution {
     var histogram = LatencyHistogram.make()
@@ -33,19 +27,5 @@ import Testing
     #expect(back.buckets.map { $0[1] } == [2, 1, 1, 1])
     // A run with its latency but no summary yet is still an incomplete run.
     #expect(try RunLoader.load(journal.directory).outcome == .incomplete)
-  }
-
-  @Test func staleLatencyTempFilesAreRemovedByTheNextJournal() throws {
-    let tmp = try TempDir()
-    let old = try RunJournal(root: tmp.root, meta: meta(name: "old"))
-    // PIDs above the kernel's pid_max (4194304) belong to no process: their writers are gone.
-    let stale = "\(old.directory)/latency.json.tmp.99999999"
-    let live = "\(old.directory)/latency.json.tmp.\(getpid())"
-    write("[", to: stale)
-    write("[", to: live)
-
-    _ = try RunJournal(root: tmp.root, meta: meta(name: "new"))
-    #expect(!FileManager.default.fileExists(atPath: stale))
-    #expect(FileManager.default.fileExists(atPath: live))
   }
 }
