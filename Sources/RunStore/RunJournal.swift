@@ -10,8 +10,7 @@ import Synchronization
 
 /// Writes one run directory as the run goes: `meta.json` at the start, a line in `series.jsonl`
 /// every second and in `events.jsonl` per event, `latency.json` and `summary.json` at the end.
-/// Lines go straight to
-/// the kernel, so a killed run loses at most the second in progress.
+/// Lines go straight to the kernel, so a killed run loses at most the second in progress.
 ///
 /// Disk-full policy: the load keeps running and journalling stops; the failure is kept in
 /// `failure` for the caller to show, and the prefix already written stays valid.
