@@ -265,6 +265,12 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
     }
   }
 
+  /// Caps the connections open at once (the open-file limit's share for sockets); vusers over it
+  /// fail with emfile and retry after the reconnect backoff. Applies to connects from now on.
+  public func capConnections(at limit: Int) {
+    context.capConnections(at: limit)
+  }
+
   public func setTargetVusers(_ count: Int) throws(ControlError) {
     guard count >= 0 else { throw ControlError("vusers must be 0 or more, got \(count)") }
     guard count <= config.vuserLimit else {

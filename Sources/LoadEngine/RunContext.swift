@@ -19,6 +19,11 @@ final class RunContext: Sendable {
   /// Remaining requests when the run has a request cap.
   private let budget: Atomic<Int>
   private let hasBudget: Bool
+  /// Connections open or opening, and how many may be: the cap keeps the last descriptors of a low
+  /// open-file limit free for the journal and the runtime (libdispatch traps when it cannot open a
+  /// file it needs), so vusers over it fail with emfile before asking the kernel.
+  private let connections = Atomic<Int>(0)
+  private let connectionCap = Atomic<Int>(.max)
 
   init(config: EngineConfig, address: SocketAddress) throws {
     self.config = config
@@ -44,6 +49,24 @@ final class RunContext: Sendable {
   func takeRequest() -> Bool {
     guard hasBudget else { return true }
     return budget.wrappingSubtract(1, ordering: .relaxed).oldValue > 0
+  }
+
+  func capConnections(at limit: Int) {
+    connectionCap.store(max(1, limit), ordering: .relaxed)
+  }
+
+  /// Takes a connection slot for a connect attempt; false when the cap is reached.
+  func claimConnection() -> Bool {
+    if connections.wrappingAdd(1, ordering: .relaxed).newValue <= connectionCap.load(ordering: .relaxed) {
+      return true
+    }
+    connections.wrappingSubtract(1, ordering: .relaxed)
+    return false
+  }
+
+  /// Gives back the slot of a failed attempt or a closed connection.
+  func releaseConnection() {
+    connections.wrappingSubtract(1, ordering: .relaxed)
   }
 
   var budgetSpent: Bool { hasBudget && budget.load(ordering: .relaxed) <= 0 }

@@ -116,6 +116,10 @@ final class VirtualUser: @unchecked Sendable {
     generation += 1
     let generation = self.generation
     let context = self.context
+    guard context.claimConnection() else {
+      connectFailures += 1
+      return finish(.failure(.emfile), latency: nil)
+    }
     let bootstrap = ClientBootstrap(group: worker.loop)
       .channelOption(.socketOption(.tcp_nodelay), value: 1)
       .connectTimeout(.nanoseconds(Int64(context.config.connectTimeout * 1e9)))
@@ -133,6 +137,10 @@ final class VirtualUser: @unchecked Sendable {
         }
       }
     bootstrap.connect(to: context.address).whenComplete { [self] result in
+      switch result {
+      case .success(let channel): channel.closeFuture.whenComplete { _ in context.releaseConnection() }
+      case .failure: context.releaseConnection()
+      }
       connected(result, generation: generation)
     }
   }

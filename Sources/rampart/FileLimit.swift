@@ -1,3 +1,5 @@
+import Foundation
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)
@@ -28,6 +30,28 @@ struct FileLimit {
 
   /// Vusers that can each hold a connection under this limit.
   var vuserCapacity: Int { max(1, now - Self.reserved) }
+
+  /// Descriptors left free under the connection cap, for what opens files during a run: the
+  /// journal's temporary files, /proc reads, a rotated log, libdispatch's thread monitor.
+  static let headroom = 16
+
+  /// Connections that fit beside the descriptors open now and the headroom.
+  func connectionCap(openNow: Int?) -> Int {
+    guard let openNow else { return vuserCapacity }
+    return max(1, now - openNow - Self.headroom)
+  }
+
+  /// Descriptors this process has open, nil where that cannot be listed.
+  static func openDescriptors() -> Int? {
+    #if os(Linux)
+      let directory = "/proc/self/fd"
+    #else
+      let directory = "/dev/fd"
+    #endif
+    guard let names = try? FileManager.default.contentsOfDirectory(atPath: directory) else { return nil }
+    // The listing holds a descriptor of its own while it reads.
+    return max(0, names.count - 1)
+  }
 
   private static var resourceNoFile: Int32 {
     #if canImport(Glibc)

@@ -140,12 +140,6 @@ struct LoadRunner {
     }
     journalSlot.value = journal
 
-    if files.now < peak + FileLimit.reserved {
-      printError(
-        "rampart: warning: the open-file limit (\(files.now)) caps concurrency at about "
-          + "\(files.vuserCapacity) vusers; the rest will fail with emfile")
-      journal.append(RunEvent(elapsed: 0, kind: .fileLimit, value: Double(files.now)))
-    }
     let hub = logs.map { setup in
       store.enableLogErrors()
       var options = LogHub.Options()
@@ -163,6 +157,15 @@ struct LoadRunner {
     }
     hubSlot.value = hub
     hub?.start()
+    // Counted once the journal, the control socket and the log followers are open.
+    let connectionCap = files.connectionCap(openNow: FileLimit.openDescriptors())
+    engine.capConnections(at: connectionCap)
+    if connectionCap < peak {
+      printError(
+        "rampart: warning: the open-file limit (\(files.now)) caps concurrency at \(connectionCap) "
+          + "connections; the other vusers fail with emfile and retry")
+      journal.append(RunEvent(elapsed: 0, kind: .fileLimit, value: Double(files.now)))
+    }
     let session = openDashboard(themes: themes)
     plainLines.enabled = session == nil
     if !quiet && session == nil {

@@ -27,6 +27,27 @@ struct EngineFaultTests {
     }
   }
 
+  @Test("RES-01 connection cap: vusers over it fail with emfile and retry, the held ones keep running")
+  func connectionCap() async throws {
+    try await HeavyTest.run {
+      let server = try await TestHTTPServer()
+      let store = MetricsStore()
+      let engine = try LoadEngine(config: try makeConfig(server.url, vusers: 12, duration: 2), store: store)
+      engine.capConnections(at: 3)
+      let result = await engine.run()
+      await server.shutdown()
+      let run = EngineRun(snapshot: store.snapshot(), result: result)
+      run.expectNothingLost()
+      #expect(server.connectionCount == 3)
+      #expect(run.snapshot.samples.map(\.connections).max() == 3)
+      #expect(run.errors(.emfile) > 0)
+      #expect(run.errors(.emfile) == run.totals.errorCount)
+      #expect(run.totals.ok == server.requestCount)
+      // The nine vusers over the cap back off as from a failed connect: no busy loop.
+      #expect(run.errors(.emfile) <= 9 * 2 * 12, "emfile \(run.errors(.emfile))")
+    }
+  }
+
   @Test("NET-02 target killed for 2 s then restarted: load recovers within 2 s, no gap in the series")
   func targetKilledAndRestarted() async throws {
     try await HeavyTest.run {
