@@ -22,6 +22,9 @@ final class VirtualUser: @unchecked Sendable {
   /// The context of this connection's handler: writing through it skips the pipeline's tail.
   private var writeContext: ChannelHandlerContext?
   private var generation = 0
+  /// The connection's socket while requests are written on it directly (plain HTTP, nothing
+  /// queued in NIO); nil = through NIO.
+  private var directSocket: Int32?
   private var requestsOnConnection = 0
   private var parser = ResponseParser()
 
@@ -154,6 +157,7 @@ final class VirtualUser: @unchecked Sendable {
         return
       }
       self.channel = channel
+      directSocket = context.sslContext == nil ? DirectSocket.descriptor(of: channel) : nil
       requestsOnConnection = 0
       worker.connectionOpened()
       send()
@@ -171,6 +175,7 @@ final class VirtualUser: @unchecked Sendable {
   /// Drops the current connection; events still arriving from it are ignored.
   private func dropConnection() {
     generation += 1
+    directSocket = nil
     writeContext = nil
     guard let channel else { return }
     self.channel = nil
@@ -208,23 +213,37 @@ final class VirtualUser: @unchecked Sendable {
     if redirects == 0 && !retriedStale { firstSendNanos = now }
     deadlineNanos = now &+ context.requestTimeoutNanos
     worker.recorder.recordBytes(second: worker.nowSecond, outbound: request.readableBytes)
-    if flags.tracksWriteCompletion {
-      let promise = channel.eventLoop.makePromise(of: Void.self)
-      let generation = self.generation
-      promise.futureResult.whenSuccess { [self] in
-        if generation == self.generation { writeComplete = true }
-      }
-      write(on: channel, promise: promise)
-    } else {
-      write(on: channel, promise: nil)
+    guard let directSocket else { return writeThroughNIO(on: channel) }
+    switch DirectSocket.send(request, on: directSocket) {
+    case .sent:
+      writeComplete = true
+    case .partial(let sent):
+      // NIO sends the rest when the socket drains; the requests after it go through NIO too, so
+      // nothing overtakes it.
+      self.directSocket = nil
+      writeThroughNIO(on: channel, skipping: sent)
+    case .failed:
+      // As NIO handles a failed write: the channel closes and the close books the request (a
+      // request still being written fails as `write`, a sent GET may be retried once).
+      channel.close(promise: nil)
     }
   }
 
-  private func write(on channel: Channel, promise: EventLoopPromise<Void>?) {
+  private func writeThroughNIO(on channel: Channel, skipping sent: Int = 0) {
+    var promise: EventLoopPromise<Void>?
+    if flags.tracksWriteCompletion {
+      promise = channel.eventLoop.makePromise(of: Void.self)
+      let generation = self.generation
+      promise?.futureResult.whenSuccess { [self] in
+        if generation == self.generation { writeComplete = true }
+      }
+    }
+    var bytes = request
+    bytes.moveReaderIndex(forwardBy: sent)
     if let writeContext {
-      writeContext.writeAndFlush(NIOAny(request), promise: promise)
+      writeContext.writeAndFlush(NIOAny(bytes), promise: promise)
     } else {
-      channel.writeAndFlush(request, promise: promise)
+      channel.writeAndFlush(bytes, promise: promise)
     }
   }
 

@@ -45,19 +45,36 @@ struct LoopPinningTests {
     }
   #endif
 
+  @Test("a loop for every 250 vusers, at most one per usable CPU, unless --loops says otherwise")
+  func loopCount() throws {
+    let cores = System.coreCountForLoad
+    func loops(_ vusers: Int, _ adjust: (inout EngineConfig) -> Void = { _ in }) throws -> Int {
+      try makeConfig("http://127.0.0.1:9/", vusers: vusers, adjust).resolvedEventLoops
+    }
+    #expect(try loops(1) == 1)
+    #expect(try loops(50) == 1)
+    #expect(try loops(250) == 1)
+    #expect(try loops(251) == min(cores, 2))
+    #expect(try loops(1000) == min(cores, 4))
+    #expect(try loops(1_000_000) == cores)
+    #expect(try loops(50) { $0.eventLoops = 3 } == 3)
+  }
+
   @Test("an engine with one loop per CPU pins them unless told not to; more loops than CPUs float")
   func engineDecision() async throws {
     try await HeavyTest.run {
       let server = try await TestHTTPServer()
       let allowed = LoopPinning.allowedCPUs
       let cores = System.coreCountForLoad
+      // Enough vusers for a loop per CPU; the request cap keeps most of them parked.
+      let vusers = cores * EngineConfig.vusersPerLoop
       let pinned = try LoadEngine(
-        config: try makeConfig(server.url, vusers: cores, requests: 10), store: MetricsStore())
+        config: try makeConfig(server.url, vusers: vusers, requests: 10), store: MetricsStore())
       let floating = try LoadEngine(
-        config: try makeConfig(server.url, vusers: cores, requests: 10) { $0.pinLoops = false },
+        config: try makeConfig(server.url, vusers: vusers, requests: 10) { $0.pinLoops = false },
         store: MetricsStore())
       let more = try LoadEngine(
-        config: try makeConfig(server.url, vusers: cores, requests: 10) { $0.eventLoops = cores + 1 },
+        config: try makeConfig(server.url, vusers: vusers, requests: 10) { $0.eventLoops = cores + 1 },
         store: MetricsStore())
       for engine in [pinned, floating, more] { _ = await engine.run() }
       await server.shutdown()
