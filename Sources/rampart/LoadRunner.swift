@@ -202,8 +202,10 @@ struct LoadRunner {
     // engine.stop() reads as a user's stop; a threshold that asked for it is named instead.
     let outcome =
       result.outcome == .abortedByUser && stopCause.value == .threshold ? .abortedByThreshold : result.outcome
+    // The run is over: one snapshot serves the summary, the histogram file and the epilogue.
+    let final = store.snapshot()
     var summary = RunSummary(
-      snapshot: store.snapshot(), outcome: outcome, target: target,
+      snapshot: final, outcome: outcome, target: target,
       startedAt: result.startedAt, endedAt: result.endedAt, duration: result.duration,
       inflightAtStop: result.inflightAtStop, runDir: journal.directory)
     if !thresholds.isEmpty {
@@ -214,7 +216,7 @@ struct LoadRunner {
     }
     var failed = false
     do {
-      try journal.writeLatency(LatencyDistribution(store.snapshot().totals.histogram))
+      try journal.writeLatency(LatencyDistribution(final.totals.histogram))
     } catch {
       // The summary still follows: it matters more than the histogram behind it.
       printError("rampart: warning: could not write the latency histogram: \(error)")
@@ -233,7 +235,7 @@ struct LoadRunner {
     } else {
       printOut(HeadlessReport.summary(summary, plan: config.plan.summary))
     }
-    if let epilogue { (json ? printError : printOut)(epilogue(summary, store.snapshot())) }
+    if let epilogue { (json ? printError : printOut)(epilogue(summary, final)) }
     // A signal that came after the plan ended changes nothing: the run was complete.
     if outcome == .abortedByUser { throw ExitCode(ExitStatus.interrupted) }
     if failed { throw ExitCode(ExitStatus.failure) }
