@@ -86,7 +86,9 @@ let package = Package(
       name: "RunStoreTests", dependencies: ["RunStore", "Metrics", "RunFixtures", "SnapshotSupport"],
       exclude: ["Snapshots"]),
     .testTarget(name: "PlanFileTests", dependencies: ["PlanFile", "SeededRandom"], exclude: ["Fixtures"]),
-    .testTarget(name: "ReportTests", dependencies: ["Report", "RunStore", "Metrics", "RunFixtures"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "ReportTests", dependencies: ["Report", "RunStore", "Metrics", "RunFixtures", "TestSupport"],
+      exclude: ["Fixtures"]),
     .testTarget(name: "ControlTests", dependencies: ["Control", "Metrics"]),
     .testTarget(name: "LogTailTests", dependencies: ["LogTail", "SeededRandom"], exclude: ["Fixtures"]),
     .target(name: "SnapshotSupport", dependencies: ["TerminalUI"], path: "Tests/SnapshotSupport"),

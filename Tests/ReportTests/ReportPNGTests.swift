@@ -1,10 +1,11 @@
 import Foundation
+import TestSupport
 import Testing
 
 @testable import Report
 
-/// Renders the comparison report with a headless Chromium when one is installed (it is not in
-/// CI): the page must load from a file with no network and paint a real screenshot.
+/// Renders the comparison report with a headless Chromium when one is installed (skipped where
+/// none is): the page must load from a file with no network and paint a real screenshot.
 @Suite struct ReportPNGTests {
   static let chromium: String? = {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
@@ -18,7 +19,7 @@ import Testing
   }()
 
   @Test(.enabled(if: chromium != nil, "no chromium, chromium-browser or google-chrome on PATH"))
-  func comparisonReportRendersToPNG() throws {
+  func comparisonReportRendersToPNG() async throws {
     let fixtures = try FixtureRuns.shared()
     let html = try HTMLReport.render(
       fixtures.oneBackend, compare: [fixtures.twoBackends, fixtures.killed, fixtures.stages], axis: .vusers,
@@ -32,25 +33,37 @@ import Testing
     let png = "\(directory)/report.png"
     try ReportFile.write(html, to: page)
 
-    // Chromium can stall on a machine busy with the rest of the suite: one more try, fresh profile.
-    for attempt in 1...2 where !FileManager.default.fileExists(atPath: png) {
-      let process = Process()
-      process.executableURL = URL(fileURLWithPath: Self.chromium!)
-      process.arguments = [
-        "--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars",
-        "--user-data-dir=\(directory)/profile-\(attempt)",
-        "--screenshot=\(png)", "--window-size=1200,3000", "file://\(page)",
-      ]
-      process.standardOutput = FileHandle.nullDevice
-      process.standardError = FileHandle.nullDevice
-      try process.run()
-      let deadline = Date().addingTimeInterval(60)
-      while process.isRunning && Date() < deadline { Thread.sleep(forTimeInterval: 0.1) }
-      if process.isRunning { process.terminate() }
-      process.waitUntilExit()
+    // Chromium stalled or gave up on a machine busy with the load tests (it missed its screenshot
+    // in one CI run): it runs while no load test does, with fresh profiles for up to three tries,
+    // and its own output is kept for the failure message.
+    try await HeavyTest.run {
+      for attempt in 1...3 where !FileManager.default.fileExists(atPath: png) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: Self.chromium!)
+        process.arguments = [
+          "--headless", "--disable-gpu", "--no-sandbox", "--hide-scrollbars",
+          "--user-data-dir=\(directory)/profile-\(attempt)",
+          "--screenshot=\(png)", "--window-size=1200,3000", "file://\(page)",
+        ]
+        FileManager.default.createFile(atPath: "\(directory)/chromium-\(attempt).log", contents: nil)
+        let log = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(directory)/chromium-\(attempt).log"))
+        defer { try? log.close() }
+        process.standardOutput = log
+        process.standardError = log
+        try process.run()
+        let deadline = Date().addingTimeInterval(60)
+        while process.isRunning && Date() < deadline { try await Task.sleep(nanoseconds: 100_000_000) }
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+      }
     }
+    let logs = (1...3).compactMap {
+      try? String(contentsOfFile: "\(directory)/chromium-\($0).log", encoding: .utf8)
+    }
+    let tail = logs.joined(separator: "\n---\n").split(separator: "\n").suffix(12).joined(separator: "\n")
 
-    let data = try #require(FileManager.default.contents(atPath: png), "chromium wrote no screenshot")
+    let data = try #require(
+      FileManager.default.contents(atPath: png), "chromium wrote no screenshot; its output:\n\(tail)")
     #expect(data.prefix(8) == Data([0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A]))
     // IHDR: width and height, big-endian, at bytes 16..<24.
     let width = data.count >= 24 ? data[16..<20].reduce(0) { $0 << 8 | Int($1) } : 0
