@@ -208,12 +208,12 @@ final class VirtualUser: @unchecked Sendable {
     guard writeQueued else { return }
     writeQueued = false
     // The connection went, or the vuser was stopped, between queueing and now.
-    guard awaitingResponse, let channel else { return }
+    guard awaitingResponse, channel != nil else { return }
     let now = RunContext.now()
     if redirects == 0 && !retriedStale { firstSendNanos = now }
     deadlineNanos = now &+ context.requestTimeoutNanos
     worker.recorder.recordBytes(second: worker.nowSecond, outbound: request.readableBytes)
-    guard let directSocket else { return writeThroughNIO(on: channel) }
+    guard let directSocket else { return writeThroughNIO() }
     switch DirectSocket.send(request, on: directSocket) {
     case .sent:
       writeComplete = true
@@ -221,15 +221,16 @@ final class VirtualUser: @unchecked Sendable {
       // NIO sends the rest when the socket drains; the requests after it go through NIO too, so
       // nothing overtakes it.
       self.directSocket = nil
-      writeThroughNIO(on: channel, skipping: sent)
+      writeThroughNIO(skipping: sent)
     case .failed:
       // As NIO handles a failed write: the channel closes and the close books the request (a
       // request still being written fails as `write`, a sent GET may be retried once).
-      channel.close(promise: nil)
+      channel?.close(promise: nil)
     }
   }
 
-  private func writeThroughNIO(on channel: Channel, skipping sent: Int = 0) {
+  private func writeThroughNIO(skipping sent: Int = 0) {
+    guard let channel else { return }
     var promise: EventLoopPromise<Void>?
     if flags.tracksWriteCompletion {
       promise = channel.eventLoop.makePromise(of: Void.self)
