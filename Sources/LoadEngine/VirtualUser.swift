@@ -222,9 +222,10 @@ final class VirtualUser: @unchecked Sendable {
       // nothing overtakes it.
       self.directSocket = nil
       writeThroughNIO(skipping: sent)
-    case .failed:
-      // As NIO handles a failed write: the channel closes and the close books the request (a
-      // request still being written fails as `write`, a sent GET may be retried once).
+    case .failed(let code):
+      // The request never left: the close books it as `write` (broken pipe, reset while sending),
+      // unless it is a GET on a reused connection, which is retried once on a fresh one.
+      pendingFailure = ErrorClassifier.kind(errno: code, phase: .write)
       channel?.close(promise: nil)
     }
   }

@@ -77,4 +77,31 @@ struct DirectSocketTests {
       #expect(server.connectionCount == 2)
     }
   }
+
+  @Test("a GET whose send fails on a reused connection is sent once more on a fresh one")
+  func failedSendOfAGetIsRetried() async throws {
+    let server = try await SendBreakingServer()
+    let run = try await runEngine(try makeConfig(server.url, vusers: 1, requests: 6))
+    await server.shutdown()
+    run.expectNothingLost()
+    // Each connection answers one request, then the next send on it fails and is retried.
+    #expect(run.totals.ok == 6 && run.totals.errorCount == 0)
+    #expect(run.totals.staleRetries == 5)
+    #expect(server.brokenCount == 6 && server.answeredCount == 6)
+  }
+
+  @Test("a POST whose send fails is booked as a write error, and nothing is resent")
+  func failedSendOfAPostIsAWriteError() async throws {
+    let server = try await SendBreakingServer()
+    let config = try makeConfig(server.url, vusers: 1, requests: 6) { config in
+      config.request = try! RequestTemplate(method: "POST", body: Array("{}".utf8))
+    }
+    let run = try await runEngine(config)
+    await server.shutdown()
+    run.expectNothingLost()
+    // Every other request finds its connection broken and fails; the next one connects afresh.
+    #expect(run.totals.ok == 3 && run.errors(.write) == 3 && run.totals.errorCount == 3)
+    #expect(run.totals.staleRetries == 0)
+    #expect(server.answeredCount == 3)
+  }
 }
