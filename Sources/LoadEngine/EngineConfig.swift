@@ -27,8 +27,6 @@ public struct EngineConfig: Sendable {
   public var pinLoops = true
   /// How long in-flight requests may finish after a stop.
   public var gracePeriod: Double = 5
-  /// Vusers the open-file limit allows; control changes above it are refused.
-  public var vuserLimit = Int.max
 
   public init(target: HTTPTarget, request: RequestTemplate, plan: LoadPlan) {
     self.target = target

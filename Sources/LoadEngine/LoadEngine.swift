@@ -266,15 +266,17 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
   }
 
   /// Caps the connections open at once (the open-file limit's share for sockets); vusers over it
-  /// fail with emfile and retry after the reconnect backoff. Applies to connects from now on.
+  /// fail with emfile and retry after the reconnect backoff. Applies to connects from now on;
+  /// control changes asking for more vusers than this are refused.
   public func capConnections(at limit: Int) {
     context.capConnections(at: limit)
   }
 
   public func setTargetVusers(_ count: Int) throws(ControlError) {
     guard count >= 0 else { throw ControlError("vusers must be 0 or more, got \(count)") }
-    guard count <= config.vuserLimit else {
-      throw ControlError("\(count) vusers exceed the open-file limit (at most \(config.vuserLimit))")
+    let cap = context.connectionLimit
+    guard count <= cap else {
+      throw ControlError("\(count) vusers exceed the open-file limit (at most \(cap) connections)")
     }
     withPlanTime { $0.setTarget(count, at: $1) }
     emit(.setVusers, value: Double(count))
@@ -282,8 +284,9 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
 
   public func setRampStep(_ vusers: Int) throws(ControlError) {
     guard vusers >= 1 else { throw ControlError("ramp step must be at least 1, got \(vusers)") }
-    guard vusers <= config.vuserLimit else {
-      throw ControlError("ramp step \(vusers) exceeds the open-file limit (\(config.vuserLimit))")
+    let cap = context.connectionLimit
+    guard vusers <= cap else {
+      throw ControlError("ramp step \(vusers) exceeds the open-file limit (at most \(cap) connections)")
     }
     let refusal = withPlanTime { ramp, t -> String? in
       guard let steps = ramp.steps else { return "this plan has stages, not a ramp step" }

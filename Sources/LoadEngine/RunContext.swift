@@ -55,6 +55,8 @@ final class RunContext: Sendable {
     connectionCap.store(max(1, limit), ordering: .relaxed)
   }
 
+  var connectionLimit: Int { connectionCap.load(ordering: .relaxed) }
+
   /// Takes a connection slot for a connect attempt; false when the cap is reached.
   func claimConnection() -> Bool {
     if connections.wrappingAdd(1, ordering: .relaxed).newValue <= connectionCap.load(ordering: .relaxed) {

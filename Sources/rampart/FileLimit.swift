@@ -11,8 +11,6 @@ import Foundation
 struct FileLimit {
   var before: Int
   var now: Int
-  /// Descriptors kept for stdio, journal files and event loop internals.
-  static let reserved = 64
 
   static func raise() -> FileLimit {
     var limit = rlimit()
@@ -28,17 +26,17 @@ struct FileLimit {
     return FileLimit(before: before, now: before)
   }
 
-  /// Vusers that can each hold a connection under this limit.
-  var vuserCapacity: Int { max(1, now - Self.reserved) }
-
   /// Descriptors left free under the connection cap, for what opens files during a run: the
   /// journal's temporary files, /proc reads, a rotated log, libdispatch's thread monitor.
   static let headroom = 16
 
+  /// Descriptors assumed open (stdio, journal, event loops, log followers) where they cannot be
+  /// counted.
+  static let assumedOpen = 48
+
   /// Connections that fit beside the descriptors open now and the headroom.
   func connectionCap(openNow: Int?) -> Int {
-    guard let openNow else { return vuserCapacity }
-    return max(1, now - openNow - Self.headroom)
+    max(1, now - (openNow ?? Self.assumedOpen) - Self.headroom)
   }
 
   /// Descriptors this process has open, nil where that cannot be listed.

@@ -37,7 +37,6 @@ struct LoadRunner {
   var redact: @Sendable (String) -> String = { $0 }
 
   func execute() async throws {
-    var config = config
     let themes: [Theme]
     do {
       themes = try DashboardSession.loadThemes(named: display.themeName)
@@ -45,7 +44,6 @@ struct LoadRunner {
       throw ValidationError(error.description)
     }
     let files = FileLimit.raise()
-    config.vuserLimit = files.vuserCapacity
     let peak = config.plan.peakVusers
     let store = MetricsStore()
     store.setThresholds(thresholds)

@@ -25,7 +25,7 @@ import Testing
     config.requestTimeout = timeout
     config.gracePeriod = 1
     let store = MetricsStore()
-    _ = await try LoadEngine(config: config, store: store).run()
+    _ = try await LoadEngine(config: config, store: store).run()
     return store.snapshot()
   }
 

@@ -90,11 +90,13 @@ struct EngineControlTests {
       let server = try await TestHTTPServer()
       let errors = ErrorBox()
       let run = try await runEngine(
-        try makeConfig(server.url, vusers: 4, duration: 2) { $0.vuserLimit = 5000 }
+        try makeConfig(server.url, vusers: 4, duration: 2)
       ) { engine in
+        engine.capConnections(at: 5000)
         await sleep(seconds: 0.5)
         errors.capture { try engine.setTargetVusers(-5) }
         errors.capture { try engine.setTargetVusers(1_000_000_000_000) }
+        errors.capture { try engine.setTargetVusers(5001) }
         errors.capture { try engine.setRampStep(0) }
         errors.capture { try engine.setRampInterval(seconds: -1) }
         errors.capture { try engine.setRampInterval(seconds: .nan) }
@@ -104,7 +106,8 @@ struct EngineControlTests {
         errors.capture { try engine.setRampInterval(seconds: 2) }
       }
       await server.shutdown()
-      #expect(errors.messages.count == 8, "\(errors.messages)")
+      #expect(errors.messages.count == 9, "\(errors.messages)")
+      #expect(errors.messages[2] == "5001 vusers exceed the open-file limit (at most 5000 connections)")
       #expect(errors.messages.suffix(2).allSatisfy { $0.hasPrefix("a constant load has no ramp") })
       #expect(errors.messages.allSatisfy { !$0.isEmpty })
       let controlEvents = run.snapshot.events.filter { ![.start, .planEnd, .stop].contains($0.kind) }
