@@ -11,6 +11,7 @@
 #   BENCH_REPS=5 BENCH_SECS=10 Benchmarks/latency.sh 50
 #   BENCH_ARGS='--loops 1' Benchmarks/latency.sh 50     # rampart in wrk -t1's shape: one thread
 #   BENCH_SPLIT_CPUS=1 Benchmarks/latency.sh 50 1000      # nginx on the last CPU, each client on the rest
+#   BENCH_ONE_LOOP=1 Benchmarks/latency.sh 1000          # also rampart --loops 1 ("ours1") in every rep
 #
 # BENCH_SPLIT_CPUS=1 gives the target its own core and each client the others (both through
 # taskset; rampart then counts one usable CPU and runs one loop, wrk -t1's shape), so neither
@@ -35,29 +36,16 @@ if [ "${BENCH_SPLIT_CPUS:-0}" = 1 ]; then
   echo "target (nginx) on CPU $target_cpu, clients on CPU 0-$((target_cpu - 1))"
 fi
 
-for c in "${conns[@]}"; do
-  echo "== $c connections, ${secs}s, $reps reps${BENCH_ARGS:+, rampart $BENCH_ARGS}"
-  : > "$out/runs"
-  for rep in $(seq 1 "$reps"); do
-    ${client[@]+"${client[@]}"} wrk -t1 -c"$c" -d"${secs}s" --latency "$url" > "$out/wrk.txt"
-    python3 - "$out/wrk.txt" >> "$out/runs" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-def ms(s):
-    v, unit = re.match(r"([\d.]+)(us|ms|s)", s).groups()
-    return float(v) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-mean = ms(re.search(r"Latency\s+(\S+)", text).group(1))
-p50 = ms(re.search(r"\n\s+50%\s+(\S+)", text).group(1))
-p99 = ms(re.search(r"\n\s+99%\s+(\S+)", text).group(1))
-print("wrk1 %.0f %.3f %.3f %.3f" % (rps, p50, p99, mean))
-PY
-    ${client[@]+"${client[@]}"} "$rampart" run "$url" --vusers "$c" --duration "${secs}s" --no-tui --json --quiet \
-      --out "$out" ${extra[@]+"${extra[@]}"} > "$out/summary.json"
-    python3 - "$out/summary.json" "$c" >> "$out/runs" <<'PY'
+# One rampart run, rows LABEL (as measured) and LABELc (with wrk's correction); extra args follow.
+run_ours() {
+  local label=$1
+  shift
+  ${client[@]+"${client[@]}"} "$rampart" run "$url" --vusers "$c" --duration "${secs}s" --no-tui --json --quiet \
+    --out "$out" "$@" > "$out/summary.json"
+  python3 - "$out/summary.json" "$c" "$label" >> "$out/runs" <<'PY'
 import json, os, sys
-s, conns = json.load(open(sys.argv[1])), int(sys.argv[2])
-print("ours %.0f %.3f %.3f %.3f" % (s["tps"], s["p50_ms"], s["p99_ms"], s["mtt_ms"]))
+s, conns, label = json.load(open(sys.argv[1])), int(sys.argv[2]), sys.argv[3]
+print("%s %.0f %.3f %.3f %.3f" % (label, s["tps"], s["p50_ms"], s["p99_ms"], s["mtt_ms"]))
 # wrk does not print what it measured: after the run it adds, for every latency n of at least
 # twice the expected interval (runtime / (requests / connections)), one more sample at each of
 # n - interval, n - 2*interval, ... above the interval (coordinated-omission correction, wrk.c
@@ -83,9 +71,32 @@ def pct(p):  # wrk's stats_percentile
         if seen >= rank:
             return v / 1000
 mean = sum(v * c for v, c in data.items()) / total / 1000
-print("oursc %.0f %.3f %.3f %.3f" % (s["tps"], pct(50), pct(99), mean))
+print("%sc %.0f %.3f %.3f %.3f" % (label, s["tps"], pct(50), pct(99), mean))
 PY
-    tail -3 "$out/runs" | sed "s/^/  rep $rep: /"
+}
+
+rows=3
+[ "${BENCH_ONE_LOOP:-0}" = 1 ] && rows=5
+for c in "${conns[@]}"; do
+  echo "== $c connections, ${secs}s, $reps reps${BENCH_ARGS:+, rampart $BENCH_ARGS}"
+  : > "$out/runs"
+  for rep in $(seq 1 "$reps"); do
+    ${client[@]+"${client[@]}"} wrk -t1 -c"$c" -d"${secs}s" --latency "$url" > "$out/wrk.txt"
+    python3 - "$out/wrk.txt" >> "$out/runs" <<'PY'
+import re, sys
+text = open(sys.argv[1]).read()
+def ms(s):
+    v, unit = re.match(r"([\d.]+)(us|ms|s)", s).groups()
+    return float(v) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
+mean = ms(re.search(r"Latency\s+(\S+)", text).group(1))
+p50 = ms(re.search(r"\n\s+50%\s+(\S+)", text).group(1))
+p99 = ms(re.search(r"\n\s+99%\s+(\S+)", text).group(1))
+print("wrk1 %.0f %.3f %.3f %.3f" % (rps, p50, p99, mean))
+PY
+    run_ours ours ${extra[@]+"${extra[@]}"}
+    [ "${BENCH_ONE_LOOP:-0}" = 1 ] && run_ours ours1 ${extra[@]+"${extra[@]}"} --loops 1
+    tail -n "$rows" "$out/runs" | sed "s/^/  rep $rep: /"
   done
   python3 - "$out/runs" "$c" <<'PY'
 import statistics, sys
@@ -94,15 +105,21 @@ for line in open(sys.argv[1]):
     tool, *values = line.split()
     runs.setdefault(tool, []).append([float(v) for v in values])
 med = {t: [statistics.median(col) for col in zip(*rows)] for t, rows in runs.items()}
-print("%-5s %9s %9s %9s %9s %12s" % ("tool", "rps", "p50_ms", "p99_ms", "mean_ms", "conns/rps_ms"))
-for tool in ("wrk1", "ours", "oursc"):
+# conns/rps is a connection's whole cycle (Little's law); what the mean leaves of it is the time
+# a freed connection spends in the client before its next request goes out.
+print("%-6s %9s %9s %9s %9s %12s %13s" % ("tool", "rps", "p50_ms", "p99_ms", "mean_ms", "conns/rps_ms", "client_gap_ms"))
+tools = [t for t in ("wrk1", "ours", "oursc", "ours1", "ours1c") if t in med]
+for tool in tools:
     rps, p50, p99, mean = med[tool]
     bound = conns / rps * 1000
-    print("%-5s %9.0f %9.3f %9.3f %9.3f %12.3f  mean<=bound: %s" % (tool, rps, p50, p99, mean, bound, mean <= bound))
+    print("%-6s %9.0f %9.3f %9.3f %9.3f %12.3f %13.3f  mean<=bound: %s" % (
+        tool, rps, p50, p99, mean, bound, bound - mean, mean <= bound))
 w = med["wrk1"]
-for tool, label in (("ours", "measured"), ("oursc", "with wrk's correction")):
+for tool in tools[1:]:
     o = med[tool]
-    print("ours/wrk1 medians, %s: rps %.2f  p50 %.2f  p99 %.2f  mean %.2f" % (
-        label, o[0] / w[0], o[1] / w[1], o[2] / w[2], o[3] / w[3]))
+    label = ("one loop, " if tool.startswith("ours1") else "") + (
+        "with wrk's correction" if tool.endswith("c") else "measured")
+    print("%s/wrk1 medians, %s: rps %.2f  p50 %.2f  p99 %.2f  mean %.2f" % (
+        tool.rstrip("c"), label, o[0] / w[0], o[1] / w[1], o[2] / w[2], o[3] / w[3]))
 PY
 done

@@ -69,7 +69,7 @@ struct LoadOptions: ParsableArguments {
   @Option(help: "Time in-flight requests get to finish after a stop (default 5s).")
   var grace: String?
 
-  @Option(help: "Event loop threads (default: one per core, at most one per vuser).")
+  @Option(help: "Event loop threads (default: one for every 250 vusers, at most one per usable core).")
   var loops: Int?
 
   @Flag(
