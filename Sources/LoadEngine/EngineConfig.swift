@@ -27,6 +27,9 @@ public struct EngineConfig: Sendable {
   public var pinLoops = true
   /// How long in-flight requests may finish after a stop.
   public var gracePeriod: Double = 5
+  /// A round of events that frees this many vusers or more has their requests spread over the next
+  /// round (see `LoopWorker.writeQueued`); fewer go out at once at the round's end.
+  public var spreadBurst = 64
 
   public init(target: HTTPTarget, request: RequestTemplate, plan: LoadPlan) {
     self.target = target

@@ -252,6 +252,7 @@ final class VirtualUser: @unchecked Sendable {
   func received(_ buffer: ByteBuffer, generation: Int) {
     guard generation == self.generation else { return }
     worker.tick()
+    worker.writeCarried()
     let count = buffer.readableBytes
     worker.recorder.recordBytes(second: worker.nowSecond, inbound: count)
     guard awaitingResponse else {
