@@ -20,7 +20,7 @@ public struct EngineConfig: Sendable {
   public var insecure = false
   /// Same-origin redirects followed per request before it fails as too_many_redirects.
   public var maxRedirects = 10
-  /// Event loop threads; nil picks one per core (never more than the vusers).
+  /// Event loop threads; nil = `resolvedEventLoops`' rule (a loop for every 250 vusers).
   public var eventLoops: Int?
   /// Binds each event loop to a CPU of its own when there is one loop per usable CPU (see
   /// `LoopPinning`).
