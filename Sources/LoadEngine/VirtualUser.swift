@@ -283,38 +283,24 @@ final class VirtualUser: @unchecked Sendable {
     let status = parser.status
     if !parser.keepAlive { dropConnection() }
     requestsOnConnection += 1
-    if Self.isRedirect(status), context.maxRedirects > 0,
-      let location = parser.location
-    {
-      guard
-        let path = context.config.target.sameOriginPath(
-          forLocation: String(decoding: location, as: UTF8.self))
-      else {
-        if location.contains(where: { $0 <= 0x20 || $0 == 0x7F }) {
-          dropConnection()
-          return finish(.failure(.protocol), latency: nil, violation: .badRedirect)
-        }
-        // Another origin: the 3xx is this request's answer.
-        return finish(.response(status: status), latency: latencySinceFirstSend())
-      }
+    let step = RedirectStep.of(
+      status: status, location: parser.location, target: context.config.target,
+      following: context.maxRedirects > 0)
+    switch step {
+    case .answer:
+      finish(.response(status: status), latency: latencySinceFirstSend())
+    case .badLocation:
+      dropConnection()
+      finish(.failure(.protocol), latency: nil, violation: .badRedirect)
+    case .follow(let path):
       redirects += 1
+      worker.recorder.recordIntermediateStatus(status, second: worker.nowSecond)
       guard redirects <= context.maxRedirects else {
-        worker.recorder.recordIntermediateStatus(status, second: worker.nowSecond)
         return finish(.failure(.tooManyRedirects), latency: nil)
       }
-      worker.recorder.recordIntermediateStatus(status, second: worker.nowSecond)
       request = context.redirectBuffer(path: path, status: status, variant: variant)
       awaitingResponse = false
       if channel == nil { connect() } else { send() }
-      return
-    }
-    finish(.response(status: status), latency: latencySinceFirstSend())
-  }
-
-  @inline(__always) private static func isRedirect(_ status: Int) -> Bool {
-    switch status {
-    case 301, 302, 303, 307, 308: true
-    default: false
     }
   }
 
