@@ -82,18 +82,7 @@ for c in "${conns[@]}"; do
   : > "$out/runs"
   for rep in $(seq 1 "$reps"); do
     ${client[@]+"${client[@]}"} wrk -t1 -c"$c" -d"${secs}s" --latency "$url" > "$out/wrk.txt"
-    python3 - "$out/wrk.txt" >> "$out/runs" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-def ms(s):
-    v, unit = re.match(r"([\d.]+)(us|ms|s)", s).groups()
-    return float(v) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-rps = float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1))
-mean = ms(re.search(r"Latency\s+(\S+)", text).group(1))
-p50 = ms(re.search(r"\n\s+50%\s+(\S+)", text).group(1))
-p99 = ms(re.search(r"\n\s+99%\s+(\S+)", text).group(1))
-print("wrk1 %.0f %.3f %.3f %.3f" % (rps, p50, p99, mean))
-PY
+    echo "wrk1 $(python3 "$repo/Benchmarks/wrk_figures.py" "$out/wrk.txt")" >> "$out/runs"
     run_ours ours ${extra[@]+"${extra[@]}"}
     [ "${BENCH_ONE_LOOP:-0}" = 1 ] && run_ours ours1 ${extra[@]+"${extra[@]}"} --loops 1
     tail -n "$rows" "$out/runs" | sed "s/^/  rep $rep: /"

@@ -54,16 +54,8 @@ for c in "${conns[@]}"; do
     capture wrk1 &
     wrk -t1 -c"$c" -d10s --latency "$url" > "$out/wrk.txt"
     wait
-    record wrk1 $(python3 - "$out/wrk.txt" <<'PY'
-import re, sys
-text = open(sys.argv[1]).read()
-def ms(s):
-    v, unit = re.match(r"([\d.]+)(us|ms|s)", s).groups()
-    return float(v) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
-print(ms(re.search(r"\n\s+50%\s+(\S+)", text).group(1)), ms(re.search(r"\n\s+99%\s+(\S+)", text).group(1)),
-      ms(re.search(r"Latency\s+(\S+)", text).group(1)))
-PY
-)
+    read -r _ p50 p99 mean < <(python3 "$repo/Benchmarks/wrk_figures.py" "$out/wrk.txt")
+    record wrk1 "$p50" "$p99" "$mean"
     run_ours ours
     if [ "${BENCH_ONE_LOOP:-0}" = 1 ]; then run_ours ours1 --loops 1; fi
   done
