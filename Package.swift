@@ -45,7 +45,7 @@ let package = Package(
     .target(name: "RunStore", dependencies: ["Metrics"]),
     .target(name: "PlanFile", dependencies: ["TOMLKit", "Yams", "Metrics"]),
     .target(name: "Report", dependencies: ["RunStore", "Metrics", "Plot"]),
-    .target(name: "Control", dependencies: ["Metrics"]),
+    .target(name: "Control", dependencies: ["Metrics", "LogTail"]),
     .target(name: "LogTail", dependencies: [.product(name: "DequeModule", package: "swift-collections")]),
     .target(name: "TerminalUI"),
     .target(
@@ -89,7 +89,7 @@ let package = Package(
     .testTarget(
       name: "ReportTests", dependencies: ["Report", "RunStore", "Metrics", "RunFixtures", "TestSupport"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "ControlTests", dependencies: ["Control", "Metrics"]),
+    .testTarget(name: "ControlTests", dependencies: ["Control", "Metrics", "TestSupport"]),
     .testTarget(name: "LogTailTests", dependencies: ["LogTail", "SeededRandom"], exclude: ["Fixtures"]),
     .target(name: "SnapshotSupport", dependencies: ["TerminalUI"], path: "Tests/SnapshotSupport"),
     .testTarget(

@@ -1,4 +1,5 @@
 import Foundation
+import LogTail
 import Metrics
 
 /// Carries out parsed commands on the engine, exactly as the keys do (the engine validates and
@@ -14,13 +15,21 @@ public struct ControlResponder: Sendable {
     self.metrics = metrics
   }
 
-  /// The reply to one line: `ok ...`, `error: ...`, or for `status` one JSON object.
+  /// The reply to one line: `ok ...`, `error: ...`, or for `status` one JSON object. A reply may
+  /// quote what the client sent; it goes back inert (`^[` for ESC), as the log panel shows text.
   public func respond(to line: String) -> String {
+    let reply: String
     do throws(ControlError) {
-      return try perform(try ControlCommand.parse(line))
+      reply = try perform(try ControlCommand.parse(line))
     } catch {
-      return "error: \(error.message)"
+      reply = "error: \(error.message)"
     }
+    return Self.inert(reply)
+  }
+
+  /// `text` with control characters and bidi controls shown as visible codes, never cut.
+  public static func inert(_ text: String) -> String {
+    LineSanitizer.displayText(RawLine(text), maxColumns: Int.max / 2)
   }
 
   private func perform(_ command: ControlCommand) throws(ControlError) -> String {

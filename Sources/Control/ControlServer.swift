@@ -13,94 +13,83 @@ public struct ControlSocketError: Error, CustomStringConvertible, Sendable {
 }
 
 /// The control socket: a Unix socket (never TCP) with mode 0600 at a path the user names, serving
-/// one command per line and answering each with one line. Clients are served one at a time on a
-/// background thread; a client that sends nothing for a few seconds is dropped so it cannot block
-/// the next one.
+/// one command per line and answering each with one line. Clients are served side by side on one
+/// background thread (`ControlLoop`) with non-blocking I/O, so no client can hold the run: one
+/// that stays silent is dropped after `Limits.idle`, one that does not read its replies is dropped
+/// once `Limits.outputBytes` of them wait, and `close()` returns within `Limits.shutdown`.
 public final class ControlServer: Sendable {
+  public struct Limits: Sendable {
+    /// A client that moves no byte either way for this long is dropped.
+    public var idle: Duration = .seconds(5)
+    /// Clients served at once; one more gets `busyReply` and is closed.
+    public var clients = 16
+    /// Replies a client has not read yet, beyond what its socket buffer took; more drops it.
+    public var outputBytes = 64 * 1024
+    /// Fairness between clients: lines answered and bytes read per client per turn.
+    public var linesPerTurn = 64
+    public var readBytesPerTurn = 64 * 1024
+    /// The listen backlog, and the connections accepted per turn.
+    public var backlog = 64
+    /// The longest `close()` waits for the serving thread.
+    public var shutdown: Duration = .milliseconds(500)
+
+    public init() {}
+  }
+
+  /// The one line a client over `Limits.clients` gets before it is closed.
+  public static func busyReply(_ clients: Int) -> String {
+    busyPrefix + "\(clients) control clients are connected, the most served at once; try again"
+  }
+  public static let busyPrefix = "error: busy: "
+
   public let path: String
-  private let listener: Int32
-  private let responder: ControlResponder
-  private let running = Atomic<Bool>(true)
-  private let done = DispatchSemaphore(value: 0)
+  private let wakeWriter: Int32
+  private let limits: Limits
+  private let finished = DispatchSemaphore(value: 0)
+  private let closed = Atomic<Bool>(false)
 
-  /// Seconds a connected client may stay silent.
-  static let idleSeconds: Int32 = 5
-
-  public init(path: String, responder: ControlResponder) throws(ControlSocketError) {
+  public init(path: String, responder: ControlResponder, limits: Limits = Limits()) throws(ControlSocketError)
+  {
     self.path = path
-    self.responder = responder
-    listener = try Self.listen(at: path)
-    let thread = Thread { [self] in
-      serve()
-      done.signal()
+    self.limits = limits
+    let listener = try Self.listen(at: path, backlog: limits.backlog)
+    var pipeEnds: [Int32] = [0, 0]
+    guard pipe(&pipeEnds) == 0 else {
+      let reason = errnoText()
+      _ = Glibc.close(listener)
+      unlink(path)
+      throw ControlSocketError(description: "cannot open the control socket's wake pipe: \(reason)")
+    }
+    for end in pipeEnds { UnixSocket.setNonBlocking(end) }
+    wakeWriter = pipeEnds[1]
+    let (wakeReader, finished) = (pipeEnds[0], finished)
+    // The loop is made on its thread and lives there: its state is never shared.
+    let thread = Thread {
+      ControlLoop(listener: listener, wake: wakeReader, responder: responder, limits: limits).run()
+      finished.signal()
     }
     thread.name = "rampart-control"
     thread.start()
   }
 
-  /// Stops serving, closes the socket and removes its path.
+  /// Stops serving and removes the socket's path. Waits at most `Limits.shutdown` for the serving
+  /// thread, which only ever waits in poll(2) or answers one line, so it is done long before.
   public func close() {
-    guard running.exchange(false, ordering: .relaxed) else { return }
-    done.wait()
-    _ = Glibc.close(listener)
+    guard !closed.exchange(true, ordering: .relaxed) else { return }
     unlink(path)
-  }
-
-  private func serve() {
-    while running.load(ordering: .relaxed) {
-      var ready = pollfd(fd: listener, events: Int16(POLLIN), revents: 0)
-      guard poll(&ready, 1, 200) > 0 else { continue }
-      let client = accept(listener, nil, nil)
-      guard client >= 0 else { continue }
-      serveClient(client)
-      _ = Glibc.close(client)
+    _ = Glibc.write(wakeWriter, [UInt8(1)], 1)
+    let waitFor = DispatchTimeInterval.milliseconds(UnixSocket.milliseconds(limits.shutdown))
+    if finished.wait(timeout: .now() + waitFor) == .success {
+      _ = Glibc.close(wakeWriter)
     }
   }
 
-  /// Reads lines until the client hangs up (or goes quiet) and answers each.
-  private func serveClient(_ client: Int32) {
-    var pending: [UInt8] = []
-    var buffer = [UInt8](repeating: 0, count: 4096)
-    while running.load(ordering: .relaxed) {
-      var ready = pollfd(fd: client, events: Int16(POLLIN), revents: 0)
-      guard poll(&ready, 1, Self.idleSeconds * 1000) > 0 else { return }
-      let count = buffer.withUnsafeMutableBytes { read(client, $0.baseAddress, $0.count) }
-      guard count > 0 else { return }
-      pending.append(contentsOf: buffer[0..<count])
-      while let newline = pending.firstIndex(of: 10) {
-        let line = String(decoding: pending[..<newline], as: UTF8.self)
-          .trimmingCharacters(in: CharacterSet(charactersIn: "\r"))
-        pending.removeSubrange(...newline)
-        guard send(responder.respond(to: line), to: client) else { return }
-      }
-      if pending.count > ControlCommand.maximumLineBytes {
-        _ = send("error: line longer than \(ControlCommand.maximumLineBytes) bytes", to: client)
-        return
-      }
-    }
-  }
-
-  private func send(_ reply: String, to client: Int32) -> Bool {
-    let bytes = Array((reply + "\n").utf8)
-    var sent = 0
-    while sent < bytes.count {
-      let n = bytes[sent...].withUnsafeBytes { write(client, $0.baseAddress, $0.count) }
-      guard n > 0 else { return false }
-      sent += n
-    }
-    return true
-  }
-
-  /// Binds a fresh socket at `path` with mode 0600. A leftover socket from a run that was killed is
-  /// replaced; anything else at the path is refused, never removed.
-  static func listen(at path: String) throws(ControlSocketError) -> Int32 {
-    var address = sockaddr_un()
-    address.sun_family = sa_family_t(AF_UNIX)
-    let capacity = MemoryLayout.size(ofValue: address.sun_path)
-    let bytes = Array(path.utf8)
-    guard !bytes.isEmpty, bytes.count < capacity else {
+  /// Binds a fresh non-blocking socket at `path` with mode 0600. A leftover socket from a run that
+  /// was killed is replaced; anything else at the path is refused, never removed.
+  static func listen(at path: String, backlog: Int) throws(ControlSocketError) -> Int32 {
+    guard let address = UnixSocket.address(path) else {
       throw ControlSocketError(
-        description: "--control path must be 1 to \(capacity - 1) bytes long: '\(path)'")
+        description: "--control path must be 1 to \(UnixSocket.pathCapacity - 1) bytes long: '\(path)'")
     }
     var info = stat()
     if lstat(path, &info) == 0 {
@@ -112,17 +101,14 @@ public final class ControlServer: Sendable {
       }
       unlink(path)
     }
-    withUnsafeMutableBytes(of: &address.sun_path) { raw in
-      raw.copyBytes(from: bytes)
-      raw[bytes.count] = 0
-    }
-    let fd = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
+    let fd = UnixSocket.makeNonBlocking()
     guard fd >= 0 else {
       throw ControlSocketError(description: "cannot create the control socket: \(errnoText())")
     }
     // The socket is created with 0600 from the start, so no other user can connect in between.
     let previous = umask(0o177)
-    let bound = withUnsafePointer(to: &address) {
+    var bindAddress = address
+    let bound = withUnsafePointer(to: &bindAddress) {
       $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
         bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
       }
@@ -134,7 +120,7 @@ public final class ControlServer: Sendable {
       throw ControlSocketError(description: "cannot bind the control socket at '\(path)': \(reason)")
     }
     chmod(path, 0o600)
-    guard Glibc.listen(fd, 8) == 0 else {
+    guard Glibc.listen(fd, Int32(backlog)) == 0 else {
       let reason = errnoText()
       _ = Glibc.close(fd)
       unlink(path)
@@ -143,5 +129,3 @@ public final class ControlServer: Sendable {
     return fd
   }
 }
-
-func errnoText() -> String { String(cString: strerror(errno)) }

@@ -183,6 +183,9 @@ struct LoadRunner {
         engine.stop()
       },
       beforeForcedExit: { session?.restoreForExit() })
+    // Signals are handled until execute returns: a second one must end the process whatever the
+    // summary, the log followers or the control socket are doing.
+    defer { withExtendedLifetime(signals) {} }
     let result: EngineResult
     if let session {
       let running = Task { await engine.run() }
@@ -194,7 +197,8 @@ struct LoadRunner {
     } else {
       result = await engine.run()
     }
-    _ = signals
+    // The run is over: no client may change it now, and none can hold the exit.
+    controlServer?.close()
     // Lines read until now still count; the summary waits for the last poll.
     hub?.stop()
     // engine.stop() reads as a user's stop; a threshold that asked for it is named instead.

@@ -178,7 +178,7 @@ final class FakeControl: EngineControl, EngineStatusSource, MetricsSource, Senda
 
     // A regular file is never removed.
     let file = Self.socketPath("file")
-    FileManager.default.createFile(atPath: file, contents: Data("keep".utf8))
+    _ = FileManager.default.createFile(atPath: file, contents: Data("keep".utf8))
     defer { unlink(file) }
     #expect(throws: ControlSocketError.self) { try ControlServer(path: file, responder: responder) }
     #expect(FileManager.default.contents(atPath: file) == Data("keep".utf8))

@@ -65,9 +65,10 @@ struct EngineControlTests {
     try await HeavyTest.run {
       let server = try await TestHTTPServer(delay: 0.01)
       let run = try await runEngine(try makeConfig(server.url, vusers: 10, duration: 5)) { engine in
-        await sleep(seconds: 1.2)
+        // On the engine's own clock: a busy machine may start it late against the test's.
+        await untilElapsed(engine, 1.2)
         try engine.setTargetVusers(100)
-        await sleep(seconds: 1.5)
+        await untilElapsed(engine, 2.7)
         try engine.setTargetVusers(5)
       }
       await server.shutdown()
@@ -160,4 +161,9 @@ final class ErrorBox: @unchecked Sendable {
       messages.append("unexpected \(error)")
     }
   }
+}
+
+/// Waits until the engine's own clock reads `seconds` (checked every 5 ms).
+private func untilElapsed(_ engine: LoadEngine, _ seconds: Double) async {
+  while engine.status().elapsed < seconds, engine.status().phase != .done { await sleep(seconds: 0.005) }
 }

@@ -373,7 +373,7 @@ struct LiveControlE2ETests {
 }
 
 /// Polls `condition` every 100 ms for up to `seconds`; whether it became true.
-private func waitFor(seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
+func waitFor(seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
   let deadline = Date().addingTimeInterval(seconds)
   while true {
     if try condition() { return true }

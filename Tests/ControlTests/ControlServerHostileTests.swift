@@ -1,0 +1,187 @@
+import Foundation
+import Metrics
+import TestSupport
+import Testing
+
+@testable import Control
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Clients that would hold a run hostage (issue 18): one that writes and never reads, ones that
+/// connect and say nothing, more of them than the server takes. Every figure asserted comes from
+/// the server's own limits, not from how fast this machine happens to be.
+@Suite(.timeLimit(.minutes(2)))
+struct ControlServerHostileTests {
+  static func serve(_ name: String, limits: ControlServer.Limits = .init()) throws -> (
+    ControlServer, FakeControl
+  ) {
+    let fake = FakeControl()
+    let server = try ControlServer(
+      path: ControlServerTests.socketPath(name),
+      responder: ControlResponder(control: fake, engine: fake, metrics: fake), limits: limits)
+    return (server, fake)
+  }
+
+  static func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = ContinuousClock.now
+    try body()
+    let elapsed = ContinuousClock.now - start
+    return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+  }
+
+  @Test("a client that sends 5,000 commands and never reads is dropped; another is served meanwhile")
+  func aClientThatNeverReadsIsDropped() throws {
+    let (server, _) = try Self.serve("noread")
+    defer { server.close() }
+    let hostile = try #require(RawUnixClient(path: server.path))
+    // 200 status replies (~50 KB) fit the socket's buffer and the server's bound: still connected.
+    #expect(hostile.flood("status", times: 200, seconds: 10) == .stillOpen(afterBytes: 200 * 7))
+    var reply = ""
+    let took = try Self.seconds { reply = try ControlClient.send("status", to: server.path, timeout: 5) }
+    #expect(reply.hasPrefix("{\""), "\(reply)")
+    // Served at once, not after the hostile client: well under the idle limit it could hold.
+    #expect(took < 2, "status took \(took) s beside a client that does not read")
+    // The rest of the 5,000: the replies pile up past the bound and the server hangs up.
+    let flood = hostile.flood("status", times: 4800, seconds: 20)
+    guard case .serverHungUp(let bytes) = flood else {
+      Issue.record("the server kept a client that never reads: \(flood)")
+      return
+    }
+    // Dropped after at most the kernel's buffers and the server's bound of replies.
+    #expect(bytes < 4800 * 7, "sent \(bytes) bytes before the hang-up")
+    #expect(try ControlClient.send("pause", to: server.path) == "ok paused")
+  }
+
+  @Test("close() returns within its bound while a client sits on unread replies and others say nothing")
+  func closeIsBoundedWhateverTheClientsDo() throws {
+    var limits = ControlServer.Limits()
+    limits.idle = .seconds(60)
+    let (server, _) = try Self.serve("close", limits: limits)
+    let hostile = try #require(RawUnixClient(path: server.path))
+    // Replies the client never reads, in its socket and perhaps the server's queue.
+    #expect(hostile.flood("status", times: 300, seconds: 10) == .stillOpen(afterBytes: 300 * 7))
+    let silent = (0..<4).compactMap { _ in RawUnixClient(path: server.path) }
+    #expect(silent.count == 4)
+    Thread.sleep(forTimeInterval: 0.2)
+    let took = Self.seconds { server.close() }
+    // The bound is 0.5 s; the serving thread only ever waits in poll, so it ends at once.
+    #expect(took < 0.6, "close() took \(took) s")
+    var info = stat()
+    #expect(lstat(server.path, &info) != 0, "the socket path is still there")
+    #expect(hostile.waitForHangUp(seconds: 2), "the non-reading client was not disconnected")
+    for client in silent { #expect(client.waitForHangUp(seconds: 2)) }
+  }
+
+  @Test("four silent clients cost a fifth nothing (it waited 5 s each before)")
+  func silentClientsCostNothing() throws {
+    let (server, fake) = try Self.serve("idle")
+    defer { server.close() }
+    let silent = (0..<4).compactMap { _ in RawUnixClient(path: server.path) }
+    #expect(silent.count == 4)
+    var replies: [String] = []
+    let took = try Self.seconds {
+      for command in ["pause", "resume", "status"] {
+        replies.append(try ControlClient.send(command, to: server.path, timeout: 5))
+      }
+    }
+    #expect(replies.prefix(2) == ["ok paused", "ok resumed"])
+    #expect(replies.last?.hasPrefix("{") == true)
+    #expect(took < 2, "three commands took \(took) s beside four silent clients")
+    #expect(fake.calls == ["pause", "resume"])
+  }
+
+  @Test(
+    "200 silent connections: one over the cap gets a clear refusal at once, and a turn once they idle out")
+  func aCapWithAClearRefusal() throws {
+    var limits = ControlServer.Limits()
+    // Long enough that the silent ones are still there when the test asks, on a busy machine.
+    limits.idle = .seconds(2)
+    let (server, _) = try Self.serve("cap", limits: limits)
+    defer { server.close() }
+    var silent: [RawUnixClient] = []
+    for _ in 0..<200 {
+      if let client = RawUnixClient(path: server.path) { silent.append(client) }
+    }
+    // The backlog (64) and the server's accepting keep most of them connectable.
+    #expect(silent.count >= limits.backlog, "only \(silent.count) connected")
+    Thread.sleep(forTimeInterval: 0.2)
+    // A connection over the cap reads the refusal line, then the end of the stream.
+    let refused = silent.last!.readAll(seconds: 2)
+    #expect(refused == ControlServer.busyReply(limits.clients) + "\n", "\(refused)")
+    var reply = ""
+    let took = try Self.seconds { reply = try ControlClient.send("status", to: server.path, timeout: 3) }
+    #expect(reply == ControlServer.busyReply(limits.clients), "\(reply)")
+    #expect(took < 1, "the refusal took \(took) s")
+    // The silent ones are dropped after the idle limit; then the next command is served.
+    Thread.sleep(forTimeInterval: 2.5)
+    #expect(try ControlClient.send("status", to: server.path, timeout: 3).hasPrefix("{"))
+  }
+
+  @Test("a reply never carries raw control bytes back: what the client sent is echoed inert")
+  func repliesAreInert() {
+    let fake = FakeControl()
+    let responder = ControlResponder(control: fake, engine: fake, metrics: fake)
+    let reply = responder.respond(to: "\u{1B}]0;pwn\u{07}tag")
+    #expect(reply.hasPrefix("error: unknown command '^[]0;pwn^Gtag'"), "\(reply)")
+    #expect(reply.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value != 0x7F }, "\(reply)")
+    let bidi = responder.respond(to: "vusers \u{202E}01")
+    #expect(bidi.contains("<U+202E>"), "\(bidi)")
+    #expect(ControlResponder.inert("ok paused") == "ok paused")
+  }
+
+  @Test("the client gives up on time: a socket that takes no connection, one that never answers")
+  func theClientIsBounded() throws {
+    // A listener that never accepts, its backlog filled: connects are refused with EAGAIN.
+    let path = ControlServerTests.socketPath("full")
+    let listener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    defer {
+      close(listener)
+      unlink(path)
+    }
+    var address = UnixSocket.address(path)!
+    _ = withUnsafePointer(to: &address) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(listener, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+      }
+    }
+    #expect(listen(listener, 0) == 0)
+    var queued: [RawUnixClient] = []
+    while queued.count < 64, let client = RawUnixClient(path: path) { queued.append(client) }
+    #expect(ControlClient.isListening(path), "a full backlog is a live listener")
+    var failure: ControlClient.Failure?
+    var took = Self.seconds {
+      do { _ = try ControlClient.send("status", to: path, timeout: 0.5) } catch {
+        failure = error as? ControlClient.Failure
+      }
+    }
+    #expect(
+      failure?.description.contains("took no connection within 500ms") == true,
+      "\(String(describing: failure))")
+    #expect(took >= 0.5 && took < 2, "gave up after \(took) s")
+
+    // A listener whose queued connection is never read: connected, no reply.
+    let quiet = ControlServerTests.socketPath("quiet")
+    let quietListener = socket(AF_UNIX, Int32(SOCK_STREAM.rawValue), 0)
+    defer {
+      close(quietListener)
+      unlink(quiet)
+    }
+    var quietAddress = UnixSocket.address(quiet)!
+    _ = withUnsafePointer(to: &quietAddress) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        bind(quietListener, $0, socklen_t(MemoryLayout<sockaddr_un>.size))
+      }
+    }
+    #expect(listen(quietListener, 8) == 0)
+    failure = nil
+    took = Self.seconds {
+      do { _ = try ControlClient.send("status", to: quiet, timeout: 0.5) } catch {
+        failure = error as? ControlClient.Failure
+      }
+    }
+    #expect(failure?.description.contains("no reply") == true, "\(String(describing: failure))")
+    #expect(took >= 0.5 && took < 2, "gave up after \(took) s")
+  }
+}
