@@ -87,12 +87,11 @@ final class ControlLoop {
   /// Accepts every waiting connection; over the limit, each gets one refusal line and is closed.
   private func acceptClients(now: ContinuousClock.Instant) {
     for _ in 0..<limits.backlog {
-      let fd = accept(listener, nil, nil)
+      let fd = UnixSocket.acceptNonBlocking(listener)
       if fd < 0 {
         if errno == EINTR || errno == ECONNABORTED { continue }
         return
       }
-      UnixSocket.setNonBlocking(fd)
       guard clients.count < limits.clients else {
         refuse(fd)
         continue

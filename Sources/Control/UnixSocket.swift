@@ -29,7 +29,25 @@ enum UnixSocket {
       AF_UNIX, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
   }
 
-  /// Makes `fd` non-blocking and close-on-exec (accept4 and pipe2 are not in Swift's Glibc).
+  /// `accept4(listener, nil, nil, SOCK_NONBLOCK | SOCK_CLOEXEC)`, looked up at run time (a GNU
+  /// extension the Glibc module does not export): a log command spawned at the same moment must
+  /// not inherit a client's socket. `accept` then `setNonBlocking` where it is missing.
+  static func acceptNonBlocking(_ listener: Int32) -> Int32 {
+    #if canImport(Glibc)
+      typealias Accept4 =
+        @convention(c) (Int32, UnsafeMutablePointer<sockaddr>?, UnsafeMutablePointer<socklen_t>?, Int32)
+        -> Int32
+      if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "accept4") {
+        let flags = Int32(SOCK_NONBLOCK.rawValue) | Int32(SOCK_CLOEXEC.rawValue)
+        return unsafeBitCast(symbol, to: Accept4.self)(listener, nil, nil, flags)
+      }
+    #endif
+    let fd = accept(listener, nil, nil)
+    if fd >= 0 { setNonBlocking(fd) }
+    return fd
+  }
+
+  /// Makes `fd` non-blocking and close-on-exec.
   static func setNonBlocking(_ fd: Int32) {
     _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
     _ = fcntl(fd, F_SETFD, fcntl(fd, F_GETFD) | FD_CLOEXEC)
