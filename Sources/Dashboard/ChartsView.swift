@@ -45,6 +45,12 @@ struct ChartsView: Widget {
     func points(_ value: (SecondSample) -> Double) -> [ChartPoint] {
       samples.map { ChartPoint(x: Double($0.t), y: value($0)) }
     }
+    // Rates come from whole seconds only: the run's last, partial second would be extrapolated.
+    let whole = samples.filter(\.isWhole)
+    func ratePoints(_ value: (SecondSample) -> Double) -> [ChartPoint] {
+      whole.map { ChartPoint(x: Double($0.t), y: value($0)) }
+    }
+    let lastWhole = whole.last
     // A second in which nothing completed (paused, stalled) has no latency: a gap, not a zero.
     let measured = samples.filter { $0.completed > 0 }
     func latencyPoints(_ value: (SecondSample) -> Double) -> [ChartPoint] {
@@ -75,22 +81,21 @@ struct ChartsView: Widget {
       return body
     }
 
-    let peak = samples.filter { $0.duration >= 0.999 }.map(\.tps).max() ?? 0
+    let peak = whole.map(\.tps).max() ?? 0
     // TPS counts every completed request, errors included (as k6 and Locust do); the ok line
     // under it shows how much of it succeeded, so fast 503s cannot pass for capacity.
     let tpsArea = titled(
       tpsSection, "TPS", .tps,
       [
-        ("now \(Format.count(last?.tps ?? 0))", .tps),
-        ("ok \(Format.count(last.map { Double($0.ok) / max($0.duration, 0.001) } ?? 0))", .good),
+        ("now \(Format.count(lastWhole?.tps ?? 0))", .tps),
+        ("ok \(Format.count(Double(lastWhole?.ok ?? 0)))", .good),
         ("peak \(Format.count(peak))", .text),
       ], extra: markerLegend())
     grid.render(
       LineChart(
         series: [
-          ChartSeries(
-            name: "ok", points: points { Double($0.ok) / max($0.duration, 0.001) }, style: model.style(.good)),
-          ChartSeries(name: "tps", points: points(\.tps), style: model.style(.tps)),
+          ChartSeries(name: "ok", points: ratePoints { Double($0.ok) }, style: model.style(.good)),
+          ChartSeries(name: "tps", points: ratePoints(\.tps), style: model.style(.tps)),
         ], dots: model.dots,
         axis: axis(minimumTop: 10) { $0.showMarkerRow = true }),
       in: tpsArea)

@@ -103,8 +103,10 @@ struct StatsPanel: Widget {
     let last = samples.last
     let completed = totals.completed
     let errors = totals.errorCount
-    let elapsed = max(model.status.elapsed, 0.001)
-    let peak = samples.filter { $0.duration >= 0.999 }.map(\.tps).max() ?? 0
+    // The seconds the rows cover: the engine's clock goes on after the run ends, the rows do not.
+    let covered = max(samples.reduce(0) { $0 + $1.duration }, 0.001)
+    let whole = samples.filter(\.isWhole)
+    let peak = whole.map(\.tps).max() ?? 0
     let errorShare = completed > 0 ? " " + Format.percent(Double(errors) / Double(completed)) : ""
     var out: [(String, [Row])] = [
       (
@@ -112,9 +114,9 @@ struct StatsPanel: Widget {
         [
           ("requests", Format.grouped(completed), .text),
           ("errors", Format.grouped(errors) + errorShare, errors > 0 ? .bad : .good),
-          ("TPS now", Format.count(last?.tps ?? 0), .tps),
+          ("TPS now", Format.count(whole.last?.tps ?? 0), .tps),
           ("TPS peak", Format.count(peak), .tps),
-          ("TPS mean", Format.count(Double(completed) / elapsed), .tps),
+          ("TPS mean", Format.count(Double(completed) / covered), .tps),
         ]
       ),
       (

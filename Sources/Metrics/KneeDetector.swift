@@ -110,7 +110,7 @@ public struct KneeDetector: Sendable {
 
   // MARK: - Steps
 
-  static func isUsable(_ sample: SecondSample) -> Bool { sample.duration >= 0.999 && !sample.paused }
+  static func isUsable(_ sample: SecondSample) -> Bool { sample.isWhole && !sample.paused }
 
   /// Seconds dropped at the start of a run of `length` seconds.
   func settleCount(_ length: Int) -> Int {

@@ -96,7 +96,7 @@ extension RunSummary {
     duration: Double, inflightAtStop: Int, runDir: String
   ) {
     let t = snapshot.totals
-    let whole = snapshot.samples.filter { $0.duration >= 0.999 }
+    let whole = snapshot.samples.filter(\.isWhole)
     let peak = (whole.isEmpty ? snapshot.samples : whole).map(\.tps).max() ?? 0
     let completed = t.completed
     self.init(

@@ -44,7 +44,7 @@ public struct RunFigures: Sendable, Equatable {
     let completed = samples.reduce(0) { $0 + $1.completed }
     let errors = samples.reduce(0) { $0 + $1.errors }
     let duration = samples.last.map { Double($0.t) + $0.duration } ?? 0
-    let whole = samples.filter { $0.duration >= 0.999 }
+    let whole = samples.filter(\.isWhole)
     func weighted(_ value: (SecondSample) -> Double) -> Double {
       guard completed > 0 else { return 0 }
       return samples.reduce(0) { $0 + value($1) * Double($1.completed) } / Double(completed)

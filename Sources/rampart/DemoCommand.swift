@@ -98,7 +98,7 @@ struct DemoCommand: AsyncParsableCommand {
         "demo: knee             \(knee.vusers) vusers, \(knee.label) (Little's law: "
           + "\(Int(expectedKnee.rounded())) vusers = capacity x (service + think))"
       } ?? "demo: knee             not found (the ramp did not reach far enough past capacity)"
-    let okPeak = metrics.samples.filter { $0.duration >= 0.999 }.map { Double($0.ok) }.max() ?? 0
+    let okPeak = metrics.samples.filter(\.isWhole).map { Double($0.ok) }.max() ?? 0
     let share = known > 0 ? Int((okPeak / known * 100).rounded()) : 0
     return [
       "demo: known capacity   \(capacity)",
