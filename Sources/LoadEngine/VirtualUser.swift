@@ -26,6 +26,9 @@ final class VirtualUser: @unchecked Sendable {
   /// queued in NIO); nil = through NIO.
   private var directSocket: Int32?
   private var requestsOnConnection = 0
+  /// The connection has carried no request byte yet: TCP connect, TLS handshake, or up with its
+  /// first write still queued. A reset now is a failed connect (`connect_reset`), never an answer.
+  private var connectionInSetup = false
   private var parser = ResponseParser()
 
   /// From the moment a request is scheduled until it is booked.
@@ -117,6 +120,7 @@ final class VirtualUser: @unchecked Sendable {
 
   private func connect() {
     generation += 1
+    connectionInSetup = true
     let generation = self.generation
     let context = self.context
     guard context.claimConnection() else {
@@ -172,6 +176,10 @@ final class VirtualUser: @unchecked Sendable {
     if generation == self.generation { writeContext = context }
   }
 
+  func handshakeCompleted(generation: Int) {
+    if generation == self.generation { connectionInSetup = false }
+  }
+
   /// Drops the current connection; events still arriving from it are ignored.
   private func dropConnection() {
     generation += 1
@@ -217,15 +225,18 @@ final class VirtualUser: @unchecked Sendable {
     switch DirectSocket.send(request, on: directSocket) {
     case .sent:
       writeComplete = true
+      connectionInSetup = false
     case .partial(let sent):
       // NIO sends the rest when the socket drains; the requests after it go through NIO too, so
       // nothing overtakes it.
+      if sent > 0 { connectionInSetup = false }
       self.directSocket = nil
       writeThroughNIO(skipping: sent)
     case .failed(let code):
       // The request never left: the close books it as `write` (broken pipe, reset while sending),
-      // unless it is a GET on a reused connection, which is retried once on a fresh one.
-      pendingFailure = ErrorClassifier.kind(errno: code, phase: .write)
+      // or `connect_reset` on a connection that never carried a byte, unless it is a GET on a
+      // reused connection, which is retried once on a fresh one.
+      pendingFailure = ErrorClassifier.kind(errno: code, phase: connectionInSetup ? .connect : .write)
       channel?.close(promise: nil)
     }
   }
@@ -233,11 +244,24 @@ final class VirtualUser: @unchecked Sendable {
   private func writeThroughNIO(skipping sent: Int = 0) {
     guard let channel else { return }
     var promise: EventLoopPromise<Void>?
-    if flags.tracksWriteCompletion {
+    // A plain connection's first write through NIO ends its setup once the bytes are out, or tells
+    // how the connection broke before they left: NIO closes on a failed write without reporting it.
+    // (A TLS connection's setup ends with its handshake.)
+    let settingUp = connectionInSetup && context.sslContext == nil
+    if flags.tracksWriteCompletion || settingUp {
       promise = channel.eventLoop.makePromise(of: Void.self)
       let generation = self.generation
-      promise?.futureResult.whenSuccess { [self] in
-        if generation == self.generation { writeComplete = true }
+      promise?.futureResult.whenComplete { [self] result in
+        guard generation == self.generation else { return }
+        switch result {
+        case .success:
+          writeComplete = true
+          connectionInSetup = false
+        case .failure(let error):
+          if settingUp, pendingFailure == nil {
+            pendingFailure = ErrorClassifier.kind(for: error, phase: .connect)
+          }
+        }
       }
     }
     var bytes = request
@@ -310,7 +334,7 @@ final class VirtualUser: @unchecked Sendable {
 
   func connectionFailed(_ error: any Error, generation: Int) {
     guard generation == self.generation else { return }
-    let phase: ErrorClassifier.Phase = writeComplete ? .read : .write
+    let phase: ErrorClassifier.Phase = connectionInSetup ? .connect : writeComplete ? .read : .write
     pendingFailure = ErrorClassifier.kind(for: error, phase: phase)
   }
 
@@ -323,6 +347,12 @@ final class VirtualUser: @unchecked Sendable {
     if parser.finishAtEOF() {
       // A body delimited by the close: the response is whole (and may be a redirect to follow).
       return responseComplete()
+    }
+    if connectionInSetup, let failure {
+      // Broken before any request byte left (reset, TLS handshake failed): a failed connect, and
+      // backed off as one.
+      connectFailures += 1
+      return finish(.failure(failure), latency: nil)
     }
     if failure == .tls {
       if requestsOnConnection == 0 { connectFailures += 1 }

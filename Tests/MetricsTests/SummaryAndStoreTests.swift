@@ -168,9 +168,9 @@ let start = Date(timeIntervalSince1970: 1_800_000_000)
   @Test func stableNames() {
     #expect(
       ErrorKind.allCases.map(\.rawValue) == [
-        "dns", "connect_refused", "connect_timeout", "tls", "write", "read_reset", "read_eof",
-        "timeout", "protocol", "too_many_redirects", "emfile", "addr_not_available", "http_4xx",
-        "http_5xx",
+        "dns", "connect_refused", "connect_timeout", "connect_reset", "tls", "write", "read_reset",
+        "read_eof", "timeout", "protocol", "too_many_redirects", "emfile", "addr_not_available",
+        "http_4xx", "http_5xx",
       ])
     #expect(
       ProtocolViolation.allCases.map(\.rawValue) == [
