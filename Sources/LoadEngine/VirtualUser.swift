@@ -43,7 +43,9 @@ final class VirtualUser: @unchecked Sendable {
   private var firstSendNanos: UInt64 = 0
   private(set) var deadlineNanos: UInt64 = .max
   private var redirects = 0
-  private var retriedStale = false
+  /// The request was sent once more on a fresh connection (a stale keep-alive connection, or the
+  /// previous response's excess in its place): at most once, and its latency runs from the first.
+  private var resent = false
   private var request: ByteBuffer
   /// Which of the run's requests this iteration sends, and its flags.
   private var variant = 0
@@ -77,7 +79,7 @@ final class VirtualUser: @unchecked Sendable {
       return
     }
     inFlight = true
-    retriedStale = false
+    resent = false
     let next = worker.nextVariant()
     if redirects > 0 || next != variant {
       redirects = 0
@@ -218,7 +220,7 @@ final class VirtualUser: @unchecked Sendable {
     // The connection went, or the vuser was stopped, between queueing and now.
     guard awaitingResponse, channel != nil else { return }
     let now = RunContext.now()
-    if redirects == 0 && !retriedStale { firstSendNanos = now }
+    if redirects == 0 && !resent { firstSendNanos = now }
     deadlineNanos = now &+ context.requestTimeoutNanos
     worker.recorder.recordBytes(second: worker.nowSecond, outbound: request.readableBytes)
     guard let directSocket else { return writeThroughNIO() }
@@ -280,9 +282,15 @@ final class VirtualUser: @unchecked Sendable {
     let count = buffer.readableBytes
     worker.recorder.recordBytes(second: worker.nowSecond, inbound: count)
     guard awaitingResponse else {
-      // Bytes nobody asked for: the connection can no longer be trusted to frame responses.
-      dropConnection()
-      return
+      // Bytes while idle answer nothing: the last response's excess, arriving late.
+      return dropForExcess()
+    }
+    if requestsOnConnection > 0, !responseBytesSeen,
+      writeQueued || !buffer.withUnsafeReadableBytes({ ResponseParser.couldStartStatusLine($0) })
+    {
+      // Before this request was written, or not the start of a response: the previous
+      // response's excess reached the connection's next request, and is not its answer.
+      return excessInPlaceOfResponse()
     }
     responseBytesSeen = true
     let outcome = buffer.withUnsafeReadableBytes { parser.consume($0) }
@@ -293,13 +301,33 @@ final class VirtualUser: @unchecked Sendable {
       dropConnection()
       finish(.failure(.protocol), latency: nil, violation: violation)
     case .complete(let consumed):
-      if consumed < count {
-        dropConnection()
-        finish(.failure(.protocol), latency: nil, violation: .unexpectedData)
-      } else {
-        responseComplete()
-      }
+      // Bytes after a complete response (curl: "Excess found"): the response stands; the
+      // connection cannot be trusted to frame another.
+      if consumed < count { dropForExcess() }
+      responseComplete()
     }
+  }
+
+  /// Counts the connection's `unexpected_data`, which fails no request, and drops it.
+  private func dropForExcess() {
+    worker.recorder.recordViolation(.unexpectedData, second: worker.nowSecond)
+    dropConnection()
+  }
+
+  /// The previous response's excess arrived where this request's answer should: the request goes
+  /// once more on a fresh connection if it was not written yet or may be resent (idempotent, not
+  /// resent before); a POST already written fails as `protocol`, since the target may have run it.
+  private func excessInPlaceOfResponse() {
+    let written = !writeQueued
+    guard !written || (flags.isIdempotent && !resent) else {
+      dropConnection()
+      return finish(.failure(.protocol), latency: nil, violation: .unexpectedData)
+    }
+    dropForExcess()
+    // An unwritten request keeps its clock unstarted: the first write starts it.
+    if written { resent = true }
+    awaitingResponse = false
+    connect()
   }
 
   private func responseComplete() {
@@ -359,12 +387,12 @@ final class VirtualUser: @unchecked Sendable {
       return finish(.failure(.tls), latency: nil)
     }
     if !writeComplete { return finish(.failure(.write), latency: nil) }
-    if !responseBytesSeen, requestsOnConnection > 0, !retriedStale,
+    if !responseBytesSeen, requestsOnConnection > 0, !resent,
       flags.isIdempotent
     {
       // The server closed a reused keep-alive connection just as the request went out: nothing
       // was processed, so the request is sent once more on a fresh connection.
-      retriedStale = true
+      resent = true
       awaitingResponse = false
       worker.recorder.recordStaleRetry(second: worker.nowSecond)
       return connect()

@@ -59,8 +59,9 @@ public enum ErrorKind: String, CaseIterable, Codable, Sendable, Comparable {
   }
 }
 
-/// Why a response was classified `protocol`. Kept as a breakdown beside the error kind so a
-/// malformed target can be diagnosed without logging raw bytes.
+/// Why a response was classified `protocol`, or a connection was dropped for bytes that answered
+/// nothing (`unexpected_data`). Kept as a breakdown beside the error kinds so a malformed target can
+/// be diagnosed without logging raw bytes.
 public enum ProtocolViolation: String, CaseIterable, Codable, Sendable {
   // Declaration order is the dense index used by counters (see `index`).
   case badStatusLine = "bad_status_line"
@@ -71,6 +72,9 @@ public enum ProtocolViolation: String, CaseIterable, Codable, Sendable {
   case badContentLength = "bad_content_length"
   case conflictingLength = "conflicting_length"
   case badChunk = "bad_chunk"
+  /// Bytes after a complete response, or before the next request was written: they answer
+  /// nothing, so the connection is dropped. Counted for the connection, not as a request error,
+  /// unless a request could not be resent because of them (a non-idempotent one).
   case unexpectedData = "unexpected_data"
   case badRedirect = "bad_redirect"
 }
