@@ -37,6 +37,8 @@ let package = Package(
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        // NIOSSL's own event types (the handshake is done); part of swift-nio, which NIOSSL needs.
+        .product(name: "NIOTLS", package: "swift-nio"),
         "CThreadAffinity",
       ],
       swiftSettings: hotPathSettings

@@ -7,7 +7,8 @@ extension ErrorKind {
   /// legend names every kind, so colour is never the only clue.
   var role: ThemeRole {
     switch self {
-    case .dns, .connectRefused, .connectTimeout, .tls, .emfile, .addrNotAvailable: .errorConnect
+    case .dns, .connectRefused, .connectTimeout, .connectReset, .tls, .emfile, .addrNotAvailable:
+      .errorConnect
     case .timeout: .errorTimeout
     case .write, .readReset, .readEOF: .errorReset
     case .protocol, .tooManyRedirects: .errorProtocol

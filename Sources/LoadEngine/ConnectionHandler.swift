@@ -1,4 +1,5 @@
 import NIOCore
+import NIOTLS
 
 /// The pipeline end of one vuser connection: hands bytes, errors and the close to its vuser. The
 /// generation lets the vuser ignore events from a connection it already discarded.
@@ -23,6 +24,12 @@ final class ConnectionHandler: ChannelInboundHandler {
 
   func channelInactive(context: ChannelHandlerContext) {
     vuser.connectionClosed(generation: generation)
+  }
+
+  func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+    // The end of a TLS connection's setup: the request NIOSSL held back goes out now.
+    if case TLSUserEvent.handshakeCompleted = event { vuser.handshakeCompleted(generation: generation) }
+    context.fireUserInboundEventTriggered(event)
   }
 
   func errorCaught(context: ChannelHandlerContext, error: any Error) {

@@ -11,6 +11,8 @@ import NIOSSL
 
 /// Maps transport errors to error kinds by type and errno, never by message text.
 enum ErrorClassifier {
+  /// Where the connection was when it broke. `connect` lasts until a request byte has left: the
+  /// TCP connect, the TLS handshake, and a connection that is up with its first write still queued.
   enum Phase { case connect, write, read }
 
   static func kind(for error: any Error, phase: Phase) -> ErrorKind {
@@ -40,13 +42,20 @@ enum ErrorClassifier {
 
   static func kind(errno code: Int32, phase: Phase) -> ErrorKind {
     switch code {
+    // Only a refusal is a refusal; unreachable networks and hosts are counted with it (README).
     case ECONNREFUSED, ENETUNREACH, EHOSTUNREACH: return .connectRefused
     case ETIMEDOUT: return phase == .connect ? .connectTimeout : .timeout
     case EMFILE, ENFILE: return .emfile
     case EADDRNOTAVAIL, EADDRINUSE: return .addrNotAvailable
-    case EPIPE: return .write
+    // A broken pipe before any request byte left means the reset was already consumed: still a
+    // connection that broke while being set up.
+    case EPIPE: return phase == .connect ? .connectReset : .write
     case ECONNRESET, ECONNABORTED:
-      return phase == .write ? .write : (phase == .connect ? .connectRefused : .readReset)
+      switch phase {
+      case .connect: return .connectReset
+      case .write: return .write
+      case .read: return .readReset
+      }
     default: return fallback(phase)
     }
   }

@@ -84,7 +84,7 @@ public struct ResponseParser: Sendable {
 
   /// A response must begin with "HTTP/"; anything else (an HTTP/0.9 body, a banner) is refused as
   /// soon as it is seen rather than when the connection closes.
-  static func couldStartStatusLine(_ bytes: [UInt8]) -> Bool {
+  static func couldStartStatusLine(_ bytes: some Sequence<UInt8>) -> Bool {
     zip(bytes, "HTTP/".utf8).allSatisfy { $0 == $1 }
   }
 

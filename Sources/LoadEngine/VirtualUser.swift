@@ -26,6 +26,9 @@ final class VirtualUser: @unchecked Sendable {
   /// queued in NIO); nil = through NIO.
   private var directSocket: Int32?
   private var requestsOnConnection = 0
+  /// The connection has carried no request byte yet: TCP connect, TLS handshake, or up with its
+  /// first write still queued. A reset now is a failed connect (`connect_reset`), never an answer.
+  private var connectionInSetup = false
   private var parser = ResponseParser()
 
   /// From the moment a request is scheduled until it is booked.
@@ -40,7 +43,9 @@ final class VirtualUser: @unchecked Sendable {
   private var firstSendNanos: UInt64 = 0
   private(set) var deadlineNanos: UInt64 = .max
   private var redirects = 0
-  private var retriedStale = false
+  /// The request was sent once more on a fresh connection (a stale keep-alive connection, or the
+  /// previous response's excess in its place): at most once, and its latency runs from the first.
+  private var resent = false
   private var request: ByteBuffer
   /// Which of the run's requests this iteration sends, and its flags.
   private var variant = 0
@@ -74,7 +79,7 @@ final class VirtualUser: @unchecked Sendable {
       return
     }
     inFlight = true
-    retriedStale = false
+    resent = false
     let next = worker.nextVariant()
     if redirects > 0 || next != variant {
       redirects = 0
@@ -117,6 +122,7 @@ final class VirtualUser: @unchecked Sendable {
 
   private func connect() {
     generation += 1
+    connectionInSetup = true
     let generation = self.generation
     let context = self.context
     guard context.claimConnection() else {
@@ -172,6 +178,10 @@ final class VirtualUser: @unchecked Sendable {
     if generation == self.generation { writeContext = context }
   }
 
+  func handshakeCompleted(generation: Int) {
+    if generation == self.generation { connectionInSetup = false }
+  }
+
   /// Drops the current connection; events still arriving from it are ignored.
   private func dropConnection() {
     generation += 1
@@ -210,22 +220,25 @@ final class VirtualUser: @unchecked Sendable {
     // The connection went, or the vuser was stopped, between queueing and now.
     guard awaitingResponse, channel != nil else { return }
     let now = RunContext.now()
-    if redirects == 0 && !retriedStale { firstSendNanos = now }
+    if redirects == 0 && !resent { firstSendNanos = now }
     deadlineNanos = now &+ context.requestTimeoutNanos
     worker.recorder.recordBytes(second: worker.nowSecond, outbound: request.readableBytes)
     guard let directSocket else { return writeThroughNIO() }
     switch DirectSocket.send(request, on: directSocket) {
     case .sent:
       writeComplete = true
+      connectionInSetup = false
     case .partial(let sent):
       // NIO sends the rest when the socket drains; the requests after it go through NIO too, so
       // nothing overtakes it.
+      if sent > 0 { connectionInSetup = false }
       self.directSocket = nil
       writeThroughNIO(skipping: sent)
     case .failed(let code):
       // The request never left: the close books it as `write` (broken pipe, reset while sending),
-      // unless it is a GET on a reused connection, which is retried once on a fresh one.
-      pendingFailure = ErrorClassifier.kind(errno: code, phase: .write)
+      // or `connect_reset` on a connection that never carried a byte, unless it is a GET on a
+      // reused connection, which is retried once on a fresh one.
+      pendingFailure = ErrorClassifier.kind(errno: code, phase: connectionInSetup ? .connect : .write)
       channel?.close(promise: nil)
     }
   }
@@ -233,11 +246,24 @@ final class VirtualUser: @unchecked Sendable {
   private func writeThroughNIO(skipping sent: Int = 0) {
     guard let channel else { return }
     var promise: EventLoopPromise<Void>?
-    if flags.tracksWriteCompletion {
+    // A plain connection's first write through NIO ends its setup once the bytes are out, or tells
+    // how the connection broke before they left: NIO closes on a failed write without reporting it.
+    // (A TLS connection's setup ends with its handshake.)
+    let settingUp = connectionInSetup && context.sslContext == nil
+    if flags.tracksWriteCompletion || settingUp {
       promise = channel.eventLoop.makePromise(of: Void.self)
       let generation = self.generation
-      promise?.futureResult.whenSuccess { [self] in
-        if generation == self.generation { writeComplete = true }
+      promise?.futureResult.whenComplete { [self] result in
+        guard generation == self.generation else { return }
+        switch result {
+        case .success:
+          writeComplete = true
+          connectionInSetup = false
+        case .failure(let error):
+          if settingUp, pendingFailure == nil {
+            pendingFailure = ErrorClassifier.kind(for: error, phase: .connect)
+          }
+        }
       }
     }
     var bytes = request
@@ -256,9 +282,15 @@ final class VirtualUser: @unchecked Sendable {
     let count = buffer.readableBytes
     worker.recorder.recordBytes(second: worker.nowSecond, inbound: count)
     guard awaitingResponse else {
-      // Bytes nobody asked for: the connection can no longer be trusted to frame responses.
-      dropConnection()
-      return
+      // Bytes while idle answer nothing: the last response's excess, arriving late.
+      return dropForExcess()
+    }
+    if requestsOnConnection > 0, !responseBytesSeen,
+      writeQueued || !buffer.withUnsafeReadableBytes({ ResponseParser.couldStartStatusLine($0) })
+    {
+      // Before this request was written, or not the start of a response: the previous
+      // response's excess reached the connection's next request, and is not its answer.
+      return excessInPlaceOfResponse()
     }
     responseBytesSeen = true
     let outcome = buffer.withUnsafeReadableBytes { parser.consume($0) }
@@ -269,13 +301,33 @@ final class VirtualUser: @unchecked Sendable {
       dropConnection()
       finish(.failure(.protocol), latency: nil, violation: violation)
     case .complete(let consumed):
-      if consumed < count {
-        dropConnection()
-        finish(.failure(.protocol), latency: nil, violation: .unexpectedData)
-      } else {
-        responseComplete()
-      }
+      // Bytes after a complete response (curl: "Excess found"): the response stands; the
+      // connection cannot be trusted to frame another.
+      if consumed < count { dropForExcess() }
+      responseComplete()
     }
+  }
+
+  /// Counts the connection's `unexpected_data`, which fails no request, and drops it.
+  private func dropForExcess() {
+    worker.recorder.recordViolation(.unexpectedData, second: worker.nowSecond)
+    dropConnection()
+  }
+
+  /// The previous response's excess arrived where this request's answer should: the request goes
+  /// once more on a fresh connection if it was not written yet or may be resent (idempotent, not
+  /// resent before); a POST already written fails as `protocol`, since the target may have run it.
+  private func excessInPlaceOfResponse() {
+    let written = !writeQueued
+    guard !written || (flags.isIdempotent && !resent) else {
+      dropConnection()
+      return finish(.failure(.protocol), latency: nil, violation: .unexpectedData)
+    }
+    dropForExcess()
+    // An unwritten request keeps its clock unstarted: the first write starts it.
+    if written { resent = true }
+    awaitingResponse = false
+    connect()
   }
 
   private func responseComplete() {
@@ -310,7 +362,7 @@ final class VirtualUser: @unchecked Sendable {
 
   func connectionFailed(_ error: any Error, generation: Int) {
     guard generation == self.generation else { return }
-    let phase: ErrorClassifier.Phase = writeComplete ? .read : .write
+    let phase: ErrorClassifier.Phase = connectionInSetup ? .connect : writeComplete ? .read : .write
     pendingFailure = ErrorClassifier.kind(for: error, phase: phase)
   }
 
@@ -324,17 +376,23 @@ final class VirtualUser: @unchecked Sendable {
       // A body delimited by the close: the response is whole (and may be a redirect to follow).
       return responseComplete()
     }
+    if connectionInSetup, let failure {
+      // Broken before any request byte left (reset, TLS handshake failed): a failed connect, and
+      // backed off as one.
+      connectFailures += 1
+      return finish(.failure(failure), latency: nil)
+    }
     if failure == .tls {
       if requestsOnConnection == 0 { connectFailures += 1 }
       return finish(.failure(.tls), latency: nil)
     }
     if !writeComplete { return finish(.failure(.write), latency: nil) }
-    if !responseBytesSeen, requestsOnConnection > 0, !retriedStale,
+    if !responseBytesSeen, requestsOnConnection > 0, !resent,
       flags.isIdempotent
     {
       // The server closed a reused keep-alive connection just as the request went out: nothing
       // was processed, so the request is sent once more on a fresh connection.
-      retriedStale = true
+      resent = true
       awaitingResponse = false
       worker.recorder.recordStaleRetry(second: worker.nowSecond)
       return connect()

@@ -4,6 +4,9 @@ public enum ErrorKind: String, CaseIterable, Codable, Sendable, Comparable {
   case dns
   case connectRefused = "connect_refused"
   case connectTimeout = "connect_timeout"
+  /// The peer reset the connection while it was being set up (TCP connect, TLS handshake, or
+  /// connected with no request byte sent yet), as a server whose accept queue overflowed does.
+  case connectReset = "connect_reset"
   case tls
   /// The connection broke (broken pipe, reset) while the request was still being sent.
   case write
@@ -26,17 +29,18 @@ public enum ErrorKind: String, CaseIterable, Codable, Sendable, Comparable {
     case .dns: 0
     case .connectRefused: 1
     case .connectTimeout: 2
-    case .tls: 3
-    case .write: 4
-    case .readReset: 5
-    case .readEOF: 6
-    case .timeout: 7
-    case .protocol: 8
-    case .tooManyRedirects: 9
-    case .emfile: 10
-    case .addrNotAvailable: 11
-    case .http4xx: 12
-    case .http5xx: 13
+    case .connectReset: 3
+    case .tls: 4
+    case .write: 5
+    case .readReset: 6
+    case .readEOF: 7
+    case .timeout: 8
+    case .protocol: 9
+    case .tooManyRedirects: 10
+    case .emfile: 11
+    case .addrNotAvailable: 12
+    case .http4xx: 13
+    case .http5xx: 14
     }
   }
 
@@ -55,8 +59,9 @@ public enum ErrorKind: String, CaseIterable, Codable, Sendable, Comparable {
   }
 }
 
-/// Why a response was classified `protocol`. Kept as a breakdown beside the error kind so a
-/// malformed target can be diagnosed without logging raw bytes.
+/// Why a response was classified `protocol`, or a connection was dropped for bytes that answered
+/// nothing (`unexpected_data`). Kept as a breakdown beside the error kinds so a malformed target can
+/// be diagnosed without logging raw bytes.
 public enum ProtocolViolation: String, CaseIterable, Codable, Sendable {
   // Declaration order is the dense index used by counters (see `index`).
   case badStatusLine = "bad_status_line"
@@ -67,6 +72,9 @@ public enum ProtocolViolation: String, CaseIterable, Codable, Sendable {
   case badContentLength = "bad_content_length"
   case conflictingLength = "conflicting_length"
   case badChunk = "bad_chunk"
+  /// Bytes after a complete response, or before the next request was written: they answer
+  /// nothing, so the connection is dropped. Counted for the connection, not as a request error,
+  /// unless a request could not be resent because of them (a non-idempotent one).
   case unexpectedData = "unexpected_data"
   case badRedirect = "bad_redirect"
 }

@@ -73,6 +73,13 @@ public struct Recorder: Sendable {
     if let latencyMicros { current.recordLatency(micros: latencyMicros) }
   }
 
+  /// Counts a protocol violation of a connection that failed no request (bytes after a complete
+  /// response): it shows in the `protocol_errors` breakdown, not in the errors.
+  public mutating func recordViolation(_ violation: ProtocolViolation, second: Int) {
+    bucket(second)
+    current.protocolViolations[violation.index] += 1
+  }
+
   /// Counts a response status without ending the request (a followed redirect hop).
   public mutating func recordIntermediateStatus(_ status: Int, second: Int) {
     bucket(second)

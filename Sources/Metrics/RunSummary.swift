@@ -39,6 +39,8 @@ public struct RunSummary: Codable, Sendable, Equatable {
   public var p99Ms: Double
   public var maxMs: Double
   public var errorsByKind: [String: Int]
+  /// Protocol violations by reason: those of `protocol` errors, plus `unexpected_data` counted for
+  /// connections whose responses were booked normally (so it may exceed `errors_by_kind.protocol`).
   public var protocolErrors: [String: Int]
   public var statusCodes: [String: Int]
   public var bytesIn: Int

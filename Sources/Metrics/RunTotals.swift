@@ -5,6 +5,8 @@ public struct RunTotals: Sendable {
   public var started = 0
   public var ok = 0
   public var errors = [Int](repeating: 0, count: ErrorKind.count)
+  /// As `SecondBucket.protocolViolations`: may hold connection-level `unexpected_data` beyond the
+  /// `protocol` errors.
   public var protocolViolations = [Int](repeating: 0, count: ProtocolViolation.allCases.count)
   public var statusCodes: [Int: Int] = [:]
   public var bytesIn = 0

@@ -19,6 +19,8 @@ public struct SecondBucket: Sendable {
   public var started = 0
   public var ok = 0
   public var errors = [Int](repeating: 0, count: ErrorKind.count)
+  /// Why requests failed as `protocol`, plus the `unexpected_data` of connections that delivered
+  /// bytes after a complete response, which failed no request: the sum may exceed those errors.
   public var protocolViolations = [Int](repeating: 0, count: ProtocolViolation.allCases.count)
   /// Every HTTP response received, redirect hops included, by exact status code.
   public var statusCodes: [Int: Int] = [:]

@@ -9,7 +9,13 @@ listener accepts connections. Runs until SIGTERM/SIGINT (exit 0, silent) or
 
 Modes: ok, slow=S, hang, rst_after_headers, fin_after=N, ka_idle=MS,
 close_each, status_mix, redirect_loop, redirect_chain=K, raw=FILE,
-read_headers_then_close, chunked, tls_selfsigned.
+read_headers_then_close, chunked, tls_selfsigned, excess, excess_after=MS,
+excess_on_next.
+
+The excess modes answer 200 "ok\n" followed by 6 bytes beyond its
+Content-Length ("excess"): in the same write (excess), MS milliseconds later
+(excess_after), or only once the connection's next request has arrived, just
+before its answer (excess_on_next; a connection's first answer is clean).
 
 Every mode answers the control paths before applying its fault:
   GET  /__count -> {"requests": N, "by_status": {...}, "connections": C,
@@ -44,9 +50,11 @@ MODES = {
     "fin_after": int, "ka_idle": int, "close_each": None, "status_mix": None,
     "redirect_loop": None, "redirect_chain": int, "raw": str,
     "read_headers_then_close": None, "chunked": None, "tls_selfsigned": None,
+    "excess": None, "excess_after": int, "excess_on_next": None,
 }
 STATUS_CYCLE = (200, 404, 500, 503)
 OK_BODY = b"ok\n"
+EXCESS = b"excess"
 
 
 class Stats:
@@ -127,6 +135,7 @@ class Handler(BaseHTTPRequestHandler):
         STATS.connection(+1)
         self._conn_counted = True
         self._counted = False
+        self._answered = 0  # requests answered on this connection (excess_on_next)
         if self.server.tls is not None:
             # Handshake here, on the handler thread, so a stuck or failing
             # handshake never blocks the accept loop.
@@ -318,6 +327,27 @@ class Handler(BaseHTTPRequestHandler):
     def mode_read_headers_then_close(self, _):
         self.record("none")
         self.close_now("abrupt")  # unread body -> RST -> EPIPE/ECONNRESET on the client
+
+    def ok_with_excess(self):
+        """A 200 "ok\n" and the excess beyond its Content-Length, as one write."""
+        self.record(200)
+        head = b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % len(OK_BODY)
+        return head + OK_BODY + EXCESS
+
+    def mode_excess(self, _):
+        self.wfile.write(self.ok_with_excess())
+
+    def mode_excess_after(self, ms):
+        self.reply(200, OK_BODY)
+        time.sleep(ms / 1000.0)
+        self.wfile.write(EXCESS)
+
+    def mode_excess_on_next(self, _):
+        # The previous answer's excess, so late that it crosses this request on the wire.
+        if self._answered:
+            self.wfile.write(EXCESS)
+        self._answered += 1
+        self.reply(200, OK_BODY)
 
     def mode_chunked(self, _):
         self.send_head(200, [("Transfer-Encoding", "chunked")])

@@ -120,6 +120,18 @@ import Testing
     #expect(b.protocolViolations.reduce(0, +) == 3)
   }
 
+  @Test func connectionViolationsAreCountedWithoutAnError() {
+    var recorder = Recorder()
+    recorder.record(.response(status: 200), latencyMicros: 5, second: 0)
+    recorder.recordViolation(.unexpectedData, second: 0)
+    recorder.record(.failure(.protocol), latencyMicros: nil, second: 0, violation: .unexpectedData)
+    let b = recorder.drain(through: 0)[0]
+    #expect(b.ok == 1)
+    #expect(b.errorCount == 1)
+    #expect(b.completed == 2)
+    #expect(b.protocolViolations[ProtocolViolation.unexpectedData.index] == 2)
+  }
+
   @Test(
     arguments: [
       (100, nil), (200, nil), (204, nil), (301, nil), (399, nil), (400, ErrorKind.http4xx),

@@ -96,6 +96,22 @@ let start = Date(timeIntervalSince1970: 1_800_000_000)
     #expect(s.requests == 2)
     #expect(s.errorRate == 1)
   }
+
+  @Test func connectionViolationsShowInProtocolErrorsOnly() {
+    var recorder = Recorder()
+    recorder.record(.response(status: 200), latencyMicros: 100, second: 0)
+    recorder.recordViolation(.unexpectedData, second: 0)
+    let store = MetricsStore()
+    store.ingest(recorder.drain(through: 0)[0], gauges: vusers(1), duration: 1)
+    let s = RunSummary(
+      snapshot: store.snapshot(), outcome: .complete, target: "t", startedAt: start,
+      endedAt: start, duration: 1, inflightAtStop: 0, runDir: "d")
+    // The response stands; the connection's violation fails no request.
+    #expect(s.protocolErrors == ["unexpected_data": 1])
+    #expect(s.errorsByKind.isEmpty)
+    #expect(s.ok == 1)
+    #expect(s.scheduled == s.ok + s.errors + s.inflightAtStop)
+  }
 }
 
 @Suite struct MetricsStoreTests {
@@ -168,9 +184,9 @@ let start = Date(timeIntervalSince1970: 1_800_000_000)
   @Test func stableNames() {
     #expect(
       ErrorKind.allCases.map(\.rawValue) == [
-        "dns", "connect_refused", "connect_timeout", "tls", "write", "read_reset", "read_eof",
-        "timeout", "protocol", "too_many_redirects", "emfile", "addr_not_available", "http_4xx",
-        "http_5xx",
+        "dns", "connect_refused", "connect_timeout", "connect_reset", "tls", "write", "read_reset",
+        "read_eof", "timeout", "protocol", "too_many_redirects", "emfile", "addr_not_available",
+        "http_4xx", "http_5xx",
       ])
     #expect(
       ProtocolViolation.allCases.map(\.rawValue) == [

@@ -78,8 +78,8 @@ import Testing
     #expect(
       message("errors.teapot<1")
         == "threshold 'errors.teapot<1': unknown error kind 'teapot' (expected one of dns, connect_refused, "
-        + "connect_timeout, tls, write, read_reset, read_eof, timeout, protocol, too_many_redirects, emfile, "
-        + "addr_not_available, http_4xx, http_5xx)")
+        + "connect_timeout, connect_reset, tls, write, read_reset, read_eof, timeout, protocol, "
+        + "too_many_redirects, emfile, addr_not_available, http_4xx, http_5xx)")
     #expect(
       message("error_rate<5")
         == "threshold 'error_rate<5': error_rate takes a fraction from 0 to 1 or a percentage such as 1%")
