@@ -79,3 +79,37 @@ struct ArrivalScheduleTests {
     }
   }
 }
+
+/// The loops' shares of the arrivals: together, every arrival exactly once and evenly spaced; with
+/// Poisson spacing, the right mean and spread.
+@Suite(.timeLimit(.minutes(1)))
+struct ArrivalPacerTests {
+  @Test func evenSharesInterleaveWithoutGapsOrRepeats() {
+    var pacers = (0..<3).map { ArrivalPacer(loops: 3, index: $0, spacing: .even, seed: UInt64($0)) }
+    var taken: [Double] = []
+    for i in pacers.indices {
+      for _ in 0..<100 {
+        taken.append(pacers[i].nextDue)
+        pacers[i].advance()
+      }
+    }
+    #expect(taken.sorted() == (0..<300).map(Double.init))
+  }
+
+  @Test func poissonGapsHaveTheRateOfTheLoopsShare() {
+    var pacer = ArrivalPacer(loops: 4, index: 1, spacing: .poisson, seed: 42)
+    var previous = 0.0
+    var gaps: [Double] = []
+    for _ in 0..<200_000 {
+      gaps.append(pacer.nextDue - previous)
+      previous = pacer.nextDue
+      pacer.advance()
+    }
+    let mean = gaps.reduce(0, +) / Double(gaps.count)
+    let variance = gaps.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(gaps.count)
+    // Exponential with mean 4: standard deviation 4 too. 200,000 draws put the mean within 1%.
+    #expect(abs(mean - 4) < 0.04, "mean gap \(mean)")
+    #expect(abs(variance.squareRoot() - 4) < 0.08, "standard deviation \(variance.squareRoot())")
+    #expect(gaps.allSatisfy { $0 > 0 && $0.isFinite })
+  }
+}
