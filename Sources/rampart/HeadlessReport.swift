@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import RunStore
 
 /// The plain-text output of a headless run: one progress line per second and the final summary.
 /// Pure formatting, so tests can pin the format.
@@ -15,6 +16,11 @@ enum HeadlessReport {
     }
     if s.paused { line += "  PAUSED" }
     return line
+  }
+
+  /// Printed the moment journalling stops: what stopped, why, and that the load goes on.
+  static func journalStoppedLine(_ stop: JournalStop, cause: StoreError) -> String {
+    "  \(stop.text): \(cause); the load goes on and the summary will cover the whole run"
   }
 
   static func summary(_ r: RunSummary, plan: String) -> String {
@@ -79,6 +85,7 @@ enum HeadlessReport {
             + "  observed \(t.observedText)")
       }
     }
+    if let stop = r.journalStopped { lines.append("  warning        " + stop.withSummaryText) }
     lines.append("  run dir        \(r.runDir)")
     return lines.joined(separator: "\n")
   }
