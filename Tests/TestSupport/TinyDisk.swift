@@ -1,5 +1,9 @@
-/// A tmpfs of a few hundred kB for rampart's runs, mounted in a user and mount namespace of its
-/// own (`unshare -rm`: no privilege needed, nothing outside sees it), for FAULTS DUR-03. rampart
+import Foundation
+
+/// A tmpfs of a few hundred kB for rampart's runs, mounted in a mount namespace of its own (nothing
+/// outside sees it), for FAULTS DUR-03: `unshare -m` as root (CI), else `unshare -rm` (a user
+/// namespace too, so no privilege is needed; rampart then runs without the root's capabilities it
+/// has elsewhere, which the tests as root should not change). rampart
 /// runs with `--out disk/runs` (`TinyDisk.out`); when it exits, the runs are copied to
 /// `rampart-runs` beside it, where `RampartProcess.runDirectories` looks, since the tmpfs goes
 /// away with the namespace.
@@ -22,7 +26,7 @@ public struct TinyDisk: Sendable {
     self.fill = fill
   }
 
-  /// `unshare -rm sh -c SCRIPT tiny-disk BINARY ARGS...`: mount, fill, run, copy the runs out.
+  /// `unshare -m sh -c SCRIPT tiny-disk BINARY ARGS...`: mount, fill, run, copy the runs out.
   func command(binary: String, arguments: [String]) -> (executable: String, arguments: [String]) {
     let filler = "dd if=/dev/zero of=disk/filler bs=4k 2>/dev/null"
     let fillStep =
@@ -45,6 +49,7 @@ public struct TinyDisk: Sendable {
       mkdir -p rampart-runs && cp -a disk/runs/. rampart-runs/ 2>/dev/null
       exit $status
       """
-    return ("/usr/bin/unshare", ["-rm", "sh", "-c", script, "tiny-disk", binary] + arguments)
+    let namespaces = geteuid() == 0 ? "-m" : "-rm"
+    return ("/usr/bin/unshare", [namespaces, "sh", "-c", script, "tiny-disk", binary] + arguments)
   }
 }
