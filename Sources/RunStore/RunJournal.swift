@@ -136,7 +136,7 @@ public final class RunJournal: Sendable {
   }
 
   /// Writes the whole run's latency histogram to `latency.json`, atomically; before the summary,
-  /// whose presence marks a finished run.
+  /// whose presence marks a finished run (after it once journalling stopped: `finish`).
   public func writeLatency(_ distribution: LatencyDistribution) throws(StoreError) {
     reserve.release()
     try SecureFile.writeAtomically(

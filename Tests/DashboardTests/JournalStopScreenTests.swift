@@ -27,7 +27,7 @@ import Theme
     let lines = grid.lines()
     #expect(lines[0].contains(" ! journal stopped: disk full "))
     #expect(lines[0].contains("RUNNING"), "the run itself goes on")
-    #expect(lines.joined(separator: "\n").contains("! journal stopped"), "the marker legend names it")
+    #expect(lines.dropFirst().contains { $0.contains("! journal stopped") }, "the marker legend names it")
     // Words and a glyph first; then the warning colour, reversed and bold like the threshold badge.
     let x = lines[0].distance(
       from: lines[0].startIndex, to: lines[0].range(of: "journal stopped")!.lowerBound)
