@@ -66,7 +66,8 @@ let package = Package(
     .executableTarget(
       name: "rampart",
       dependencies: [
-        "Metrics", "LoadEngine", "RunStore", "TerminalUI", "Theme", "Dashboard", "NcursesBackend", "DemoTarget",
+        "Metrics", "LoadEngine", "RunStore", "TerminalUI", "Theme", "Dashboard", "NcursesBackend",
+        "DemoTarget",
         "LogTail", "Control", "PlanFile", "Report",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
@@ -81,9 +82,11 @@ let package = Package(
       path: "Tests/TestSupport"
     ),
     .target(name: "SeededRandom", path: "Tests/SeededRandom"),
-    .target(name: "RunFixtures", dependencies: ["RunStore", "Metrics", "SeededRandom"], path: "Tests/RunFixtures"),
+    .target(
+      name: "RunFixtures", dependencies: ["RunStore", "Metrics", "SeededRandom"], path: "Tests/RunFixtures"),
     .testTarget(name: "MetricsTests", dependencies: ["Metrics", "SeededRandom"]),
-    .testTarget(name: "LoadEngineTests", dependencies: ["LoadEngine", "Metrics", "TestSupport", "SeededRandom"]),
+    .testTarget(
+      name: "LoadEngineTests", dependencies: ["LoadEngine", "Metrics", "TestSupport", "SeededRandom"]),
     .testTarget(
       name: "RunStoreTests", dependencies: ["RunStore", "Metrics", "RunFixtures", "SnapshotSupport"],
       exclude: ["Snapshots"]),
@@ -96,23 +99,31 @@ let package = Package(
     .target(name: "SnapshotSupport", dependencies: ["TerminalUI"], path: "Tests/SnapshotSupport"),
     .testTarget(
       name: "TerminalUITests", dependencies: ["TerminalUI", "SnapshotSupport"], exclude: ["Snapshots"]),
-    .target(name: "SyntheticRuns", dependencies: ["Dashboard", "Metrics", "LogTail"], path: "Tests/SyntheticRuns"),
+    .target(
+      name: "SyntheticRuns", dependencies: ["Dashboard", "Metrics", "LogTail"], path: "Tests/SyntheticRuns"),
     .executableTarget(
       name: "rampart-render-bench",
-      dependencies: ["Dashboard", "TerminalUI", "Theme", "Metrics", "SyntheticRuns", "NcursesBackend", "LogTail"],
+      dependencies: [
+        "Dashboard", "TerminalUI", "Theme", "Metrics", "SyntheticRuns", "NcursesBackend", "LogTail",
+      ],
       path: "Benchmarks/RenderBench"),
     .testTarget(
       name: "DashboardTests",
       dependencies: [
-        "Dashboard", "TerminalUI", "Theme", "Metrics", "SnapshotSupport", "SyntheticRuns", "LogTail", "RunStore",
+        "Dashboard", "TerminalUI", "Theme", "Metrics", "SnapshotSupport", "SyntheticRuns", "LogTail",
+        "RunStore",
         "RunFixtures",
       ],
       exclude: ["Snapshots"]),
-    .testTarget(name: "DemoTargetTests", dependencies: ["DemoTarget", "LoadEngine", "Metrics", "TestSupport"]),
+    .testTarget(
+      name: "DemoTargetTests", dependencies: ["DemoTarget", "LoadEngine", "Metrics", "TestSupport"]),
     .testTarget(name: "NcursesBackendTests", dependencies: ["NcursesBackend", "TerminalUI", "CNcurses"]),
     .testTarget(name: "ThemeTests", dependencies: ["Theme", "TerminalUI"], exclude: ["Fixtures"]),
     .testTarget(
-      name: "RampartCLITests", dependencies: ["TestSupport", "RunStore", "Metrics", "SeededRandom", "RunFixtures"]),
+      name: "RampartCLITests",
+      dependencies: ["TestSupport", "RunStore", "Metrics", "SeededRandom", "RunFixtures"]),
+    // Unit tests of the command's own pure formatting (its plain lines).
+    .testTarget(name: "RampartTests", dependencies: ["rampart", "Metrics", "RunStore"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -25,6 +25,12 @@ struct HeaderView: Widget {
       x += grid.write(text, x: x, y: area.y, style: model.style(.bad).adding(.reverse).adding(.bold))
       x += 1
     }
+    // So is a journal that stopped: the load goes on, but the run directory no longer follows it.
+    if let stop = JournalStop.first(in: model.metrics.events) {
+      let text = " \(JournalGlyph.stopped) journal stopped: \(stop.reason) "
+      x += grid.write(text, x: x, y: area.y, style: model.style(.warning).adding(.reverse).adding(.bold))
+      x += 1
+    }
     x += grid.write(
       "rampart", x: x, y: area.y, style: model.style(.title), maxWidth: area.maxX - x)
     x += grid.write(

@@ -54,6 +54,7 @@ enum MarkerGlyph {
     case .pause: "pause"
     case .knee: "knee"
     case .threshold: "threshold"
+    case .journalStopped: "journal stopped"
     case .stop, .planEnd: "end"
     default: "ramp"
     }
@@ -69,9 +70,16 @@ enum MarkerGlyph {
     case .setVusers, .rampStep, .rampInterval, .hold, .release, .nextStage:
       return (unicode ? "◆" : "*", .rampChange)
     case .stop, .planEnd: return (unicode ? "■" : "#", .muted)
+    case .journalStopped: return (JournalGlyph.stopped, .warning)
     case .start, .resume, .fileLimit, .logErrors: return nil
     }
   }
+}
+
+/// Where journalling stopped, in the header and on the charts: the same in both symbol sets, so
+/// it needs no font.
+enum JournalGlyph {
+  static let stopped: Character = "!"
 }
 
 /// Pass and fail beside each threshold and in the header, so the verdict reads without colour.

@@ -20,6 +20,9 @@ public struct RunEvent: Codable, Sendable, Equatable {
     /// A threshold went from passing to failing: `label` is its expression, `value` the observed
     /// figure (in the metric's unit, as in the summary's `thresholds`).
     case threshold
+    /// The run directory stopped taking lines (the disk filled up, or another write error):
+    /// `label` is why ("disk full", or the system's error text). The load goes on.
+    case journalStopped = "journal_stopped"
   }
 
   /// Seconds since the run started (monotonic clock).

@@ -63,6 +63,9 @@ public struct RunSummary: Codable, Sendable, Equatable {
   public var thresholds: [ThresholdResult]?
   /// Every threshold passed and none stopped the run; nil when none was given.
   public var thresholdsOk: Bool?
+  /// When and why journalling stopped mid-run (the disk filled up); nil when it never did. The
+  /// summary's figures still cover the whole run: only the series on disk ends early.
+  public var journalStopped: JournalStop?
 
   public struct Tag: Codable, Sendable, Equatable {
     public var elapsedS: Double
@@ -86,7 +89,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
     case connectionsOpened = "connections_opened", staleRetries = "stale_retries"
     case vusersPeak = "vusers_peak", runDir = "run_dir", logErrors = "log_errors", knee, tags, pausedS =
       "paused_s", pauses
-    case thresholds, thresholdsOk = "thresholds_ok"
+    case thresholds, thresholdsOk = "thresholds_ok", journalStopped = "journal_stopped"
   }
 }
 
@@ -124,6 +127,7 @@ extension RunSummary {
     let (paused, count) = Self.pausedTime(snapshot.events, until: duration)
     pausedS = paused
     pauses = count
+    journalStopped = JournalStop.first(in: snapshot.events)
   }
 
   /// Paused seconds (an open pause runs to the end) and the number of pauses.

@@ -103,7 +103,8 @@ struct ReportPage {
       ])
   }
 
-  /// A run that did not complete, or whose journal had unreadable lines, said in words at the top.
+  /// A run that did not complete, whose journal stopped early or had unreadable lines, said in words
+  /// at the top.
   func flags() -> [BodyNode] {
     runs.flatMap { run -> [BodyNode] in
       var flags: [BodyNode] = []
@@ -114,7 +115,16 @@ struct ReportPage {
             "div", ["class": "flag", "role": "note"],
             [
               Markup.element("strong", text: outcome.word),
-              Markup.text(": this run was " + outcome.detail + "."),
+              Markup.text(": " + outcome.detail + "."),
+            ]))
+      }
+      if run.run.summary != nil, let stop = run.run.journalStop {
+        flags.append(
+          Markup.element(
+            "div", ["class": "flag", "role": "note"],
+            [
+              Markup.element("strong", text: "JOURNAL STOPPED"),
+              Markup.text(": " + stop.withSummaryText + "."),
             ]))
       }
       if run.run.discardedLines > 0 {

@@ -63,7 +63,8 @@ enum ReportFormat {
   }
 
   /// How the run ended in words: a capitalised word when it did not complete, and what that means
-  /// for its figures ("INCOMPLETE", "killed before its summary was written; ...").
+  /// for its figures ("INCOMPLETE", "killed before its summary; ..."). A journal that
+  /// stopped early is said apart (`ReportPage.flags`), since it leaves the outcome as it was.
   static func outcome(_ run: LoadedRun, figures: RunFigures) -> (word: String, detail: String) {
     switch run.outcome {
     case .complete: ("complete", "the plan ran to its end")
@@ -74,22 +75,17 @@ enum ReportFormat {
         "ABORTED",
         "stopped by a failing threshold at \(Clock.text(figures.durationS)); data up to the stop is valid"
       )
-    case .incomplete:
-      (
-        "INCOMPLETE",
-        "killed before its summary was written; figures rebuilt from \(run.samples.count) seconds, "
-          + "percentiles approximate"
-      )
+    case .incomplete: ("INCOMPLETE", run.incompleteText)
     }
   }
 
   /// A short word for legends.
-  static func outcomeWord(_ outcome: RunOutcome) -> String {
-    switch outcome {
+  static func outcomeWord(_ run: LoadedRun) -> String {
+    switch run.outcome {
     case .complete: "complete"
     case .abortedByUser: "ABORTED (user)"
     case .abortedByThreshold: "ABORTED (threshold)"
-    case .incomplete: "INCOMPLETE (killed)"
+    case .incomplete: run.journalStop == nil ? "INCOMPLETE (killed)" : "INCOMPLETE (no summary)"
     }
   }
 

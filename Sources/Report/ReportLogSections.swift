@@ -91,6 +91,8 @@ extension ReportSections {
         case .setVusers: add(event.elapsed, "set vusers", event.value.map { "\(Int($0)) vusers" } ?? "")
         case .threshold: add(event.elapsed, "threshold failing", event.label ?? "", classes: "bad")
         case .fileLimit: add(event.elapsed, "open-file limit", event.label ?? "")
+        case .journalStopped:
+          add(event.elapsed, "journal stopped", JournalStop(event)?.reason ?? "", classes: "bad")
         default: break
         }
       }

@@ -91,9 +91,9 @@ enum ReportSections {
       row("Duration") { Cell(ReportFormat.duration($0.figures.durationS), value: $0.figures.durationS) },
       row("Outcome") { run in
         let outcome = ReportFormat.outcome(run.run, figures: run.figures)
-        return run.run.outcome == .complete
-          ? Cell("complete", classes: "outcome")
-          : Cell("\(outcome.word): \(outcome.detail)", classes: "outcome bad")
+        var text = run.run.outcome == .complete ? "complete" : "\(outcome.word): \(outcome.detail)"
+        if run.run.summary != nil, let stop = run.run.journalStop { text += "; " + stop.withSummaryText }
+        return text == "complete" ? Cell(text, classes: "outcome") : Cell(text, classes: "outcome bad")
       },
       row("Paused") { run in
         run.pauses.isEmpty
@@ -133,7 +133,7 @@ enum ReportSections {
         ]
         if run.run.outcome != .complete {
           children.append(
-            Markup.element("span", ["class": "bad"], text: " " + ReportFormat.outcomeWord(run.run.outcome)))
+            Markup.element("span", ["class": "bad"], text: " " + ReportFormat.outcomeWord(run.run)))
         }
         return Markup.element("li", [:], children)
       })
@@ -191,12 +191,16 @@ enum ReportSections {
         id: "percentiles-table", head: ["Run", "min", "mean (MTT)", "p50", "p90", "p95", "p99", "max"],
         rows: rows)
     ]
-    if runs.contains(where: { !$0.figures.exactPercentiles }) {
-      children.append(
-        Markup.element(
-          "p", ["class": "footnote"],
-          text: "≈ approximate: the run was killed before its summary, so these percentiles are the "
-            + "request-weighted mean of the per-second ones (the run's histogram died with the process)."))
+    let approximate = runs.filter { !$0.figures.exactPercentiles }
+    if !approximate.isEmpty {
+      // Only a run that was killed lost its histogram with the process; say no more than that.
+      let text =
+        approximate.allSatisfy { $0.run.journalStop == nil }
+        ? "≈ approximate: the run was killed before its summary, so these percentiles are the "
+          + "request-weighted mean of the per-second ones (the run's histogram died with the process)."
+        : "≈ approximate: the run has no summary, so these percentiles are the request-weighted mean of "
+          + "the per-second ones on disk (the run's histogram was never written)."
+      children.append(Markup.element("p", ["class": "footnote"], text: text))
     }
     return section("percentiles", "Response time percentiles", children)
   }

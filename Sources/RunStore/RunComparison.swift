@@ -62,7 +62,8 @@ public struct DeltaRow: Sendable, Equatable, Codable {
 }
 
 /// Two to four runs side by side: their series on one axis, the delta table and the notes a
-/// reader needs before trusting it (a killed run, different plans, different tags).
+/// reader needs before trusting it (a killed run, a journal cut short by a full disk, different
+/// plans, different tags).
 public struct RunComparison: Sendable {
   public var runs: [ComparedRun]
   public var axis: CompareAxis
@@ -130,13 +131,14 @@ public struct RunComparison: Sendable {
       switch run.run.outcome {
       case .complete: break
       case .incomplete:
-        notes.append(
-          "\(who) is incomplete: killed before its summary; figures rebuilt from \(run.run.samples.count) "
-            + "seconds, percentiles approximate")
+        notes.append("\(who) is incomplete: \(run.run.incompleteText)")
       default:
         notes.append(
           "\(who) was \(run.run.outcome.rawValue.replacingOccurrences(of: "_", with: " ")) at "
             + Clock.text(run.figures.durationS))
+      }
+      if run.run.summary != nil, let stop = run.run.journalStop {
+        notes.append("\(who): \(stop.withSummaryText)")
       }
       if run.run.discardedLines > 0 {
         notes.append("\(who): \(run.run.discardedLines) unreadable journal line(s) skipped")

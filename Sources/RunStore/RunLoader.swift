@@ -1,8 +1,8 @@
 import Foundation
 import Metrics
 
-/// A run directory read back: complete, aborted by the user, or incomplete (killed before its
-/// summary was written).
+/// A run directory read back: complete, aborted by the user, or incomplete (no summary: killed,
+/// or ended after its disk filled up).
 public struct LoadedRun: Sendable {
   public var directory: String
   public var meta: RunMeta
@@ -15,6 +15,11 @@ public struct LoadedRun: Sendable {
   public var discardedLines: Int
 
   public var outcome: RunOutcome { summary?.outcome ?? .incomplete }
+
+  /// When and why journalling stopped mid-run: from the summary, or for a run that ended without
+  /// one, from the event its journal wrote at the end; nil when it never stopped (or the process
+  /// was killed before it could say so).
+  public var journalStop: JournalStop? { summary?.journalStopped ?? JournalStop.first(in: events) }
 
   public init(
     directory: String, meta: RunMeta, samples: [SecondSample], events: [RunEvent], summary: RunSummary?,

@@ -1,8 +1,8 @@
 import Foundation
 import Metrics
 
-/// `rampart runs`: one row per run with what tells runs apart at a glance, killed and aborted
-/// runs flagged in words.
+/// `rampart runs`: one row per run with what tells runs apart at a glance, incomplete and aborted
+/// runs and journals cut short flagged in words.
 public enum RunTable {
   public struct Row: Sendable, Equatable, Codable {
     public var name: String
@@ -16,11 +16,13 @@ public enum RunTable {
     public var requests: Int
     public var errorRate: Double
     public var status: String
+    /// When and why journalling stopped mid-run; nil (and absent from the JSON) when it did not.
+    public var journalStopped: JournalStop?
 
     enum CodingKeys: String, CodingKey {
       case name, directory = "dir", startedAt = "started_at", target, durationS = "duration_s"
       case tpsPeak = "tps_peak", kneeVusers = "knee_vusers", kneeTps = "knee_tps", requests
-      case errorRate = "error_rate", status
+      case errorRate = "error_rate", status, journalStopped = "journal_stopped"
     }
 
     public init(_ run: LoadedRun) {
@@ -36,9 +38,15 @@ public enum RunTable {
       requests = figures.requests
       errorRate = figures.errorRate
       status = Self.status(run.outcome)
+      journalStopped = run.journalStop
     }
 
-    /// The outcome as one word or two: complete, incomplete (killed), aborted.
+    /// The status column: the outcome, and where the journal stopped when it did.
+    var statusText: String {
+      journalStopped.map { "\(status), journal stopped at \(Clock.text($0.elapsedS))" } ?? status
+    }
+
+    /// The outcome as one word or two: complete, incomplete (no summary), aborted.
     static func status(_ outcome: RunOutcome) -> String {
       switch outcome {
       case .complete: "complete"
@@ -60,7 +68,7 @@ public enum RunTable {
         printable(row.name), startText(row.startedAt), printable(row.target), Clock.text(row.durationS),
         DeltaFormat.value(row.tpsPeak, unit: "/s"),
         row.kneeVusers.map { "\($0) @ " + DeltaFormat.value(row.kneeTps, unit: "/s") } ?? "-",
-        DeltaFormat.value(row.errorRate * 100, unit: "%"), row.status,
+        DeltaFormat.value(row.errorRate * 100, unit: "%"), row.statusText,
         (row.directory as NSString).lastPathComponent,
       ]
     }

@@ -8,11 +8,14 @@ import Foundation
 
 /// A file descriptor for journal files: created exclusively (never through a symlink or over an
 /// existing file) with mode 0600, written with one `write` per record so a killed process leaves
-/// whole lines behind.
+/// whole lines behind, and cut back to the last whole record when a write fails half-way (a full
+/// disk), so the file never ends in a torn line.
 final class SecureFile: @unchecked Sendable {
   private let fd: Int32
   let path: String
   private let lock = NSLock()
+  /// Bytes of whole records written so far (the file is created empty and only this writes it).
+  private var length: off_t = 0
 
   /// Creates `path` exclusively; fails if anything already exists there, symlinks included.
   init(creating path: String) throws(StoreError) {
@@ -24,7 +27,9 @@ final class SecureFile: @unchecked Sendable {
 
   deinit { close(fd) }
 
-  /// Appends all of `bytes` (retrying short writes). Throws on ENOSPC and other write errors.
+  /// Appends all of `bytes` (retrying short writes). Throws on ENOSPC and other write errors,
+  /// after truncating whatever part of `bytes` reached the file: truncating frees space, so it
+  /// works on a full disk too.
   func write(_ bytes: [UInt8]) throws(StoreError) {
     lock.lock()
     defer { lock.unlock() }
@@ -32,11 +37,14 @@ final class SecureFile: @unchecked Sendable {
     while offset < bytes.count {
       let n = bytes.withUnsafeBytes { systemWrite(fd, $0.baseAddress! + offset, $0.count - offset) }
       if n < 0 {
-        if errno == EINTR { continue }
-        throw StoreError.io(path: path, errno: errno)
+        let code = errno
+        if code == EINTR { continue }
+        if offset > 0 { ftruncate(fd, length) }
+        throw StoreError.io(path: path, errno: code)
       }
       offset += n
     }
+    length += off_t(bytes.count)
   }
 
   func sync() { fsync(fd) }
@@ -84,6 +92,15 @@ public enum StoreError: Error, Equatable, Sendable, CustomStringConvertible {
   public var isDiskFull: Bool {
     if case .io(_, let code) = self { return code == ENOSPC || code == EDQUOT }
     return false
+  }
+
+  /// Why, in a few words for a badge or a report: "disk full", else the system's error text.
+  public var reason: String {
+    switch self {
+    case .io(_, let code): isDiskFull ? "disk full" : String(cString: strerror(code))
+    case .notARun: "not a run directory"
+    case .corrupt(_, let reason): reason
+    }
   }
 }
 

@@ -1,20 +1,36 @@
 import Foundation
 import Metrics
+import RunStore
 
 /// The plain-text output of a headless run: one progress line per second and the final summary.
 /// Pure formatting, so tests can pin the format.
 enum HeadlessReport {
+  /// One closed second: "    5s  vusers    10  tps    295.0  ...  err/s 0". The run's last row
+  /// is usually a fraction of a second; it says what happened in that fraction
+  /// ("  +34ms  vusers    10  done      10  ...  errors 0"), since a rate extrapolated from 34 ms
+  /// would claim a throughput that never was.
   static func progressLine(_ s: SecondSample) -> String {
+    let partial = s.duration < 0.999
+    let when = partial ? "+" + DurationText.format(s.duration) : elapsedText(s.t + 1)
+    let amount =
+      partial
+      ? String(format: "  vusers %5d  done %7d", s.vusers, s.completed)
+      : String(format: "  vusers %5d  tps %8.1f", s.vusers, s.tps)
     var line =
-      pad(elapsedText(s.t + 1), 6) + String(format: "  vusers %5d  tps %8.1f", s.vusers, s.tps)
+      pad(when, 6) + amount
       + "  mtt " + pad(ms(s.mttMs), 8) + "  p95 " + pad(ms(s.p95Ms), 8) + "  p99 " + pad(ms(s.p99Ms), 8)
-      + "  err/s \(s.errors)"
+      + (partial ? "  errors \(s.errors)" : "  err/s \(s.errors)")
     if s.errors > 0 { line += " (" + kinds(s.errorsByKind) + ")" }
     if let logErrors = s.logErrors, !logErrors.isEmpty {
       line += "  log errors \(logErrors.values.reduce(0, +)) (" + kinds(logErrors) + ")"
     }
     if s.paused { line += "  PAUSED" }
     return line
+  }
+
+  /// Printed the moment journalling stops: what stopped, why, and that the load goes on.
+  static func journalStoppedLine(_ stop: JournalStop, cause: StoreError) -> String {
+    "  \(stop.text): \(cause); the load goes on and the summary will cover the whole run"
   }
 
   static func summary(_ r: RunSummary, plan: String) -> String {
@@ -79,6 +95,7 @@ enum HeadlessReport {
             + "  observed \(t.observedText)")
       }
     }
+    if let stop = r.journalStopped { lines.append("  warning        " + stop.withSummaryText) }
     lines.append("  run dir        \(r.runDir)")
     return lines.joined(separator: "\n")
   }

@@ -79,12 +79,14 @@ struct LoadRunner {
       engine = try LoadEngine(
         config: config, store: store,
         onSample: { sample in
+          // The second's line comes before its journal write, so a write that fails is said after
+          // the line of the second it lost.
+          progress(HeadlessReport.progressLine(sample))
           journalSlot.value?.append(sample)
           for (name, count) in (sample.logErrors ?? [:]).sorted(by: { $0.key < $1.key }) {
             journalSlot.value?.append(
               RunEvent(elapsed: Double(sample.t), kind: .logErrors, value: Double(count), label: name))
           }
-          progress(HeadlessReport.progressLine(sample))
           // The knee is looked for once a second, as ramp steps complete.
           if let knee = store.updateKnee() {
             journalSlot.value?.append(knee)
@@ -132,7 +134,14 @@ struct LoadRunner {
     defer { controlServer?.close() }
     let journal: RunJournal
     do {
-      journal = try RunJournal(root: out, meta: meta)
+      journal = try RunJournal(
+        root: out, meta: meta,
+        onFailure: { error in
+          // Said the moment it happens, in the header and the plain lines; the load goes on.
+          let stop = JournalStop(elapsedS: engine.status().elapsed, reason: error.reason)
+          store.record(RunEvent(elapsed: stop.elapsedS, kind: .journalStopped, label: stop.reason))
+          progress(HeadlessReport.journalStoppedLine(stop, cause: error))
+        })
     } catch {
       throw ValidationError("cannot create the run directory under '\(out)': \(error)")
     }
@@ -216,22 +225,7 @@ struct LoadRunner {
       summary.thresholds = results
       summary.thresholdsOk = results.allSatisfy(\.ok) && outcome != .abortedByThreshold
     }
-    var failed = false
-    do {
-      try journal.writeLatency(LatencyDistribution(final.totals.histogram))
-    } catch {
-      // The summary still follows: it matters more than the histogram behind it.
-      printError("rampart: warning: could not write the latency histogram: \(error)")
-    }
-    do {
-      try journal.writeSummary(summary)
-    } catch {
-      printError("rampart: error: could not write the summary: \(error)")
-      failed = true
-    }
-    if let failure = journal.failure {
-      printError("rampart: warning: journalling stopped early: \(failure)")
-    }
+    let failed = Self.close(journal, summary: summary, final: final)
     if json {
       printOut(try ScriptJSON.text(summary))
     } else {

@@ -214,7 +214,8 @@ struct Rendered {
     let report = try Rendered(fixtures.killed)
     let flag = try #require(report.root.all("div", class: "flag").first)
     #expect(flag.textContent.contains("INCOMPLETE"))
-    #expect(flag.textContent.contains("killed before its summary was written"))
+    #expect(
+      flag.textContent.contains("INCOMPLETE: killed before its summary; figures rebuilt from 40 seconds"))
     let flags = report.root.all("div", class: "flag").map(\.textContent)
     #expect(flags.count == 2 && flags[1].contains("1 unreadable journal line(s) were left out"))
     let outcome = report.root.first(id: "runs-table")?.all("td", class: "outcome").first
@@ -224,7 +225,7 @@ struct Rendered {
     let stages = try Rendered(fixtures.stages)
     #expect(
       stages.root.all("div", class: "flag").first?.textContent.contains(
-        "ABORTED: this run was stopped by the user at 0:52") == true)
+        "ABORTED: stopped by the user at 0:52") == true)
     let complete = try Rendered(fixtures.oneBackend)
     #expect(complete.root.all("div", class: "flag").isEmpty)
   }

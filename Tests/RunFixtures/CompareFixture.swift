@@ -21,6 +21,9 @@ public enum CompareFixture {
     public var tags: [(Int, String)] = []
     public var logs = false
     public var startMinute = 0
+    /// The second whose row the journal lost when the disk filled up: rows before it are on disk,
+    /// the run goes on in memory; nil = the journal never stopped.
+    public var journalStopsAt: Int? = nil
   }
 
   public static let epoch = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18T11:06:40Z
@@ -39,6 +42,16 @@ public enum CompareFixture {
   public static let stages = Spec(
     name: "stages", backends: 1, vusers: { min(80, 2 * ($0 + 1)) }, plan: "stages 40s:80, 20s:80",
     seconds: 52, outcome: .abortedByUser, startMinute: 30)
+  /// The disk filled up at 0:31 (the row of second 30 was lost): the load went on to the end and
+  /// the summary, written from the space reserve, covers the whole run.
+  public static let diskFull = Spec(
+    name: "disk-full", backends: 1, vusers: { min(60, 5 * (1 + $0 / 8)) }, plan: "ramp 5 -> 60 step 5/8s",
+    seconds: 60, startMinute: 40, journalStopsAt: 30)
+  /// The same, but even the summary could not be written: the journal's last line is the event
+  /// saying it stopped.
+  public static let diskFullNoSummary = Spec(
+    name: "disk-full-no-summary", backends: 1, vusers: { min(60, 5 * (1 + $0 / 8)) },
+    plan: "ramp 5 -> 60 step 5/8s", seconds: 60, outcome: .incomplete, startMinute: 50, journalStopsAt: 30)
 
   /// Writes the run of `spec` under `root` and returns its directory.
   @discardableResult
@@ -51,6 +64,9 @@ public enum CompareFixture {
       host: "fixture", rampartVersion: "0.1.0", options: [:])
     let journal = try RunJournal(root: root, meta: meta)
     let store = MetricsStore()
+    // What the journal takes: everything until the disk fills up, nothing after.
+    func journalled(_ t: Int) -> Bool { spec.journalStopsAt.map { t < $0 } ?? true }
+    var stop: RunEvent?
     if spec.logs { store.enableLogErrors() }
     var random = SplitMix64(seed: UInt64(spec.backends * 1000 + spec.seconds))
     let capacity = 200.0 * Double(spec.backends)
@@ -79,7 +95,7 @@ public enum CompareFixture {
       bucket.bytesOut = total * 80
       if spec.logs && errors > 0 {
         store.recordLogErrors(["BrokenPipeError": errors / 2, "upstream_timed_out": 1])
-        if samplesKept < 3 {
+        if samplesKept < 3 && journalled(t) {
           samplesKept += 1
           journal.append(
             LogSample(
@@ -95,16 +111,28 @@ public enum CompareFixture {
       }
       let sample = store.ingest(
         bucket, gauges: EngineGauges(vusers: n, targetVusers: n, connections: n, paused: false), duration: 1)
-      journal.append(sample)
+      if t == spec.journalStopsAt {
+        let event = RunEvent(
+          elapsed: Double(t + 1), time: started.addingTimeInterval(Double(t + 1)), kind: .journalStopped,
+          label: "disk full")
+        store.record(event)
+        stop = event
+      }
+      if journalled(t) { journal.append(sample) }
       for (at, label) in spec.tags where at == t {
         let event = RunEvent(
           elapsed: Double(t), time: started.addingTimeInterval(Double(t)), kind: .tag, label: label)
         store.record(event)
-        journal.append(event)
+        if journalled(t) { journal.append(event) }
       }
-      if let knee = store.updateKnee() { journal.append(knee) }
+      if let knee = store.updateKnee(), journalled(t) { journal.append(knee) }
     }
     let directory = journal.directory
+    if let stop, spec.outcome == .incomplete {
+      // What `RunJournal.finish` leaves when even the summary does not fit.
+      journal.append(stop)
+      return directory
+    }
     guard spec.outcome != .incomplete else {
       // A killed writer leaves half a line behind.
       let handle = FileHandle(forWritingAtPath: "\(directory)/\(RunJournal.seriesFile)")
@@ -117,7 +145,13 @@ public enum CompareFixture {
     let summary = RunSummary(
       snapshot: store.snapshot(), outcome: spec.outcome, target: meta.target, startedAt: started,
       endedAt: started.addingTimeInterval(duration), duration: duration, inflightAtStop: 0, runDir: directory)
-    try journal.writeSummary(summary)
+    if stop != nil {
+      let closing = journal.finish(
+        summary: summary, latency: LatencyDistribution(store.snapshot().totals.histogram), stop: stop)
+      if let error = closing.summaryError { throw error }
+    } else {
+      try journal.writeSummary(summary)
+    }
     return directory
   }
 

@@ -200,7 +200,7 @@ func files(in directory: String) -> [String] {
     #expect(try RunLoader.load(journal.directory).outcome == .complete)
   }
 
-  @Test(arguments: [RunJournal.summaryFile, RunJournal.latencyFile])
+  @Test(arguments: [RunJournal.summaryFile, RunJournal.latencyFile, RunJournal.reserveFile])
   func staleTempFilesAreRemovedByTheNextJournal(file: String) throws {
     let tmp = try TempDir()
     let old = try RunJournal(root: tmp.root, meta: meta(name: "old"))
@@ -217,9 +217,11 @@ func files(in directory: String) -> [String] {
 
     _ = try RunJournal(root: tmp.root, meta: meta(name: "new"))
     #expect(!FileManager.default.fileExists(atPath: staleHere))
+    // The old run's own space reserve is a live writer's file too.
     #expect(
       Set(files(in: old.directory)) == [
         "events.jsonl", "log_samples.jsonl", "meta.json", "series.jsonl", "\(file).tmp.\(getpid())",
+        "\(RunJournal.reserveFile).tmp.\(getpid())",
       ])
     #expect(Set(files(in: otherRun)) == ["notes.txt", file])
   }

@@ -15,10 +15,11 @@ public final class RampartProcess: @unchecked Sendable {
   }
 
   /// Starts `rampart ARGS` in a fresh temp directory. With `fileLimit`, it runs under
-  /// `ulimit -n fileLimit` (soft and hard), as FAULTS RES-01 asks. `files` are written into the
-  /// working directory first (plan files, bodies); `environment` adds variables to rampart's.
+  /// `ulimit -n fileLimit` (soft and hard), as FAULTS RES-01 asks; with `disk`, on a tiny tmpfs
+  /// (FAULTS DUR-03). `files` are written into the working directory first (plan files, bodies);
+  /// `environment` adds variables to rampart's.
   public init(
-    _ arguments: [String], fileLimit: Int? = nil, files: [String: String] = [:],
+    _ arguments: [String], fileLimit: Int? = nil, disk: TinyDisk? = nil, files: [String: String] = [:],
     environment: [String: String] = [:]
   ) throws {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent(
@@ -37,7 +38,11 @@ public final class RampartProcess: @unchecked Sendable {
     guard FileManager.default.isExecutableFile(atPath: Self.binary.path) else {
       throw TestSupportError("\(Self.binary.path) is missing: run `swift build` first")
     }
-    if let fileLimit {
+    if let disk {
+      let (executable, wrapped) = disk.command(binary: Self.binary.path, arguments: arguments)
+      process.executableURL = URL(fileURLWithPath: executable)
+      process.arguments = wrapped
+    } else if let fileLimit {
       process.executableURL = URL(fileURLWithPath: "/bin/bash")
       process.arguments =
         ["-c", "ulimit -n \(fileLimit) && exec \"$0\" \"$@\"", Self.binary.path] + arguments

@@ -1,0 +1,49 @@
+import Metrics
+import RunStore
+import Testing
+
+@testable import rampart
+
+/// The plain lines of a headless run, pinned: a whole second shows its rate, the run's last,
+/// partial second what happened in it.
+@Suite struct HeadlessReportTests {
+  /// A row of `ok` responses of 1 ms each (and `errors` timeouts) that lasted `duration` seconds.
+  static func row(t: Int, ok: Int, errors: Int = 0, duration: Double) -> SecondSample {
+    var recorder = Recorder(second: t)
+    for _ in 0..<ok { recorder.record(.response(status: 200), latencyMicros: 1_000, second: t) }
+    for _ in 0..<errors { recorder.record(.failure(.timeout), latencyMicros: nil, second: t) }
+    let gauges = EngineGauges(vusers: 10, targetVusers: 10, connections: 10, paused: false)
+    return SecondSample(bucket: recorder.drain(through: t)[0], gauges: gauges, duration: duration)
+  }
+
+  @Test func aWholeSecondShowsItsRate() {
+    let line = HeadlessReport.progressLine(Self.row(t: 11, ok: 295, duration: 1))
+    #expect(
+      line == "   12s  vusers    10  tps    295.0  mtt   1.00ms  p95   1.00ms  p99   1.00ms  err/s 0")
+  }
+
+  @Test func thePartialLastSecondShowsWhatHappenedInIt() {
+    // 12 requests in 34 ms: a rate would read 352.9/s, a throughput that never was.
+    let row = Self.row(t: 12, ok: 10, errors: 2, duration: 0.034)
+    let line = HeadlessReport.progressLine(row)
+    #expect(
+      line
+        == " +34ms  vusers    10  done      12  mtt   1.00ms  p95   1.00ms  p99   1.00ms  errors 2 (timeout 2)"
+    )
+    #expect(!line.contains("tps") && !line.contains("352"))
+    // The columns line up with the whole seconds' lines above it.
+    let whole = HeadlessReport.progressLine(Self.row(t: 11, ok: 295, duration: 1))
+    #expect(
+      line.firstRange(of: "  mtt")?.lowerBound.utf16Offset(in: line)
+        == whole.firstRange(of: "  mtt")?.lowerBound.utf16Offset(in: whole))
+  }
+
+  @Test func aStoppedJournalIsSaidWithWhenWhyAndWhatGoesOn() {
+    let stop = JournalStop(elapsedS: 12.3, reason: "disk full")
+    let cause = StoreError.io(path: "runs/r/series.jsonl", errno: 28)
+    #expect(
+      HeadlessReport.journalStoppedLine(stop, cause: cause)
+        == "  journalling stopped at 0:12 (disk full): runs/r/series.jsonl: No space left on device; "
+        + "the load goes on and the summary will cover the whole run")
+  }
+}
