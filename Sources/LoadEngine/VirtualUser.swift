@@ -130,7 +130,7 @@ final class VirtualUser: @unchecked Sendable {
       return finish(.failure(.emfile), latency: nil)
     }
     let bootstrap = ClientBootstrap(group: worker.loop)
-      .channelOption(.socketOption(.tcp_nodelay), value: 1)
+      .channelOption(.tcpOption(.tcp_nodelay), value: 1)
       .connectTimeout(.nanoseconds(Int64(context.config.connectTimeout * 1e9)))
       .channelInitializer { [self] channel in
         do {

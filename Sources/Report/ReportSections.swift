@@ -209,7 +209,7 @@ enum ReportSections {
     let head = ["Figure", "Better"] + runs.map(\.label) + runs.dropFirst().map { "\($0.letter) vs A" }
     let rows = comparison.rows.map { row in
       var cells = [Cell(row.better == .higher ? "higher" : "lower", classes: "better")]
-      for (i, value) in row.values.enumerated() {
+      for value in row.values {
         let text = DeltaFormat.value(value, unit: row.unit)
         // Every value equal to the best one is marked, so a tie is not shown as a loss.
         if let best = row.best, let value, value == row.values[best] {

@@ -45,7 +45,7 @@ import Testing
           "--user-data-dir=\(directory)/profile-\(attempt)",
           "--screenshot=\(png)", "--window-size=1200,3000", "file://\(page)",
         ]
-        FileManager.default.createFile(atPath: "\(directory)/chromium-\(attempt).log", contents: nil)
+        _ = FileManager.default.createFile(atPath: "\(directory)/chromium-\(attempt).log", contents: nil)
         let log = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(directory)/chromium-\(attempt).log"))
         defer { try? log.close() }
         process.standardOutput = log

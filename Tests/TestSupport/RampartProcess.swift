@@ -16,19 +16,20 @@ public final class RampartProcess: @unchecked Sendable {
 
   /// Starts `rampart ARGS` in a fresh temp directory. With `fileLimit`, it runs under
   /// `ulimit -n fileLimit` (soft and hard), as FAULTS RES-01 asks; with `disk`, on a tiny tmpfs
-  /// (FAULTS DUR-03). `files` are written into the working directory first (plan files, bodies);
+  /// (FAULTS DUR-03); `unprivileged`, in a user namespace of its own (`unshare -r`), where it holds
+  /// no capability on the machine's sockets, as a user who is not root runs it. `files` are written into the working directory first (plan files, bodies);
   /// `environment` adds variables to rampart's.
   public init(
-    _ arguments: [String], fileLimit: Int? = nil, disk: TinyDisk? = nil, files: [String: String] = [:],
-    environment: [String: String] = [:]
+    _ arguments: [String], fileLimit: Int? = nil, disk: TinyDisk? = nil, unprivileged: Bool = false,
+    files: [String: String] = [:], environment: [String: String] = [:]
   ) throws {
     directory = FileManager.default.temporaryDirectory.appendingPathComponent(
       "rampart-cli-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     stdoutURL = directory.appendingPathComponent("stdout.txt")
     stderrURL = directory.appendingPathComponent("stderr.txt")
-    FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-    FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+    _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
     for (name, text) in files {
       try text.write(to: directory.appendingPathComponent(name), atomically: true, encoding: .utf8)
     }
@@ -42,6 +43,9 @@ public final class RampartProcess: @unchecked Sendable {
       let (executable, wrapped) = disk.command(binary: Self.binary.path, arguments: arguments)
       process.executableURL = URL(fileURLWithPath: executable)
       process.arguments = wrapped
+    } else if unprivileged {
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/unshare")
+      process.arguments = ["-r", Self.binary.path] + arguments
     } else if let fileLimit {
       process.executableURL = URL(fileURLWithPath: "/bin/bash")
       process.arguments =

@@ -29,7 +29,7 @@ public final class TestHTTPServer: Sendable {
     channel = try await ServerBootstrap(group: group)
       .serverChannelOption(.backlog, value: 1024)
       .serverChannelOption(.socketOption(.so_reuseaddr), value: 1)
-      .childChannelOption(.socketOption(.tcp_nodelay), value: 1)
+      .childChannelOption(.tcpOption(.tcp_nodelay), value: 1)
       .childChannelInitializer { channel in
         counters.connections.wrappingAdd(1, ordering: .relaxed)
         return channel.pipeline.configureHTTPServerPipeline().flatMap {
