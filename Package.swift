@@ -39,6 +39,7 @@ let package = Package(
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
         // NIOSSL's own event types (the handshake is done); part of swift-nio, which NIOSSL needs.
         .product(name: "NIOTLS", package: "swift-nio"),
+        .product(name: "DequeModule", package: "swift-collections"),
         "CThreadAffinity",
       ],
       swiftSettings: hotPathSettings

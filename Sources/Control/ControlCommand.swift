@@ -5,6 +5,8 @@ import Metrics
 public enum ControlCommand: Sendable, Equatable {
   case pause, resume
   case vusers(Int)
+  /// Open model: requests per second from now on.
+  case rate(Double)
   case step(Int)
   case every(Double)
   /// nil toggles, like the `h` key; `hold on` / `hold off` / `release` say which.
@@ -15,7 +17,7 @@ public enum ControlCommand: Sendable, Equatable {
   case status
 
   public static let usage =
-    "pause, resume, vusers N, step N, every DURATION, hold [on|off], release, next, tag [LABEL], stop, status"
+    "pause, resume, vusers N, rate N, step N, every DURATION, hold [on|off], release, next, tag [LABEL], stop, status"
 
   /// Longest line accepted; a longer one is refused whole.
   public static let maximumLineBytes = 4096
@@ -45,6 +47,13 @@ public enum ControlCommand: Sendable, Equatable {
     case "pause": return try noArguments(.pause)
     case "resume": return try noArguments(.resume)
     case "vusers": return .vusers(try count(min: 0))
+    case "rate":
+      guard arguments.count == 1, let value = Double(arguments[0]), value.isFinite, value > 0,
+        arguments[0].allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") })
+      else {
+        throw ControlError("'rate' needs requests per second more than 0, e.g. 'rate 2000'")
+      }
+      return .rate(value)
     case "step": return .step(try count(min: 1))
     case "every":
       guard arguments.count == 1, let seconds = DurationText.parse(arguments[0]), seconds > 0 else {

@@ -55,6 +55,9 @@ public struct ControlResponder: Sendable {
     case .vusers(let count):
       try control.setTargetVusers(count)
       return "ok vusers \(count)"
+    case .rate(let rate):
+      try control.setRate(rate)
+      return "ok rate \(RateText.format(rate))/s"
     case .step(let vusers):
       try control.setRampStep(vusers)
       return "ok step \(vusers)"
@@ -88,6 +91,14 @@ public struct ControlResponder: Sendable {
       "p99_ms": round3(last?.p99Ms ?? 0), "requests": snapshot.totals.completed,
       "errors": snapshot.totals.errorCount,
     ]
+    object["model"] = status.rate == nil ? "closed" : "open"
+    if let rate = status.rate {
+      // The rate asked for now, what the last whole second offered, and the run's arrivals so far.
+      object["rate"] = round3(rate)
+      object["offered"] = round3(snapshot.samples.last(where: \.isWhole)?.offeredRate ?? 0)
+      object["late"] = snapshot.totals.arrivals?.late ?? 0
+      object["dropped"] = snapshot.totals.arrivals?.dropped ?? 0
+    }
     if let ramp = status.ramp {
       object["ramp_step"] = ramp.step
       object["ramp_every_s"] = ramp.every

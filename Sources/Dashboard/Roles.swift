@@ -67,7 +67,7 @@ enum MarkerGlyph {
     case .knee: return (unicode ? "★" : "K", .knee)
     case .threshold: return (unicode ? "✗" : "x", .bad)
     case .pause: return (unicode ? "‖" : "|", .paused)
-    case .setVusers, .rampStep, .rampInterval, .hold, .release, .nextStage:
+    case .setVusers, .setRate, .rampStep, .rampInterval, .hold, .release, .nextStage:
       return (unicode ? "◆" : "*", .rampChange)
     case .stop, .planEnd: return (unicode ? "■" : "#", .muted)
     case .journalStopped: return (JournalGlyph.stopped, .warning)

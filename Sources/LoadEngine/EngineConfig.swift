@@ -7,7 +7,10 @@ public struct EngineConfig: Sendable {
   /// Several weighted requests instead of `request` alone (a plan file's `[[requests]]`); empty =
   /// every iteration sends `request` to the target URL.
   public var mix: [WeightedRequest] = []
+  /// The closed model's vuser plan (ignored when `open` is set).
   public var plan: LoadPlan
+  /// The open model: requests arrive at a rate, whatever the responses do; nil = closed model.
+  public var open: OpenModel?
   /// Caps the run's plan time (paused time excluded); nil = until the plan ends or a stop.
   public var duration: Double?
   /// Stops after this many requests have been scheduled (oha's -n); nil = no cap.
@@ -42,13 +45,73 @@ public struct EngineConfig: Sendable {
   /// sharing them with nginx, 50 connections on one loop gave 1.11x wrk's throughput with p50 and
   /// p99 within 8% of wrk's, on two loops 1.19x but p99 1.5x; at 1000 connections two loops gave
   /// 1.14x with p99 1.04x, one loop 1.04x with p99 1.11x.
+  /// In the open model the pool's cap counts as the vusers, and a loop is added for every
+  /// `requestsPerLoop` of the peak rate; never more loops than pooled vusers (each loop needs one).
   public var resolvedEventLoops: Int {
-    if let eventLoops { return max(1, eventLoops) }
-    let wanted = (plan.peakVusers + Self.vusersPerLoop - 1) / Self.vusersPerLoop
-    return max(1, min(System.coreCountForLoad, wanted))
+    let loops: Int
+    if let eventLoops {
+      loops = max(1, eventLoops)
+    } else if let open {
+      let byVusers = (open.maxVusers + Self.vusersPerLoop - 1) / Self.vusersPerLoop
+      let byRate = Int((open.plan.peakRate / Self.requestsPerLoop).rounded(.up))
+      loops = max(1, min(System.coreCountForLoad, max(byVusers, byRate)))
+    } else {
+      let wanted = (plan.peakVusers + Self.vusersPerLoop - 1) / Self.vusersPerLoop
+      loops = max(1, min(System.coreCountForLoad, wanted))
+    }
+    return open.map { min(loops, max(1, $0.maxVusers)) } ?? loops
   }
 
   public static let vusersPerLoop = 250
+  /// Requests per second one loop paces and answers comfortably on this kind of machine (a loop
+  /// served 60-70k/s against nginx closed-loop; arrivals add a timer per batch).
+  public static let requestsPerLoop = 20_000.0
+
+  /// The most vusers the run may hold at once: the pool's cap in the open model.
+  public var peakVusers: Int { open?.maxVusers ?? plan.peakVusers }
+
+  /// "ramp 100 -> 1000 step 100/5s", "rate 2000/s": the plan as the user gave it.
+  public var planSummary: String { open?.plan.summary ?? plan.summary }
+
+  /// Seconds the plan runs by itself; nil when it holds until stopped.
+  public var naturalDuration: Double? { open.map { $0.plan.naturalDuration } ?? plan.naturalDuration }
+}
+
+/// The open model's settings (k6's arrival-rate executors): the rate plan, the pool of vusers
+/// (connections) arrivals may use, the backlog that holds arrivals finding no free vuser, and how
+/// arrivals are spaced.
+public struct OpenModel: Sendable, Equatable {
+  public var plan: RatePlan
+  /// The most vusers (connections) at once: k6's maxVUs.
+  public var maxVusers: Int
+  /// Arrivals that may wait for a free vuser; more are dropped and counted.
+  public var maxBacklog: Int
+  public var spacing: Spacing
+
+  public enum Spacing: String, Sendable, Equatable {
+    case even, poisson
+  }
+
+  public init(plan: RatePlan, maxVusers: Int? = nil, maxBacklog: Int? = nil, spacing: Spacing = .even) {
+    self.plan = plan
+    self.maxVusers = maxVusers ?? Self.defaultMaxVusers(peakRate: plan.peakRate)
+    self.maxBacklog = maxBacklog ?? Self.defaultMaxBacklog(peakRate: plan.peakRate)
+    self.spacing = spacing
+  }
+
+  /// Enough vusers for responses of up to `defaultResponseBudget` at the peak rate (Little's law:
+  /// concurrency = rate x response time), at least 10. Slower responses make arrivals wait in the
+  /// backlog (counted late from their intended start, never hidden).
+  public static func defaultMaxVusers(peakRate: Double) -> Int {
+    max(10, Int((peakRate * defaultResponseBudget).rounded(.up)))
+  }
+
+  /// One second of arrivals at the peak rate, at least one.
+  public static func defaultMaxBacklog(peakRate: Double) -> Int {
+    max(1, Int(peakRate.rounded(.up)))
+  }
+
+  public static let defaultResponseBudget = 1.0
 }
 
 enum System {

@@ -39,6 +39,8 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
     var lastTarget = 0
     /// Plan time when the plan ended or was stopped; the clock the screen shows stops there.
     var planTimeAtEnd: Double?
+    /// Open model: the rate over plan time, live changes included; nil in the closed model.
+    var schedule: ArrivalSchedule?
   }
 
   /// Resolves the target and prepares TLS; throws a `ConfigError` before anything is sent.
@@ -75,8 +77,17 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
     self.workers = loops.enumerated().map { index, loop in
       LoopWorker(loop: loop, context: context, seed: 0x9E37_79B9_7F4A_7C15 &* UInt64(index + 1))
     }
-    self.control = Mutex(ControlState(ramp: RampController(plan: config.plan)))
+    if let open = config.open {
+      for (index, worker) in workers.enumerated() {
+        worker.enableArrivals(
+          open, index: index, loops: workers.count, seed: 0xD1B5_4A32_D192_ED03 &* UInt64(index + 1))
+      }
+    }
+    self.control = Mutex(
+      ControlState(ramp: RampController(plan: config.plan), schedule: config.open?.plan.schedule))
   }
+
+  private var isOpenModel: Bool { config.open != nil }
 
   private var startNanos: UInt64 { context.startNanos }
 
@@ -106,19 +117,20 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
     context.markStart()
     control.withLock { $0.phase = $0.paused ? .paused : .running }
     for worker in workers { worker.loop.execute { worker.start() } }
-    emit(.start, label: config.plan.summary)
+    emit(.start, label: config.planSummary)
     var lastTarget = -1
     var collectedThrough = -1
     var outcome = RunOutcome.complete
     while true {
       let now = RunContext.now()
-      let (target, stop, planTime) = control.withLock { state in
+      let (target, stop, planTime) = control.withLock { [isOpenModel, config] state in
         let t = Self.planTime(state, now: now, start: startNanos)
-        state.lastTarget = state.ramp.target(at: t)
+        // The open model's target is its pool's cap: the arrivals open vusers as they need them.
+        state.lastTarget = isOpenModel ? config.peakVusers : state.ramp.target(at: t)
         return (state.lastTarget, state.stopRequested, t)
       }
       if target != lastTarget {
-        distribute(target)
+        if !isOpenModel { distribute(target) }
         lastTarget = target
       }
       let completedSecond = Int(elapsed(now)) - 1
@@ -131,7 +143,8 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
         break
       }
       if let duration = config.duration, planTime >= duration { break }
-      if control.withLock({ $0.ramp.isFinished(at: planTime) }) { break }
+      if let natural = config.open?.plan.naturalDuration, planTime >= natural { break }
+      if !isOpenModel, control.withLock({ $0.ramp.isFinished(at: planTime) }) { break }
       if context.budgetSpent, await statuses().allSatisfy({ $0.inFlight == 0 }) { break }
       try? await Task.sleep(nanoseconds: 100_000_000)
     }
@@ -261,8 +274,41 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
   /// reach a loop in the wrong order and leave it paused.
   private func applyPausedState() {
     for worker in workers {
-      worker.loop.execute { [self] in worker.setPaused(control.withLock { $0.paused }) }
+      worker.loop.execute { [self] in
+        let (paused, pausedTotal) = control.withLock { ($0.paused, $0.pausedTotal) }
+        worker.setPaused(paused, pausedNanos: pausedTotal)
+      }
     }
+  }
+
+  /// Open model: the rate from now on, for every loop. Each loop reads the schedule when it runs,
+  /// so two changes from two threads cannot reach a loop in the wrong order.
+  public func setRate(_ rate: Double) throws(ControlError) {
+    guard isOpenModel else {
+      throw ControlError("this run has vusers, not a rate (start it with --rate for the open model)")
+    }
+    guard rate.isFinite, rate > 0, rate <= Self.maximumRate else {
+      throw ControlError(
+        "rate must be more than 0 and at most \(Int(Self.maximumRate))/s, got \(rate) (pause with p)")
+    }
+    let now = RunContext.now()
+    control.withLock { state in
+      let t = Self.planTime(state, now: now, start: startNanos)
+      state.schedule?.setRate(rate, from: t)
+    }
+    for worker in workers {
+      worker.loop.execute { [self] in
+        if let schedule = control.withLock({ $0.schedule }) { worker.setSchedule(schedule) }
+      }
+    }
+    emit(.setRate, value: rate)
+  }
+
+  /// The highest rate a plan or a live change may ask for.
+  public static let maximumRate = 10_000_000.0
+
+  private func refuseInOpenModel(_ what: String) throws(ControlError) {
+    if isOpenModel { throw ControlError("an open-model run has a rate, not \(what) (use rate N)") }
   }
 
   /// Caps the connections open at once (the open-file limit's share for sockets); vusers over it
@@ -273,6 +319,7 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
   }
 
   public func setTargetVusers(_ count: Int) throws(ControlError) {
+    try refuseInOpenModel("vusers")
     guard count >= 0 else { throw ControlError("vusers must be 0 or more, got \(count)") }
     let cap = context.connectionLimit
     guard count <= cap else {
@@ -283,6 +330,7 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
   }
 
   public func setRampStep(_ vusers: Int) throws(ControlError) {
+    try refuseInOpenModel("a vuser ramp step")
     guard vusers >= 1 else { throw ControlError("ramp step must be at least 1, got \(vusers)") }
     let cap = context.connectionLimit
     guard vusers <= cap else {
@@ -301,6 +349,7 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
   }
 
   public func setRampInterval(seconds: Double) throws(ControlError) {
+    try refuseInOpenModel("a vuser ramp interval")
     guard seconds.isFinite, seconds >= 0.1, seconds <= 86_400 else {
       throw ControlError("ramp interval must be between 100ms and 24h")
     }
@@ -317,6 +366,8 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
   }
 
   public func setHold(_ hold: Bool) {
+    // An open-model run has no vuser ramp to hold; its rate changes only when asked.
+    guard !isOpenModel else { return }
     let changed = withPlanTime { ramp, t -> Bool in
       guard ramp.isHeld != hold else { return false }
       ramp.setHold(hold, at: t)
@@ -326,6 +377,7 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
   }
 
   public func skipToNextStage() throws(ControlError) {
+    try refuseInOpenModel("vuser stages")
     guard withPlanTime({ $0.skipStage(at: $1) }) else {
       throw ControlError("there is no next stage")
     }
@@ -352,8 +404,11 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
         planElapsed: started ? state.planTimeAtEnd ?? Self.planTime(state, now: now, start: startNanos) : 0,
         pausedFor: state.paused && now > state.pausedSince ? Double(now - state.pausedSince) / 1e9 : 0,
         targetVusers: state.lastTarget, rampHeld: state.ramp.isHeld,
-        ramp: state.ramp.steps.map { EngineStatus.Ramp(step: $0.step, every: $0.every) },
-        hasNextStage: state.ramp.hasNextStage)
+        ramp: isOpenModel ? nil : state.ramp.steps.map { EngineStatus.Ramp(step: $0.step, every: $0.every) },
+        hasNextStage: isOpenModel ? false : state.ramp.hasNextStage,
+        rate: state.schedule.map { schedule in
+          schedule.rate(at: state.planTimeAtEnd ?? Self.planTime(state, now: now, start: startNanos))
+        })
     }
   }
 

@@ -12,7 +12,9 @@ final class LoopWorker: @unchecked Sendable {
 
   let loop: any EventLoop
   private let context: RunContext
-  var recorder = Recorder()
+  var recorder: Recorder
+  /// The open model's pacing and pool; nil in the closed model, where `vusers` loop by themselves.
+  private(set) var arrivals: ArrivalDispatcher?
   private var vusers: [VirtualUser] = []
   /// Vusers removed by a lower target that still finish their request before closing.
   private var retiring: [ObjectIdentifier: VirtualUser] = [:]
@@ -41,6 +43,14 @@ final class LoopWorker: @unchecked Sendable {
     }
     self.cumulativeWeights = Array(context.requests.cumulative)
     self.random = seed | 1
+    self.recorder = Recorder(openModel: context.config.open != nil)
+  }
+
+  /// Open model: this loop takes its `index` share of `loops` of the arrivals. Set before the
+  /// loop runs anything of the worker's.
+  func enableArrivals(_ open: OpenModel, index: Int, loops: Int, seed: UInt64) {
+    arrivals = ArrivalDispatcher(
+      worker: self, context: context, open: open, index: index, loops: loops, seed: seed)
   }
 
   /// The request variant for a vuser's next iteration (always 0 with one request).
@@ -130,6 +140,7 @@ final class LoopWorker: @unchecked Sendable {
     sweepTask = loop.scheduleRepeatedTask(
       initialDelay: .nanoseconds(Int64(interval * 1e9)), delay: .nanoseconds(Int64(interval * 1e9))
     ) { [self] _ in sweep() }
+    arrivals?.start()
   }
 
   private func sweep() {
@@ -139,6 +150,9 @@ final class LoopWorker: @unchecked Sendable {
       vuser.timeOutIfDue(now: now)
     }
     for vuser in retiring.values where vuser.inFlight && vuser.deadlineNanos < now {
+      vuser.timeOutIfDue(now: now)
+    }
+    for vuser in arrivals?.pool ?? [] where vuser.inFlight && vuser.deadlineNanos < now {
       vuser.timeOutIfDue(now: now)
     }
   }
@@ -166,14 +180,23 @@ final class LoopWorker: @unchecked Sendable {
     vuser.shutdown()
   }
 
-  func setPaused(_ paused: Bool) {
+  func setPaused(_ paused: Bool, pausedNanos: UInt64) {
     self.paused = paused
     tick()
     if !paused { vusers.forEach { $0.wake() } }
+    arrivals?.setPaused(paused, pausedNanos: pausedNanos)
+  }
+
+  /// Open model: the rate from now on.
+  func setSchedule(_ schedule: ArrivalSchedule) {
+    tick()
+    arrivals?.setSchedule(schedule)
   }
 
   func beginStop() {
     stopping = true
+    tick()
+    arrivals?.beginStop()
   }
 
   /// Ends every vuser; returns how many requests were still in flight.
@@ -185,7 +208,7 @@ final class LoopWorker: @unchecked Sendable {
     for vuser in retiring.values where vuser.shutdown() { inFlight += 1 }
     vusers.removeAll()
     retiring.removeAll()
-    return inFlight
+    return inFlight + (arrivals?.forceStop() ?? 0)
   }
 
   func connectionOpened() {
@@ -199,8 +222,8 @@ final class LoopWorker: @unchecked Sendable {
 
   var status: Status {
     Status(
-      vusers: vusers.count,
-      inFlight: vusers.reduce(0) { $0 + ($1.inFlight ? 1 : 0) } + retiring.count,
+      vusers: vusers.count + (arrivals?.pool.count ?? 0),
+      inFlight: vusers.reduce(0) { $0 + ($1.inFlight ? 1 : 0) } + retiring.count + (arrivals?.inFlight ?? 0),
       connections: openConnections)
   }
 }

@@ -70,17 +70,12 @@ public enum RatePlan: Sendable, Equatable {
     switch self {
     case .steps(let start, let step, let every, let max):
       step == 0 || start >= max
-        ? "rate \(Self.format(start))/s"
-        : "rate \(Self.format(start))/s -> \(Self.format(max))/s step \(Self.format(step))/\(DurationText.format(every))"
+        ? "rate \(RateText.format(start))/s"
+        : "rate \(RateText.format(start))/s -> \(RateText.format(max))/s step \(RateText.format(step))/\(DurationText.format(every))"
     case .stages(let start, let stages):
-      "rate stages " + (start > 0 ? "from \(Self.format(start))/s " : "")
-        + stages.map { "\(DurationText.format($0.duration)):\(Self.format($0.target))" }.joined(
+      "rate stages " + (start > 0 ? "from \(RateText.format(start))/s " : "")
+        + stages.map { "\(DurationText.format($0.duration)):\(RateText.format($0.target))" }.joined(
           separator: " ")
     }
-  }
-
-  /// A rate as typed: whole numbers without a decimal point.
-  static func format(_ rate: Double) -> String {
-    rate == rate.rounded() && abs(rate) < 1e15 ? String(Int(rate)) : String(rate)
   }
 }

@@ -43,6 +43,9 @@ final class VirtualUser: @unchecked Sendable {
   private var firstSendNanos: UInt64 = 0
   private(set) var deadlineNanos: UInt64 = .max
   private var redirects = 0
+  /// Open model: this request is an arrival, due at `intendedNanos`; its latency counts from then.
+  private var isArrival = false
+  private var intendedNanos: UInt64 = 0
   /// The request was sent once more on a fresh connection (a stale keep-alive connection, or the
   /// previous response's excess in its place): at most once, and its latency runs from the first.
   private var resent = false
@@ -78,6 +81,18 @@ final class VirtualUser: @unchecked Sendable {
       parked = true
       return
     }
+    begin()
+  }
+
+  /// Open model: sends the arrival that was due at `intended` (the dispatcher took it from the
+  /// budget and paces it; pauses and think time are not this vuser's business).
+  func startArrival(intended: UInt64) {
+    isArrival = true
+    intendedNanos = intended
+    begin()
+  }
+
+  private func begin() {
     inFlight = true
     resent = false
     let next = worker.nextVariant()
@@ -220,7 +235,12 @@ final class VirtualUser: @unchecked Sendable {
     // The connection went, or the vuser was stopped, between queueing and now.
     guard awaitingResponse, channel != nil else { return }
     let now = RunContext.now()
-    if redirects == 0 && !resent { firstSendNanos = now }
+    if redirects == 0 && !resent {
+      firstSendNanos = now
+      if isArrival, now > intendedNanos &+ ArrivalTally.lateNanos {
+        worker.recorder.recordLate(second: worker.nowSecond)
+      }
+    }
     deadlineNanos = now &+ context.requestTimeoutNanos
     worker.recorder.recordBytes(second: worker.nowSecond, outbound: request.readableBytes)
     guard let directSocket else { return writeThroughNIO() }
@@ -419,8 +439,29 @@ final class VirtualUser: @unchecked Sendable {
     inFlight = false
     awaitingResponse = false
     deadlineNanos = .max
-    worker.recorder.record(result, latencyMicros: latency, second: worker.nowSecond, violation: violation)
-    scheduleNext(after: connectFailures > 0 ? backoffNanos : context.thinkNanos)
+    guard isArrival else {
+      worker.recorder.record(result, latencyMicros: latency, second: worker.nowSecond, violation: violation)
+      return scheduleNext(after: connectFailures > 0 ? backoffNanos : context.thinkNanos)
+    }
+    // From the intended start (what a user arriving then waited), and from the first byte sent.
+    let corrected = latency.map { _ in (worker.nowNanos &- intendedNanos) / 1000 }
+    worker.recorder.record(
+      result, latencyMicros: corrected, second: worker.nowSecond, violation: violation,
+      uncorrectedMicros: latency)
+    freeForNextArrival()
+  }
+
+  /// Open model: back in the pool for the next arrival, after the reconnect backoff when the
+  /// target refused or reset its connections.
+  private func freeForNextArrival() {
+    guard !worker.stopping, let arrivals = worker.arrivals else { return }
+    let delay = connectFailures > 0 ? backoffNanos : 0
+    guard delay > 0 else { return arrivals.vuserFree(self) }
+    wakeUp = worker.loop.scheduleTask(in: .nanoseconds(delay)) { [self] in
+      wakeUp = nil
+      worker.tick()
+      if !worker.stopping { worker.arrivals?.vuserFree(self) }
+    }
   }
 
   // MARK: lifecycle

@@ -15,6 +15,15 @@ public protocol EngineControl: Sendable {
   func tag(_ label: String)
   /// Graceful stop: in-flight requests get the grace period, then the summary is written.
   func stop()
+  /// Open model: the rate offered from now on, requests per second (constant until changed).
+  func setRate(_ rate: Double) throws(ControlError)
+}
+
+extension EngineControl {
+  /// A closed-model control has no rate to set.
+  public func setRate(_ rate: Double) throws(ControlError) {
+    throw ControlError("this run has vusers, not a rate (start it with --rate for the open model)")
+  }
 }
 
 public struct ControlError: Error, Equatable, Sendable, CustomStringConvertible {

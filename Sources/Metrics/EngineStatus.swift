@@ -19,6 +19,8 @@ public struct EngineStatus: Sendable, Equatable {
   public var ramp: Ramp?
   /// A stage plan that has a stage after the current one (`n` skips to it).
   public var hasNextStage: Bool
+  /// Open model: the rate offered now, requests per second; nil in the closed model.
+  public var rate: Double?
 
   public struct Ramp: Sendable, Equatable {
     public var step: Int
@@ -31,7 +33,7 @@ public struct EngineStatus: Sendable, Equatable {
 
   public init(
     phase: Phase, elapsed: Double, planElapsed: Double, pausedFor: Double, targetVusers: Int, rampHeld: Bool,
-    ramp: Ramp? = nil, hasNextStage: Bool = false
+    ramp: Ramp? = nil, hasNextStage: Bool = false, rate: Double? = nil
   ) {
     self.phase = phase
     self.elapsed = elapsed
@@ -41,6 +43,7 @@ public struct EngineStatus: Sendable, Equatable {
     self.rampHeld = rampHeld
     self.ramp = ramp
     self.hasNextStage = hasNextStage
+    self.rate = rate
   }
 }
 

@@ -15,9 +15,12 @@ public struct Recorder: Sendable {
   // second is handed over.
   private var runStatus = 0
   private var runCount = 0
+  private let openModel: Bool
 
-  public init(second: Int = 0) {
-    current = SecondBucket(second: second)
+  /// With `openModel`, every bucket also tallies arrivals and the uncorrected latency.
+  public init(second: Int = 0, openModel: Bool = false) {
+    self.openModel = openModel
+    current = SecondBucket(second: second, openModel: openModel)
   }
 
   /// The bucket for `second`, rolling the current one over when time has moved on. Outcomes that
@@ -26,13 +29,44 @@ public struct Recorder: Sendable {
     if second > current.second {
       flushStatusRun()
       finished.append(current)
-      current = SecondBucket(second: second)
+      current = SecondBucket(second: second, openModel: openModel)
     }
   }
 
   public mutating func recordStart(second: Int) {
     bucket(second)
     current.started += 1
+  }
+
+  /// Open model: an arrival came due this second.
+  public mutating func recordOffered(second: Int) {
+    bucket(second)
+    current.arrivals?.offered += 1
+  }
+
+  /// Open model: an arrival's first byte went out more than `ArrivalTally.lateNanos` after it
+  /// was due.
+  public mutating func recordLate(second: Int) {
+    bucket(second)
+    current.arrivals?.late += 1
+  }
+
+  /// Open model: an arrival waited in the backlog because every vuser was busy and the pool full.
+  public mutating func recordWaitedForVuser(second: Int) {
+    bucket(second)
+    current.arrivals?.waitedForVuser += 1
+  }
+
+  /// Open model: an arrival was handed out late by its loop (busy), not for want of a vuser.
+  public mutating func recordLagged(second: Int) {
+    bucket(second)
+    current.arrivals?.laggedBehind += 1
+  }
+
+  /// Open model: an arrival found the backlog full and was never sent.
+  public mutating func recordDropped(second: Int) {
+    bucket(second)
+    current.arrivals?.dropped += 1
   }
 
   public mutating func recordConnectionOpened(second: Int) {
@@ -53,9 +87,11 @@ public struct Recorder: Sendable {
 
   /// Books one finished request. `latencyMicros` is nil for transport failures, which have no
   /// response time worth averaging.
+  /// In the open model `latencyMicros` runs from the intended start and `uncorrectedMicros` from
+  /// the first byte sent.
   public mutating func record(
     _ result: RequestResult, latencyMicros: UInt64?, second: Int,
-    violation: ProtocolViolation? = nil
+    violation: ProtocolViolation? = nil, uncorrectedMicros: UInt64? = nil
   ) {
     bucket(second)
     switch result {
@@ -71,6 +107,7 @@ public struct Recorder: Sendable {
       if let violation { current.protocolViolations[violation.index] += 1 }
     }
     if let latencyMicros { current.recordLatency(micros: latencyMicros) }
+    if let uncorrectedMicros { current.arrivals?.recordUncorrected(micros: uncorrectedMicros) }
   }
 
   /// Counts a protocol violation of a connection that failed no request (bytes after a complete

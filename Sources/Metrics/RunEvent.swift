@@ -6,6 +6,8 @@ public struct RunEvent: Codable, Sendable, Equatable {
   public enum Kind: String, Codable, Sendable {
     case start, pause, resume, stop
     case setVusers = "set_vusers"
+    /// Open model: the offered rate was changed live; `value` is the new rate (requests/s).
+    case setRate = "set_rate"
     case rampStep = "ramp_step"
     case rampInterval = "ramp_interval"
     case hold, release

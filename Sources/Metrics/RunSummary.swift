@@ -1,5 +1,10 @@
 import Foundation
 
+/// Which load model a run used.
+public enum LoadModelKind: String, Codable, Sendable {
+  case closed, open
+}
+
 /// How a run ended.
 public enum RunOutcome: String, Codable, Sendable {
   /// The plan ran to its end (duration, stages or request count reached).
@@ -66,6 +71,18 @@ public struct RunSummary: Codable, Sendable, Equatable {
   /// When and why journalling stopped mid-run (the disk filled up); nil when it never did. The
   /// summary's figures still cover the whole run: only the series on disk ends early.
   public var journalStopped: JournalStop?
+  /// "closed" (vusers loop: send, wait, think) or "open" (requests arrive at a rate); nil only in
+  /// summaries written before the open model existed, which were all closed.
+  public var model: LoadModelKind?
+  /// Open model only: the mean rate offered over the run, arrivals sent more than 1 ms after they
+  /// were due, arrivals dropped at the full backlog, seconds in which the client held arrivals
+  /// back, and the latency from the actual send (the top-level percentiles run from the intended
+  /// start).
+  public var offeredRps: Double?
+  public var late: Int?
+  public var dropped: Int?
+  public var generatorLimitedS: Double?
+  public var uncorrected: LatencyFigures?
 
   public struct Tag: Codable, Sendable, Equatable {
     public var elapsedS: Double
@@ -90,6 +107,8 @@ public struct RunSummary: Codable, Sendable, Equatable {
     case vusersPeak = "vusers_peak", runDir = "run_dir", logErrors = "log_errors", knee, tags, pausedS =
       "paused_s", pauses
     case thresholds, thresholdsOk = "thresholds_ok", journalStopped = "journal_stopped"
+    case model, offeredRps = "offered_rps", late, dropped, generatorLimitedS = "generator_limited_s"
+    case uncorrected
   }
 }
 
@@ -128,6 +147,14 @@ extension RunSummary {
     pausedS = paused
     pauses = count
     journalStopped = JournalStop.first(in: snapshot.events)
+    model = t.arrivals == nil ? .closed : .open
+    if let arrivals = t.arrivals {
+      offeredRps = duration > 0 ? Double(arrivals.offered) / duration : 0
+      late = arrivals.late
+      dropped = arrivals.dropped
+      generatorLimitedS = Double(t.generatorLimitedSeconds)
+      uncorrected = arrivals.uncorrectedFigures
+    }
   }
 
   /// Paused seconds (an open pause runs to the end) and the number of pauses.

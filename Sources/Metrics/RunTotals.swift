@@ -19,6 +19,10 @@ public struct RunTotals: Sendable {
   public var histogram = LatencyHistogram.make()
   /// Error events read from the target's logs, by class, over the whole run.
   public var logErrors: [String: Int] = [:]
+  /// The open model's arrivals over the run; nil in the closed model.
+  public var arrivals: ArrivalTally?
+  /// Open model: seconds in which the client held arrivals back.
+  public var generatorLimitedSeconds = 0
 
   public init() {}
 
@@ -39,6 +43,11 @@ public struct RunTotals: Sendable {
     latencyMinMicros = min(latencyMinMicros, b.latencyMinMicros)
     latencyMaxMicros = max(latencyMaxMicros, b.latencyMaxMicros)
     if b.histogram.totalCount > 0 { histogram.add(b.histogram) }
+    if let theirs = b.arrivals {
+      if arrivals == nil { arrivals = ArrivalTally() }
+      arrivals?.merge(theirs)
+      if theirs.generatorLimited { generatorLimitedSeconds += 1 }
+    }
   }
 
   public func errors(_ kind: ErrorKind) -> Int { errors[kind.index] }

@@ -34,10 +34,14 @@ public struct SecondBucket: Sendable {
   public var connectionsOpened = 0
   /// Requests resent once after a reused keep-alive connection closed before any response byte.
   public var staleRetries = 0
+  /// The open model's arrivals and uncorrected latency; nil in the closed model, where every
+  /// request starts when it is sent and the histogram above is the only view.
+  public var arrivals: ArrivalTally?
 
-  public init(second: Int) {
+  public init(second: Int, openModel: Bool = false) {
     self.second = second
     self.histogram = LatencyHistogram.make()
+    if openModel { arrivals = ArrivalTally() }
   }
 
   /// Requests that ended this second: successes plus every error kind.
@@ -67,5 +71,9 @@ public struct SecondBucket: Sendable {
     bytesOut += other.bytesOut
     connectionsOpened += other.connectionsOpened
     staleRetries += other.staleRetries
+    if let theirs = other.arrivals {
+      if arrivals == nil { arrivals = ArrivalTally() }
+      arrivals?.merge(theirs)
+    }
   }
 }

@@ -30,6 +30,14 @@ public struct SecondSample: Codable, Sendable, Equatable {
   /// Error events read from the target's logs during this second, by class (absent when no log
   /// source is followed, so runs without logs keep their rows short).
   public var logErrors: [String: Int]?
+  /// Open model only (absent from closed-model rows): arrivals that came due this second, those
+  /// sent late and those dropped, whether the client held arrivals back, and the latency from the
+  /// actual send (the row's own percentiles run from the intended start).
+  public var offered: Int?
+  public var late: Int?
+  public var dropped: Int?
+  public var generatorLimited: Bool?
+  public var uncorrected: LatencyFigures?
 
   enum CodingKeys: String, CodingKey {
     case t, duration = "duration_s", vusers, targetVusers = "target_vusers", connections, paused
@@ -37,6 +45,7 @@ public struct SecondSample: Codable, Sendable, Equatable {
     case mttMs = "mtt_ms", minMs = "min_ms", maxMs = "max_ms", p50Ms = "p50_ms", p90Ms = "p90_ms"
     case p95Ms = "p95_ms", p99Ms = "p99_ms", bytesIn = "bytes_in", bytesOut = "bytes_out"
     case connects, staleRetries = "stale_retries", logErrors = "log_errors"
+    case offered, late, dropped, generatorLimited = "generator_limited", uncorrected
   }
 
   public var completed: Int { ok + errors }
@@ -87,7 +96,17 @@ extension SecondSample {
       p95Ms: ms(h.valueAtPercentile(95)), p99Ms: ms(h.valueAtPercentile(99)),
       bytesIn: bucket.bytesIn, bytesOut: bucket.bytesOut, connects: bucket.connectionsOpened,
       staleRetries: bucket.staleRetries, logErrors: nil)
+    if let arrivals = bucket.arrivals {
+      offered = arrivals.offered
+      late = arrivals.late
+      dropped = arrivals.dropped
+      generatorLimited = arrivals.generatorLimited
+      uncorrected = arrivals.uncorrectedFigures
+    }
   }
+
+  /// Open model: the rate offered this second (arrivals due per second of the row).
+  public var offeredRate: Double? { offered.map { duration > 0 ? Double($0) / duration : 0 } }
 }
 
 extension ErrorKind {

@@ -89,6 +89,7 @@ extension ReportSections {
       for event in run.run.events {
         switch event.kind {
         case .setVusers: add(event.elapsed, "set vusers", event.value.map { "\(Int($0)) vusers" } ?? "")
+        case .setRate: add(event.elapsed, "set rate", event.value.map { "\(RateText.format($0))/s" } ?? "")
         case .threshold: add(event.elapsed, "threshold failing", event.label ?? "", classes: "bad")
         case .fileLimit: add(event.elapsed, "open-file limit", event.label ?? "")
         case .journalStopped:

@@ -9,13 +9,21 @@ enum HeadlessReport {
   /// is usually a fraction of a second; it says what happened in that fraction
   /// ("  +34ms  vusers    10  done      10  ...  errors 0"), since a rate extrapolated from 34 ms
   /// would claim a throughput that never was.
+  /// In the open model the second also says what was offered ("offered 2000.0"), and when
+  /// arrivals came late, were dropped or the client held them back.
   static func progressLine(_ s: SecondSample) -> String {
-    let partial = s.duration < 0.999
+    let partial = !s.isWhole
     let when = partial ? "+" + DurationText.format(s.duration) : elapsedText(s.t + 1)
-    let amount =
+    var amount =
       partial
       ? String(format: "  vusers %5d  done %7d", s.vusers, s.completed)
       : String(format: "  vusers %5d  tps %8.1f", s.vusers, s.tps)
+    if let offered = s.offered {
+      amount =
+        (partial
+          ? String(format: "  offered %6d", offered) : String(format: "  offered %8.1f", s.offeredRate ?? 0))
+        + amount
+    }
     var line =
       pad(when, 6) + amount
       + "  mtt " + pad(ms(s.mttMs), 8) + "  p95 " + pad(ms(s.p95Ms), 8) + "  p99 " + pad(ms(s.p99Ms), 8)
@@ -24,6 +32,9 @@ enum HeadlessReport {
     if let logErrors = s.logErrors, !logErrors.isEmpty {
       line += "  log errors \(logErrors.values.reduce(0, +)) (" + kinds(logErrors) + ")"
     }
+    if let late = s.late, late > 0 { line += "  late \(late)" }
+    if let dropped = s.dropped, dropped > 0 { line += "  dropped \(dropped)" }
+    if s.generatorLimited == true { line += "  CLIENT-LIMITED" }
     if s.paused { line += "  PAUSED" }
     return line
   }
@@ -49,10 +60,23 @@ enum HeadlessReport {
       String(format: "  duration       %.1f s", r.durationS),
       "  requests       \(r.requests) (ok \(r.ok), errors \(r.errors), in flight at stop \(r.inflightAtStop))",
       String(format: "  tps            %.1f mean, %.1f peak", r.tps, r.tpsPeak),
-      "  latency        mean \(ms(r.mttMs))  p50 \(ms(r.p50Ms))  p90 \(ms(r.p90Ms))  p95 \(ms(r.p95Ms))  p99 \(ms(r.p99Ms))  max \(ms(r.maxMs))",
+      "  latency        " + latencyText(r.mttMs, r.p50Ms, r.p90Ms, r.p95Ms, r.p99Ms, r.maxMs)
+        + (r.model == .open ? "  (from each request's intended start)" : ""),
       "  errors         "
         + (r.errors == 0 ? "none" : kinds(r.errorsByKind) + String(format: "  (%.2f%%)", r.errorRate * 100)),
     ]
+    if let u = r.uncorrected {
+      lines.insert(
+        "  uncorrected    " + latencyText(u.mttMs, u.p50Ms, u.p90Ms, u.p95Ms, u.p99Ms, u.maxMs)
+          + "  (from the actual send)", at: lines.count - 1)
+    }
+    if r.model == .open {
+      let limited = r.generatorLimitedS ?? 0
+      lines.insert(
+        String(format: "  arrivals       offered %.1f/s mean, ", r.offeredRps ?? 0)
+          + "late \(r.late ?? 0), dropped \(r.dropped ?? 0), client-limited \(Int(limited)) s",
+        at: lines.count - 1)
+    }
     if !r.protocolErrors.isEmpty { lines.append("  protocol       " + kinds(r.protocolErrors)) }
     let codes = r.statusCodes.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }
     lines.append("  status codes   " + (codes.isEmpty ? "none" : codes.joined(separator: ", ")))
@@ -98,6 +122,12 @@ enum HeadlessReport {
     if let stop = r.journalStopped { lines.append("  warning        " + stop.withSummaryText) }
     lines.append("  run dir        \(r.runDir)")
     return lines.joined(separator: "\n")
+  }
+
+  static func latencyText(
+    _ mean: Double, _ p50: Double, _ p90: Double, _ p95: Double, _ p99: Double, _ max: Double
+  ) -> String {
+    "mean \(ms(mean))  p50 \(ms(p50))  p90 \(ms(p90))  p95 \(ms(p95))  p99 \(ms(p99))  max \(ms(max))"
   }
 
   static func pad(_ text: String, _ width: Int) -> String {

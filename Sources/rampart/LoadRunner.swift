@@ -44,7 +44,7 @@ struct LoadRunner {
       throw ValidationError(error.description)
     }
     let files = FileLimit.raise()
-    let peak = config.plan.peakVusers
+    let peak = config.peakVusers
     let store = MetricsStore()
     store.setThresholds(thresholds)
     let redact = redact
@@ -54,7 +54,7 @@ struct LoadRunner {
       separator: ", ")
     let meta = RunMeta(
       name: redact(name), target: target, method: mix.isEmpty ? config.request.method : redact(mix),
-      plan: config.plan.summary + (mix.isEmpty ? "" : "; requests " + redact(mix)), vusersPeak: peak,
+      plan: config.planSummary + (mix.isEmpty ? "" : "; requests " + redact(mix)), vusersPeak: peak,
       duration: config.duration, command: Redaction.command(CommandLine.arguments).map(redact),
       startedAt: Date(),
       host: ProcessInfo.processInfo.hostName, rampartVersion: RampartVersion.current,
@@ -177,7 +177,7 @@ struct LoadRunner {
     plainLines.enabled = session == nil
     if !quiet && session == nil {
       printError(
-        "rampart: \(config.plan.summary) against \(target) "
+        "rampart: \(config.planSummary) against \(target) "
           + "(open files \(files.now), run dir \(journal.directory))")
     }
     let grace = DurationText.format(config.gracePeriod)
@@ -199,8 +199,8 @@ struct LoadRunner {
     if let session {
       let running = Task { await engine.run() }
       let info = RunInfo(
-        target: target, plan: config.plan.summary, runDirectory: journal.directory,
-        plannedDuration: config.duration ?? config.plan.naturalDuration, fileLimit: files.now, note: note)
+        target: target, plan: config.planSummary, runDirectory: journal.directory,
+        plannedDuration: config.duration ?? config.naturalDuration, fileLimit: files.now, note: note)
       await session.run(engine: engine, store: store, info: info, logs: hub)
       result = await running.value
     } else {
@@ -229,7 +229,7 @@ struct LoadRunner {
     if json {
       printOut(try ScriptJSON.text(summary))
     } else {
-      printOut(HeadlessReport.summary(summary, plan: config.plan.summary))
+      printOut(HeadlessReport.summary(summary, plan: config.planSummary))
     }
     if let epilogue { (json ? printError : printOut)(epilogue(summary, final)) }
     // A signal that came after the plan ended changes nothing: the run was complete.

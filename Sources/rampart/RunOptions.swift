@@ -32,6 +32,9 @@ struct LoadOptions: ParsableArguments {
   @Option(name: .customLong("stage"), help: "k6-style stage DURATION:TARGET, repeatable (e.g. 30s:100).")
   var stages: [String] = []
 
+  @OptionGroup(title: "Open model (requests arrive at a rate)")
+  var rateOptions: RateOptions
+
   @Option(help: "Run length (plan time; paused time does not count), e.g. 10m.")
   var duration: String?
 
@@ -84,6 +87,10 @@ struct LoadOptions: ParsableArguments {
     let request = try RequestTemplate(
       method: method ?? "GET", headers: try parsedHeaders(), body: try bodyBytes() ?? [])
     var config = EngineConfig(target: target, request: request, plan: try plan(document))
+    config.open = try rateOptions.openModel(plannedRate: nil, closedFlags: closedModelFlag)
+    if config.open != nil, think != nil {
+      throw ConfigError("--think is for the closed model's vusers; the open model paces requests by --rate")
+    }
     if let document { try applyRequests(of: document, to: &config) }
     config.duration =
       try duration.map { text throws(ConfigError) in
@@ -118,6 +125,15 @@ struct LoadOptions: ParsableArguments {
     }
     config.pinLoops = pinLoops
     return config
+  }
+
+  /// The first closed-model flag given, for the message that refuses it beside --rate.
+  private var closedModelFlag: String? {
+    if vusers != nil { return "--vusers" }
+    if processes != nil || threads != nil { return "--processes/--threads" }
+    if !stages.isEmpty { return "--stage" }
+    if rampStart != nil || rampStep != nil || rampEvery != nil { return "--ramp-*" }
+    return nil
   }
 
   /// Whether any flag describes the ramp; then the flags replace the plan file's ramp or stages.

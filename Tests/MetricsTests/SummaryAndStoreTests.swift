@@ -234,8 +234,39 @@ let start = Date(timeIntervalSince1970: 1_800_000_000)
         == documented.union([
           "outcome", "target", "started_at", "ended_at", "scheduled", "ok", "inflight_at_stop",
           "error_rate", "min_ms", "protocol_errors", "bytes_in", "bytes_out", "connections_opened",
-          "stale_retries", "vusers_peak", "tags", "paused_s", "pauses",
+          "stale_retries", "vusers_peak", "tags", "paused_s", "pauses", "model",
         ]))
+  }
+
+  @Test func anOpenModelSummaryAddsItsArrivalKeys() throws {
+    var recorder = Recorder(openModel: true)
+    recorder.recordOffered(second: 0)
+    recorder.recordOffered(second: 0)
+    recorder.recordLate(second: 0)
+    recorder.recordWaitedForVuser(second: 0)
+    recorder.recordDropped(second: 0)
+    recorder.record(.response(status: 200), latencyMicros: 900_000, second: 0, uncorrectedMicros: 2000)
+    let store = MetricsStore()
+    let row = store.ingest(recorder.drain(through: 0)[0], gauges: vusers(1), duration: 1)
+    #expect(row.offered == 2 && row.late == 1 && row.dropped == 1 && row.generatorLimited == true)
+    #expect(try keys(row).isSuperset(of: ["offered", "late", "dropped", "generator_limited", "uncorrected"]))
+    let summary = RunSummary(
+      snapshot: store.snapshot(), outcome: .complete, target: "t", startedAt: start,
+      endedAt: start, duration: 1, inflightAtStop: 0, runDir: "runs/x")
+    let open = try keys(summary)
+    #expect(
+      open.isSuperset(of: ["model", "offered_rps", "late", "dropped", "generator_limited_s", "uncorrected"]))
+    #expect(summary.model == .open && summary.offeredRps == 2 && summary.generatorLimitedS == 1)
+    // The top-level figures run from the intended start, `uncorrected` from the send.
+    #expect(abs(summary.p99Ms - 900) < 1)
+    #expect(abs((summary.uncorrected?.p99Ms ?? 0) - 2) < 0.01)
+    // A closed-model row carries none of these.
+    var closed = Recorder()
+    closed.record(.response(status: 200), latencyMicros: 10, second: 0)
+    let closedRow = MetricsStore().ingest(closed.drain(through: 0)[0], gauges: vusers(1), duration: 1)
+    #expect(
+      try keys(closedRow).isDisjoint(with: ["offered", "late", "dropped", "generator_limited", "uncorrected"])
+    )
   }
 
   @Test func summaryNestedValuesUseStableNames() throws {

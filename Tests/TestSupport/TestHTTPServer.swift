@@ -16,6 +16,20 @@ public final class TestHTTPServer: Sendable {
     let requests = Atomic<Int>(0)
     let delayMicros = Atomic<Int>(0)
     let connections = Atomic<Int>(0)
+    /// Stall windows: a request read within the first `stallForMicros` of every `stallEveryMicros`
+    /// (counted from `origin`) is held until its window ends.
+    let stallEveryMicros = Atomic<Int>(0)
+    let stallForMicros = Atomic<Int>(0)
+    let origin = Mutex(NIODeadline.now())
+    /// How long a request read now waits for the stall window it fell in to end; 0 outside one.
+    func stallMicros() -> Int {
+      let period = stallEveryMicros.load(ordering: .relaxed)
+      guard period > 0 else { return 0 }
+      let since = (NIODeadline.now() - origin.withLock { $0 }).nanoseconds / 1000
+      let phase = Int(since) % period
+      let length = stallForMicros.load(ordering: .relaxed)
+      return phase < length ? length - phase : 0
+    }
     /// Requests by "METHOD /path" with their body sizes summed, for tests of request mixes.
     let byRoute = Mutex<[String: (count: Int, bodyBytes: Int)]>([:])
   }
@@ -53,6 +67,15 @@ public final class TestHTTPServer: Sendable {
     counters.delayMicros.store(Int(seconds * 1e6), ordering: .relaxed)
   }
 
+  /// Holds every response for the first `length` seconds of every `period` seconds from now (a
+  /// target that stalls, FAULTS NET-03): a request read at phase p < length waits `length - p`.
+  public func stall(for length: Double, every period: Double) {
+    counters.stallEveryMicros.store(0, ordering: .relaxed)
+    counters.stallForMicros.store(Int(length * 1e6), ordering: .relaxed)
+    counters.origin.withLock { $0 = NIODeadline.now() }
+    counters.stallEveryMicros.store(Int(period * 1e6), ordering: .relaxed)
+  }
+
   public func shutdown() async {
     try? await channel.close()
     try? await group.shutdownGracefully()
@@ -79,7 +102,7 @@ public final class TestHTTPServer: Sendable {
       case .end: break
       }
       counters.requests.wrappingAdd(1, ordering: .relaxed)
-      let delay = counters.delayMicros.load(ordering: .relaxed)
+      let delay = max(counters.delayMicros.load(ordering: .relaxed), counters.stallMicros())
       let bound = NIOLoopBound(context, eventLoop: context.eventLoop)
       if delay > 0 {
         context.eventLoop.scheduleTask(in: .microseconds(Int64(delay))) {

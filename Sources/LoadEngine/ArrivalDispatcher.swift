@@ -1,0 +1,153 @@
+import DequeModule
+import Metrics
+import NIOCore
+
+/// The open model on one event loop: paces this loop's share of the arrivals from the schedule
+/// (plan time, so a pause owes nothing), hands each to a free vuser, opens a new one while the
+/// loop's share of the pool allows, keeps arrivals that find none in a bounded backlog (sent as
+/// soon as a vuser frees, their latency still counted from when they were due) and drops them past
+/// it. Confined to its loop, like the worker that owns it (hence `@unchecked Sendable`: its
+/// timers run on that loop).
+final class ArrivalDispatcher: @unchecked Sendable {
+  private unowned(unsafe) let worker: LoopWorker
+  private let context: RunContext
+  private var schedule: ArrivalSchedule
+  private var pacer: ArrivalPacer
+  /// This loop's shares of the pool and of the backlog.
+  private let maxVusers: Int
+  private let maxBacklog: Int
+  /// Plan time at which the run ends (`--duration`, or the last rate stage): nothing due at or
+  /// after it is offered, so a run offers exactly what its plan says.
+  private let endsAt: Double?
+  private(set) var pool: [VirtualUser] = []
+  private var free: [VirtualUser] = []
+  /// Intended start times (monotonic nanoseconds) of arrivals waiting for a vuser, oldest first.
+  private var backlog: Deque<UInt64> = []
+  /// Paused nanoseconds so far: plan time t is due at `start + pausedNanos + t`.
+  private var pausedNanos: UInt64 = 0
+  private var paused = false
+  private var stopping = false
+  private var timer: Scheduled<Void>?
+  /// Arrivals handled in one turn of the loop at most, so responses are read between batches.
+  static let arrivalsPerTurn = 256
+
+  init(worker: LoopWorker, context: RunContext, open: OpenModel, index: Int, loops: Int, seed: UInt64) {
+    self.worker = worker
+    self.context = context
+    self.schedule = open.plan.schedule
+    self.pacer = ArrivalPacer(
+      loops: loops, index: index, spacing: open.spacing == .poisson ? .poisson : .even, seed: seed)
+    self.maxVusers = Self.share(of: open.maxVusers, index: index, loops: loops)
+    self.maxBacklog = Self.share(of: open.maxBacklog, index: index, loops: loops)
+    let ends = [context.config.duration, open.plan.naturalDuration].compactMap { $0 }
+    self.endsAt = ends.min()
+  }
+
+  /// `total` split over `loops` as evenly as whole numbers allow, the remainder to the first loops.
+  static func share(of total: Int, index: Int, loops: Int) -> Int {
+    total / loops + (index < total % loops ? 1 : 0)
+  }
+
+  var inFlight: Int { pool.reduce(0) { $0 + ($1.inFlight ? 1 : 0) } }
+
+  func start() {
+    armTimer()
+  }
+
+  /// A live rate change: the schedule from now on; arrivals already due stay due.
+  func setSchedule(_ schedule: ArrivalSchedule) {
+    self.schedule = schedule
+    armTimer()
+  }
+
+  /// Pausing stops new arrivals; the backlog (due before the pause) still drains. On resume the
+  /// schedule continues from the plan time it stood at, so nothing due during the pause is owed.
+  func setPaused(_ paused: Bool, pausedNanos: UInt64) {
+    self.paused = paused
+    self.pausedNanos = pausedNanos
+    armTimer()
+  }
+
+  /// No new arrivals; those waiting in the backlog are dropped (never sent).
+  func beginStop() {
+    stopping = true
+    timer?.cancel()
+    timer = nil
+    for _ in backlog { worker.recorder.recordDropped(second: worker.nowSecond) }
+    backlog.removeAll()
+  }
+
+  /// Ends every vuser; returns how many requests were still in flight.
+  func forceStop() -> Int {
+    beginStop()
+    var inFlight = 0
+    for vuser in pool where vuser.shutdown() { inFlight += 1 }
+    pool.removeAll()
+    free.removeAll()
+    return inFlight
+  }
+
+  /// A vuser finished its request (and any backoff): the oldest waiting arrival goes on it now.
+  func vuserFree(_ vuser: VirtualUser) {
+    if let intended = backlog.popFirst() {
+      worker.recorder.recordWaitedForVuser(second: worker.nowSecond)
+      vuser.startArrival(intended: intended)
+    } else {
+      free.append(vuser)
+    }
+  }
+
+  /// The monotonic time at which this loop's next arrival is due; nil when the rate stays at 0.
+  private func nextDueNanos() -> UInt64? {
+    guard let t = schedule.time(whenDue: pacer.nextDue), t < endsAt ?? .infinity else { return nil }
+    return context.startNanos &+ pausedNanos &+ UInt64(max(0, t) * 1e9)
+  }
+
+  private func armTimer() {
+    timer?.cancel()
+    timer = nil
+    guard !paused, !stopping, let due = nextDueNanos() else { return }
+    timer = worker.loop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(due)) { [self] in
+      timer = nil
+      dispatchDue()
+    }
+  }
+
+  /// Sends every arrival due by now (at most `arrivalsPerTurn`, then the rest in the next turn).
+  private func dispatchDue() {
+    worker.tick()
+    var handled = 0
+    while !paused, !stopping, let due = nextDueNanos(), due <= worker.nowNanos {
+      guard handled < Self.arrivalsPerTurn else {
+        worker.loop.execute { [self] in dispatchDue() }
+        return
+      }
+      pacer.advance()
+      handled += 1
+      guard context.takeRequest() else {
+        stopping = true
+        return
+      }
+      arrive(intended: due)
+    }
+    armTimer()
+  }
+
+  private func arrive(intended: UInt64) {
+    worker.recorder.recordOffered(second: context.second(at: intended))
+    if worker.nowNanos > intended &+ ArrivalTally.lagNanos {
+      worker.recorder.recordLagged(second: worker.nowSecond)
+    }
+    if let vuser = free.popLast() {
+      vuser.startArrival(intended: intended)
+    } else if pool.count < maxVusers {
+      let vuser = VirtualUser(worker: worker, context: context)
+      pool.append(vuser)
+      vuser.startArrival(intended: intended)
+    } else if backlog.count < maxBacklog {
+      backlog.append(intended)
+    } else {
+      worker.recorder.recordDropped(second: worker.nowSecond)
+    }
+  }
+}
