@@ -104,10 +104,12 @@ public struct ControlResponder: Sendable {
       object["ramp_every_s"] = ramp.every
     }
     if let knee = snapshot.knee {
-      object["knee"] = [
+      var figures: [String: Any] = [
         "vusers": knee.vusers, "tps": round3(knee.tps), "mtt_ms": round3(knee.mttMs),
         "confidence": round3(knee.confidence),
       ]
+      if let rate = knee.rate { figures["rate"] = round3(rate) }
+      object["knee"] = figures
     }
     guard let data = try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]) else {
       return "error: status could not be encoded"

@@ -233,8 +233,13 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
         merged[bucket.second, default: SecondBucket(second: bucket.second)].merge(bucket)
       }
     }
-    let paused = control.withLock { $0.paused }
-    let gauges = EngineGauges(vusers: vusers, targetVusers: target, connections: connections, paused: paused)
+    let now = RunContext.now()
+    let (paused, rate) = control.withLock { state in
+      let t = state.planTimeAtEnd ?? Self.planTime(state, now: now, start: startNanos)
+      return (state.paused, state.schedule?.rate(at: t))
+    }
+    let gauges = EngineGauges(
+      vusers: vusers, targetVusers: target, connections: connections, paused: paused, rate: rate)
     for s in first...second {
       let bucket = merged[s] ?? SecondBucket(second: s)
       let sample = store.ingest(bucket, gauges: gauges, duration: s == second ? lastDuration : 1)

@@ -12,6 +12,10 @@ public struct Knee: Sendable, Equatable, Codable {
   /// The `t` of the last sample the claim used: live, the second at which it became claimable
   /// (`KneeTracker` keeps the second of its first claim).
   public var second: Int
+  /// Open model: the offered rate (requests/s) beyond which achieved throughput stops following;
+  /// `vusers` is then the concurrency there by Little's law (tps x response time). Nil in the
+  /// closed model.
+  public var rate: Double?
 
   public init(vusers: Int, tps: Double, mttMs: Double, confidence: Double, second: Int) {
     self.vusers = vusers
@@ -22,7 +26,12 @@ public struct Knee: Sendable, Equatable, Codable {
   }
 
   enum CodingKeys: String, CodingKey {
-    case vusers, tps, mttMs = "mtt_ms", confidence, second
+    case vusers, tps, mttMs = "mtt_ms", confidence, second, rate
+  }
+
+  /// Where the knee sits on its run's axis: "42 vusers", or "1950/s offered" in the open model.
+  public var position: String {
+    rate.map { "\(RateText.format($0.rounded()))/s offered" } ?? "\(vusers) vusers"
   }
 }
 

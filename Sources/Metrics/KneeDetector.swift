@@ -52,7 +52,9 @@ import Foundation
 /// `detect` is memoryless: right at the threshold a new second can tip a claim back for a moment.
 /// `KneeTracker` holds a claim once made, for the screen.
 ///
-/// Limits: closed model only (an open, arrival-rate run has no vuser axis to bend); errors at a
+/// The open model (`onRateAxis`): the same fit with the offered rate in place of the vusers.
+///
+/// Limits: errors at a
 /// fixed share before saturation lower the plateau to the goodput but do not move the knee; the
 /// knee found is the measured one, N* = C x (R + Z) with R as measured at low load, so client or
 /// network overhead on top of the service time moves it up; a noisy target needs longer steps (a
@@ -99,6 +101,30 @@ public struct KneeDetector: Sendable {
   /// The fit and the reason for its verdict, for tests and for a screen that says why there is no
   /// knee yet.
   public func analyze(_ samples: [SecondSample]) -> KneeAnalysis {
+    var analysis = analyzeSteps(samples)
+    if Self.onRateAxis(samples) != nil, var knee = analysis.knee {
+      knee.rate = Double(knee.vusers)
+      knee.vusers = Int((knee.tps * knee.mttMs / 1000).rounded(.up))
+      analysis.knee = knee
+    }
+    return analysis
+  }
+
+  /// An open-model series on the closed model's axes: each second's level is the rate asked for
+  /// and its "vusers" the rate it offered, so the same fit, X = min(a x rate, C), finds where
+  /// achieved throughput stops following the offered rate (a is about 1 below it). Nil for a
+  /// closed-model series.
+  static func onRateAxis(_ samples: [SecondSample]) -> [SecondSample]? {
+    guard samples.contains(where: { $0.targetRate != nil }) else { return nil }
+    return samples.map { sample in
+      var placed = sample
+      placed.targetVusers = Int((sample.targetRate ?? 0).rounded())
+      placed.vusers = Int((sample.offeredRate ?? 0).rounded())
+      return placed
+    }
+  }
+
+  private func analyzeSteps(_ samples: [SecondSample]) -> KneeAnalysis {
     let points = accumulate(samples)
     var analysis = KneeAnalysis(steps: points.map(\.step))
     guard !points.isEmpty else { return analysis }
@@ -118,8 +144,16 @@ public struct KneeDetector: Sendable {
     return max(0, Int((settle - 1e-9).rounded(.up)))
   }
 
-  /// One pass over the series: plateaus merged by level, short runs binned; sorted by vusers.
+  /// The points of a series, on the rate axis for an open-model one.
   func accumulate(_ samples: [SecondSample]) -> [StepAccumulator] {
+    guard let alongRate = Self.onRateAxis(samples) else { return accumulate(samples, vusersAreMeans: false) }
+    return accumulate(alongRate, vusersAreMeans: true)
+  }
+
+  /// One pass over the series: plateaus merged by level, short runs binned; sorted by vusers.
+  /// `vusersAreMeans`: each second's `vusers` is already its mean (the offered rate), not a gauge
+  /// read at its end.
+  private func accumulate(_ samples: [SecondSample], vusersAreMeans: Bool) -> [StepAccumulator] {
     var byLevel: [Int: StepAccumulator] = [:]
     var bins: [StepAccumulator] = []
     var bin = StepAccumulator()
@@ -156,7 +190,8 @@ public struct KneeDetector: Sendable {
         // other; anything else starts a new one.
         if lastShortSecond.map({ $0 + 1 != samples[start].t }) ?? true { bin = StepAccumulator() }
         for i in start...end {
-          bin.add(samples[i], vusers: Self.meanVusers(samples, i), rampBin: true)
+          let vusers = vusersAreMeans ? Double(samples[i].vusers) : Self.meanVusers(samples, i)
+          bin.add(samples[i], vusers: vusers, rampBin: true)
           if bin.seconds >= rampBinSeconds {
             bins.append(bin)
             bin = StepAccumulator()

@@ -102,13 +102,15 @@ public final class MetricsStore: Sendable {
     let samples = state.withLock { $0.samples }
     var tracker = state.withLock { $0.kneeTracker }
     let previous = tracker.knee
-    guard let knee = tracker.update(samples), previous?.vusers != knee.vusers else {
+    guard let knee = tracker.update(samples),
+      previous?.vusers != knee.vusers || previous?.rate != knee.rate
+    else {
       state.withLock { $0.kneeTracker = tracker }
       return nil
     }
     let event = RunEvent(
-      elapsed: Double(Self.firstSecond(at: knee.vusers, in: samples) ?? knee.second), kind: .knee,
-      value: Double(knee.vusers), label: knee.label)
+      elapsed: Double(Self.firstSecond(at: knee, in: samples) ?? knee.second), kind: .knee,
+      value: knee.rate ?? Double(knee.vusers), label: knee.label)
     state.withLock {
       $0.kneeTracker = tracker
       $0.events.append(event)
@@ -116,9 +118,12 @@ public final class MetricsStore: Sendable {
     return event
   }
 
-  /// Where the run first reached a vuser level: the knee's place on the time axis.
-  static func firstSecond(at vusers: Int, in samples: [SecondSample]) -> Int? {
-    samples.first { $0.targetVusers >= vusers && $0.vusers >= vusers }?.t
+  /// Where the run first reached the knee's vuser level (or its rate): its place on the time axis.
+  static func firstSecond(at knee: Knee, in samples: [SecondSample]) -> Int? {
+    if let rate = knee.rate {
+      return samples.first { ($0.targetRate ?? 0) >= rate.rounded() }?.t
+    }
+    return samples.first { $0.targetVusers >= knee.vusers && $0.vusers >= knee.vusers }?.t
   }
 
   /// The thresholds checked live by `checkThresholds()`.

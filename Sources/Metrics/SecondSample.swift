@@ -34,6 +34,9 @@ public struct SecondSample: Codable, Sendable, Equatable {
   /// sent late and those dropped, whether the client held arrivals back, and the latency from the
   /// actual send (the row's own percentiles run from the intended start).
   public var offered: Int?
+  /// The rate the plan asked for as the second closed (its level, as `targetVusers` is the
+  /// closed model's): the open model's knee groups seconds by it.
+  public var targetRate: Double?
   public var late: Int?
   public var dropped: Int?
   public var generatorLimited: Bool?
@@ -45,7 +48,8 @@ public struct SecondSample: Codable, Sendable, Equatable {
     case mttMs = "mtt_ms", minMs = "min_ms", maxMs = "max_ms", p50Ms = "p50_ms", p90Ms = "p90_ms"
     case p95Ms = "p95_ms", p99Ms = "p99_ms", bytesIn = "bytes_in", bytesOut = "bytes_out"
     case connects, staleRetries = "stale_retries", logErrors = "log_errors"
-    case offered, late, dropped, generatorLimited = "generator_limited", uncorrected
+    case offered, targetRate = "target_rate", late, dropped, generatorLimited = "generator_limited",
+      uncorrected
   }
 
   public var completed: Int { ok + errors }
@@ -63,12 +67,15 @@ public struct EngineGauges: Sendable, Equatable {
   public var targetVusers: Int
   public var connections: Int
   public var paused: Bool
+  /// Open model: the rate asked for as the second closed; nil in the closed model.
+  public var rate: Double?
 
-  public init(vusers: Int, targetVusers: Int, connections: Int, paused: Bool) {
+  public init(vusers: Int, targetVusers: Int, connections: Int, paused: Bool, rate: Double? = nil) {
     self.vusers = vusers
     self.targetVusers = targetVusers
     self.connections = connections
     self.paused = paused
+    self.rate = rate
   }
 }
 
@@ -98,6 +105,7 @@ extension SecondSample {
       staleRetries: bucket.staleRetries, logErrors: nil)
     if let arrivals = bucket.arrivals {
       offered = arrivals.offered
+      targetRate = gauges.rate
       late = arrivals.late
       dropped = arrivals.dropped
       generatorLimited = arrivals.generatorLimited

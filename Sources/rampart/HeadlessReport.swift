@@ -88,7 +88,7 @@ enum HeadlessReport {
     )
     if let knee = r.knee {
       lines.append(
-        "  knee           \(knee.vusers) vusers, \(knee.label) (confidence \(String(format: "%.2f", knee.confidence)))"
+        "  knee           \(knee.position), \(knee.label) (confidence \(String(format: "%.2f", knee.confidence)))"
       )
     }
     if let pauses = r.pauses, pauses > 0 {

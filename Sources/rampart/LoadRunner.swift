@@ -90,7 +90,8 @@ struct LoadRunner {
           // The knee is looked for once a second, as ramp steps complete.
           if let knee = store.updateKnee() {
             journalSlot.value?.append(knee)
-            progress("  knee: \(Int(knee.value ?? 0)) vusers, \(knee.label ?? "")")
+            let position = store.snapshot().knee?.position ?? "\(Int(knee.value ?? 0)) vusers"
+            progress("  knee: \(position), \(knee.label ?? "")")
           }
           // Thresholds are checked once a second over the run so far, after the second closed.
           if checksThresholds {
