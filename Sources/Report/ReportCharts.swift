@@ -19,19 +19,30 @@ enum ReportCharts {
   static func detail(_ run: ReportRun) -> [Chart] {
     let samples = run.run.samples
     let xMax = run.endS
+    let open = run.figures.model == .open
+    // Open model: what was offered beside what was achieved, and p99 from the send beside the
+    // corrected one. Rates from whole seconds only (the last, partial one would be extrapolated).
+    let whole = samples.filter(\.isWhole)
+    let offered = open ? [series("offered", vusers, "6 3", whole) { $0.offeredRate ?? 0 }] : []
+    let uncorrectedP99 =
+      open ? [series("p99 from the send", kinds[3], "1 3", samples) { $0.uncorrected?.p99Ms ?? 0 }] : []
     var charts = [
       Chart(
-        id: "chart-tps", title: "Throughput (TPS)", yTitle: "requests per second", xAxis: .time, xMax: xMax,
-        series: [series("TPS", primary, nil, samples, \.tps)],
+        id: "chart-tps", title: open ? "Throughput (TPS) and offered rate" : "Throughput (TPS)",
+        yTitle: "requests per second", xAxis: .time, xMax: xMax,
+        series: [series("TPS", primary, nil, whole, \.tps)] + offered,
         markers: markers(run, dot: { knee in knee.tps }), spans: spans(run)),
       Chart(
-        id: "chart-latency", title: "Response time: mean (MTT), p95, p99", yTitle: "milliseconds (ms)",
+        id: "chart-latency",
+        title: open
+          ? "Response time from the intended start: mean (MTT), p95, p99; p99 from the send"
+          : "Response time: mean (MTT), p95, p99", yTitle: "milliseconds (ms)",
         xAxis: .time, xMax: xMax,
         series: [
           series("MTT (mean)", primary, nil, samples, \.mttMs),
           series("p95", p95, "9 5", samples, \.p95Ms),
           series("p99", p99, "2 4", samples, \.p99Ms),
-        ], markers: markers(run, dot: { knee in knee.mttMs }), spans: spans(run)),
+        ] + uncorrectedP99, markers: markers(run, dot: { knee in knee.mttMs }), spans: spans(run)),
       errorsChart(run),
       Chart(
         id: "chart-vusers", title: "Active virtual users", yTitle: "vusers", xAxis: .time, xMax: xMax,

@@ -151,7 +151,7 @@ enum ReportSections {
       row("Peak TPS") { Cell(ReportFormat.rate($0.figures.tpsPeak), value: $0.figures.tpsPeak) },
       row("Peak vusers") { Cell.count($0.figures.vusersPeak) },
       row("Knee") { run in
-        run.figures.knee.map { Cell("\($0.vusers) vusers", value: Double($0.vusers)) } ?? Cell("none found")
+        run.figures.knee.map { Cell($0.position, value: $0.rate ?? Double($0.vusers)) } ?? Cell("none found")
       },
       row("TPS at the knee") { run in
         run.figures.knee.map { Cell(ReportFormat.rate($0.tps), value: $0.tps) } ?? Cell("-")
@@ -162,6 +162,17 @@ enum ReportSections {
       row("Bytes received") { Cell(ReportFormat.bytes($0.bytesIn), value: Double($0.bytesIn)) },
       row("Bytes sent") { Cell(ReportFormat.bytes($0.bytesOut), value: Double($0.bytesOut)) },
     ]
+    if runs.contains(where: { $0.figures.model == .open }) {
+      func count(_ value: Int?) -> Cell { value.map(Cell.count) ?? Cell("-") }
+      rows += [
+        row("Model") { Cell($0.figures.model == .open ? "open (arrival rate)" : "closed (vusers)") },
+        row("Mean offered rate") { run in
+          run.figures.offeredRps.map { Cell(ReportFormat.rate($0), value: $0) } ?? Cell("-")
+        },
+        row("Late arrivals (sent > 1 ms after due)") { count($0.figures.late) },
+        row("Dropped arrivals") { count($0.figures.dropped) },
+      ]
+    }
     if runs.contains(where: \.hasLogErrors) {
       rows.append(
         row("Server log errors") { run in
@@ -186,11 +197,29 @@ enum ReportSections {
           ms(f.maxMs, exact: true),
         ])
     }
+    // An open-model run has a second view: from the actual send, beside the one from the intended
+    // start that the rows above hold.
+    let uncorrected = runs.compactMap { run in
+      run.figures.uncorrected.map { u in
+        Row(
+          (runs.count == 1 ? run.name : run.label) + " (from the send)",
+          [Cell("-"), Cell(ReportFormat.ms(u.mttMs), value: u.mttMs)]
+            + [u.p50Ms, u.p90Ms, u.p95Ms, u.p99Ms, u.maxMs].map { Cell(ReportFormat.ms($0), value: $0) })
+      }
+    }
     var children = [
       table(
         id: "percentiles-table", head: ["Run", "min", "mean (MTT)", "p50", "p90", "p95", "p99", "max"],
-        rows: rows)
+        rows: rows + uncorrected)
     ]
+    if !uncorrected.isEmpty {
+      children.append(
+        Markup.element(
+          "p", ["class": "footnote"],
+          text: "Open model: the first rows run from each request's intended start (corrected for "
+            + "coordinated omission); the rows marked \"from the send\" from its first byte sent, as a "
+            + "closed-model tool reports them."))
+    }
     let approximate = runs.filter { !$0.figures.exactPercentiles }
     if !approximate.isEmpty {
       // Only a run that was killed lost its histogram with the process; say no more than that.

@@ -114,6 +114,17 @@ public struct RunComparison: Sendable {
       row("knee_vusers", "Knee vusers", "vusers", .higher) { $0.figures.knee.map { Double($0.vusers) } },
       row("knee_tps", "Knee TPS", "/s", .higher) { $0.figures.knee?.tps },
     ]
+    if runs.contains(where: { $0.figures.model == .open }) {
+      // Open-model runs: the other latency view, what the client held back, the knee's rate.
+      rows += [
+        row("p99_uncorrected", "p99 from the send (uncorrected)", "ms", .lower) {
+          $0.figures.uncorrected?.p99Ms
+        },
+        row("late", "Late arrivals", "", .lower) { $0.figures.late.map(Double.init) },
+        row("dropped", "Dropped arrivals", "", .lower) { $0.figures.dropped.map(Double.init) },
+        row("knee_rate", "Knee offered rate", "/s", .higher) { $0.figures.knee?.rate },
+      ]
+    }
     let classes = Set(runs.flatMap { ($0.figures.logErrors ?? [:]).keys }).sorted()
     for name in classes {
       rows.append(

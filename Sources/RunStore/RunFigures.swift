@@ -26,6 +26,14 @@ public struct RunFigures: Sendable, Equatable {
   public var tags: [RunSummary.Tag]
   public var pausedS: Double
   public var exactPercentiles: Bool
+  /// Open model only (nil in a closed-model run): the mean rate offered, arrivals sent late and
+  /// dropped, and the latency from the actual send (the figures above run from the intended start).
+  public var offeredRps: Double?
+  public var late: Int?
+  public var dropped: Int?
+  public var uncorrected: LatencyFigures?
+
+  public var model: LoadModelKind { offeredRps == nil ? .closed : .open }
 
   public init(_ run: LoadedRun) {
     let samples = run.samples
@@ -39,6 +47,10 @@ public struct RunFigures: Sendable, Equatable {
         maxMs: s.maxMs, vusersPeak: s.vusersPeak, errorsByKind: s.errorsByKind, statusCodes: s.statusCodes,
         logErrors: s.logErrors, knee: s.knee ?? KneeDetector().detect(samples), tags: s.tags ?? tags,
         pausedS: s.pausedS ?? 0, exactPercentiles: true)
+      offeredRps = s.offeredRps
+      late = s.late
+      dropped = s.dropped
+      uncorrected = s.uncorrected
       return
     }
     let completed = samples.reduce(0) { $0 + $1.completed }
@@ -64,6 +76,19 @@ public struct RunFigures: Sendable, Equatable {
       errorsByKind: summed(\.errorsByKind), statusCodes: summed(\.statusCodes),
       logErrors: samples.contains { $0.logErrors != nil } ? summed(\.logErrors) : nil,
       knee: KneeDetector().detect(samples), tags: tags, pausedS: paused, exactPercentiles: false)
+    if samples.contains(where: { $0.offered != nil }) {
+      offeredRps = duration > 0 ? Double(samples.reduce(0) { $0 + ($1.offered ?? 0) }) / duration : 0
+      late = samples.reduce(0) { $0 + ($1.late ?? 0) }
+      dropped = samples.reduce(0) { $0 + ($1.dropped ?? 0) }
+      // Rebuilt as the percentiles above are: completion-weighted means of the rows' figures.
+      func uncorrectedMean(_ value: (LatencyFigures) -> Double) -> Double {
+        weighted { $0.uncorrected.map(value) ?? 0 }
+      }
+      uncorrected = LatencyFigures(
+        mttMs: uncorrectedMean(\.mttMs), p50Ms: uncorrectedMean(\.p50Ms), p90Ms: uncorrectedMean(\.p90Ms),
+        p95Ms: uncorrectedMean(\.p95Ms), p99Ms: uncorrectedMean(\.p99Ms),
+        maxMs: samples.compactMap { $0.uncorrected?.maxMs }.max() ?? 0)
+    }
   }
 
   public init(
