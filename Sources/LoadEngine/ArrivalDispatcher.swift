@@ -13,9 +13,13 @@ final class ArrivalDispatcher: @unchecked Sendable {
   private let context: RunContext
   private var schedule: ArrivalSchedule
   private var pacer: ArrivalPacer
-  /// This loop's shares of the pool and of the backlog.
-  private let maxVusers: Int
+  /// This loop's shares of the pool and of the backlog. The pool's share is lowered at start to the
+  /// loop's share of the open-file limit's connection cap: an arrival past it waits for a vuser
+  /// instead of failing with emfile.
+  private var maxVusers: Int
   private let maxBacklog: Int
+  private let index: Int
+  private let loops: Int
   /// Plan time at which the run ends (`--duration`, or the last rate stage): nothing due at or
   /// after it is offered, so a run offers exactly what its plan says.
   private let endsAt: Double?
@@ -37,6 +41,8 @@ final class ArrivalDispatcher: @unchecked Sendable {
     self.schedule = open.plan.schedule
     self.pacer = ArrivalPacer(
       loops: loops, index: index, spacing: open.spacing == .poisson ? .poisson : .even, seed: seed)
+    self.index = index
+    self.loops = loops
     self.maxVusers = Self.share(of: open.maxVusers, index: index, loops: loops)
     self.maxBacklog = Self.share(of: open.maxBacklog, index: index, loops: loops)
     let ends = [context.config.duration, open.plan.naturalDuration].compactMap { $0 }
@@ -51,6 +57,7 @@ final class ArrivalDispatcher: @unchecked Sendable {
   var inFlight: Int { pool.reduce(0) { $0 + ($1.inFlight ? 1 : 0) } }
 
   func start() {
+    maxVusers = min(maxVusers, max(1, Self.share(of: context.connectionLimit, index: index, loops: loops)))
     armTimer()
   }
 

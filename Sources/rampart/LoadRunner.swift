@@ -171,7 +171,9 @@ struct LoadRunner {
     if connectionCap < peak {
       printError(
         "rampart: warning: the open-file limit (\(files.now)) caps concurrency at \(connectionCap) "
-          + "connections; the other vusers fail with emfile and retry")
+          + (config.open == nil
+            ? "connections; the other vusers fail with emfile and retry"
+            : "connections; arrivals past them wait in the backlog (counted late) or are dropped"))
       journal.append(RunEvent(elapsed: 0, kind: .fileLimit, value: Double(files.now)))
     }
     let session = openDashboard(themes: themes)
