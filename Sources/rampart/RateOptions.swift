@@ -54,9 +54,13 @@ struct RateOptions: ParsableArguments {
   private var givesOpenModelSettings: Bool { maxVusers != nil || maxBacklog != nil || arrivals != nil }
 
   /// The open model from the flags, a plan file's `[rate]` / `[[rate_stages]]` under them; nil for
-  /// the closed model. `closedFlags` names a closed-model flag that was given, if any.
-  func openModel(plannedRate planned: RatePlan?, closedFlags: String?) throws(ConfigError) -> OpenModel? {
+  /// the closed model. `closedFlags` names a closed-model flag that was given, if any: beside a
+  /// plan's open model it makes the run closed, as any ramp flag replaces a plan's ramp. Any rate
+  /// flag replaces the plan's rate plan; `--max-vusers`, `--max-backlog` and `--arrivals` replace
+  /// the plan's settings one by one.
+  func openModel(planned: PlannedOpenModel?, closedFlags: String?) throws(ConfigError) -> OpenModel? {
     let plan: RatePlan
+    let planned = closedFlags == nil ? planned : nil
     if asksForOpenModel {
       if let closedFlags {
         throw ConfigError(
@@ -64,7 +68,7 @@ struct RateOptions: ParsableArguments {
       }
       plan = try ratePlan()
     } else if let planned {
-      plan = planned
+      plan = planned.plan
     } else {
       if givesOpenModelSettings {
         throw ConfigError("--max-vusers, --max-backlog and --arrivals are for the open model: add --rate")
@@ -83,11 +87,14 @@ struct RateOptions: ParsableArguments {
     }
     let spacing: OpenModel.Spacing
     switch arrivals?.lowercased() {
-    case nil, "even": spacing = .even
+    case nil: spacing = planned?.spacing ?? .even
+    case "even": spacing = .even
     case "poisson": spacing = .poisson
     case let other?: throw ConfigError("--arrivals must be even or poisson, got '\(other)'")
     }
-    return OpenModel(plan: plan, maxVusers: maxVusers, maxBacklog: maxBacklog, spacing: spacing)
+    return OpenModel(
+      plan: plan, maxVusers: maxVusers ?? planned?.maxVusers, maxBacklog: maxBacklog ?? planned?.maxBacklog,
+      spacing: spacing)
   }
 
   private func ratePlan() throws(ConfigError) -> RatePlan {
@@ -143,4 +150,12 @@ struct RateOptions: ParsableArguments {
     }
     return RatePlan.Stage(duration: seconds, target: target)
   }
+}
+
+/// A plan file's open model: its rate plan and the settings flags may replace.
+struct PlannedOpenModel: Equatable {
+  var plan: RatePlan
+  var maxVusers: Int?
+  var maxBacklog: Int?
+  var spacing: OpenModel.Spacing?
 }
