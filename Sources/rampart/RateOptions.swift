@@ -5,18 +5,23 @@ import Metrics
 /// The flags of the open model (k6's arrival-rate executors, wrk2's `-R`): requests arrive at a
 /// rate whatever the responses do, and their latency counts from when each was due.
 struct RateOptions: ParsableArguments {
+  // The numbers are parsed `.unconditional`ly, so `--rate -5` is refused as a negative rate rather
+  // than as a missing value (`-5` would otherwise read as a flag).
   @Option(
+    parsing: .unconditional,
     help: ArgumentHelp(
       "Open model: requests per second, constant (or the ceiling of --rate-step). Latency counts from each "
         + "request's intended start.", valueName: "PER_SECOND"))
   var rate: Double?
 
   @Option(
-    name: .customLong("rate-start"),
+    name: .customLong("rate-start"), parsing: .unconditional,
     help: "Requests per second at the start of a rate ramp or of --rate-stage.")
   var rateStart: Double?
 
-  @Option(name: .customLong("rate-step"), help: "Requests per second added at each step, up to --rate.")
+  @Option(
+    name: .customLong("rate-step"), parsing: .unconditional,
+    help: "Requests per second added at each step, up to --rate.")
   var rateStep: Double?
 
   @Option(name: .customLong("rate-every"), help: "Time between rate steps, e.g. 10s (default 10s).")
@@ -29,14 +34,14 @@ struct RateOptions: ParsableArguments {
   var rateStages: [String] = []
 
   @Option(
-    name: .customLong("max-vusers"),
+    name: .customLong("max-vusers"), parsing: .unconditional,
     help:
       "Open model: the most vusers (connections) arrivals may use (default: the peak rate x 1 s, at least 10)."
   )
   var maxVusers: Int?
 
   @Option(
-    name: .customLong("max-backlog"),
+    name: .customLong("max-backlog"), parsing: .unconditional,
     help:
       "Open model: arrivals that may wait for a free vuser; more are dropped and counted (default: 1 s of arrivals)."
   )
