@@ -123,8 +123,9 @@ let package = Package(
     .testTarget(
       name: "RampartCLITests",
       dependencies: ["TestSupport", "RunStore", "Metrics", "SeededRandom", "RunFixtures"]),
-    // Unit tests of the command's own pure formatting (its plain lines).
-    .testTarget(name: "RampartTests", dependencies: ["rampart", "Metrics", "RunStore"]),
+    // Unit tests of the command's own pure parts: its plain lines, flags merged over a plan file.
+    .testTarget(
+      name: "RampartTests", dependencies: ["rampart", "Metrics", "RunStore", "PlanFile", "LoadEngine"]),
   ],
   swiftLanguageModes: [.v6]
 )

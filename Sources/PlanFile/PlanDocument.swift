@@ -22,6 +22,10 @@ public struct PlanDocument: Sendable {
   public var ramp: PlanRamp?
   /// k6-style stages (`[[stages]]`), in file order.
   public var stages: [PlanStage] = []
+  /// The open model (`[rate]`); never set together with `ramp`, `stages` or `think`.
+  public var rate: PlanRate?
+  /// k6's ramping-arrival-rate (`[[rate_stages]]`), in file order, from `rate.start` (0 unset).
+  public var rateStages: [PlanRateStage] = []
   /// The requests a vuser picks from by weight; empty when the file has none.
   public var requests: [PlanRequest] = []
 
@@ -101,6 +105,7 @@ extension PlanDocument: Equatable {
       && lhs.timeout == rhs.timeout && lhs.connectTimeout == rhs.connectTimeout && lhs.grace == rhs.grace
       && lhs.duration == rhs.duration && lhs.insecure == rhs.insecure && lhs.theme == rhs.theme
       && lhs.maxRedirects == rhs.maxRedirects && lhs.ramp == rhs.ramp && lhs.stages == rhs.stages
+      && lhs.rate == rhs.rate && lhs.rateStages == rhs.rateStages
       && lhs.requests == rhs.requests && lhs.thresholds == rhs.thresholds
       && lhs.abortOnFail == rhs.abortOnFail && lhs.abortDelay == rhs.abortDelay
       && lhs.logFiles == rhs.logFiles && lhs.logCommands == rhs.logCommands && lhs.logRoots == rhs.logRoots

@@ -103,6 +103,32 @@ struct PlanReader {
     }
   }
 
+  /// Requests per second, an integer or a float: more than 0 (0 or more when `allowZero`), at most
+  /// `PlanRate.maximumRate`. The words match the `--rate` flags' refusals.
+  func rate(_ node: RawNode, _ key: String, allowZero: Bool) throws(PlanError) -> Double {
+    let floor = allowZero ? "0 or more" : "more than 0"
+    let value: Double
+    switch node.kind {
+    case .integer(let integer): value = Double(integer)
+    case .float(let float): value = float
+    case .hugeInteger(let text):
+      let bound = text.hasPrefix("-") ? floor : "at most \(Int(PlanRate.maximumRate))"
+      throw fail(key, "must be \(bound) requests per second, got \(OneLine.quoted(text, max: 30))")
+    default:
+      throw fail(key, "expected a number of requests per second, got \(node.typeName)")
+    }
+    guard value.isFinite else { throw fail(key, "expected a finite number of requests per second") }
+    guard allowZero ? value >= 0 : value > 0 else {
+      throw fail(key, "must be \(floor) requests per second, got \(RateText.format(value))")
+    }
+    guard value <= PlanRate.maximumRate else {
+      throw fail(
+        key,
+        "must be at most \(Int(PlanRate.maximumRate)) requests per second, got \(RateText.format(value))")
+    }
+    return value
+  }
+
   /// Seconds, from text such as `500ms`, `5s`, `1m30s` (or a bare number of seconds), at most
   /// 1 000 000 s; more than 0 when `positive`.
   func duration(_ node: RawNode, _ key: String, positive: Bool = false) throws(PlanError) -> Double {

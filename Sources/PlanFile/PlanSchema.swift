@@ -3,7 +3,7 @@
 struct PlanSchema {
   static let rootKeys = [
     "name", "target", "think", "timeout", "connect_timeout", "grace", "duration", "insecure", "theme",
-    "max_redirects", "ramp", "stages", "requests", "thresholds", "logs",
+    "max_redirects", "ramp", "stages", "rate", "rate_stages", "requests", "thresholds", "logs",
   ]
   static let rampKeys = ["vusers", "processes", "threads", "start", "step", "every"]
   static let stageKeys = ["duration", "target"]
@@ -25,13 +25,19 @@ struct PlanSchema {
     }
     var rampKey: String?
     var stagesKey: String?
+    // The first key of each load model seen, to refuse a key of the other model after it.
+    var closedKey: String?
+    var openKey: String?
     for entry in try reader.entries(root, "", known: Self.rootKeys) {
       let key = entry.key
       let node = entry.value
       switch key {
       case "name": reader.document.name = try reader.text(node, key)
       case "target": reader.document.target = try target(node, key)
-      case "think": reader.document.think = try reader.duration(node, key)
+      case "think":
+        try refuseMixedModels(key, closed: key, open: openKey)
+        closedKey = closedKey ?? key
+        reader.document.think = try reader.duration(node, key)
       case "timeout": reader.document.timeout = try reader.duration(node, key, positive: true)
       case "connect_timeout": reader.document.connectTimeout = try reader.duration(node, key, positive: true)
       case "grace": reader.document.grace = try reader.duration(node, key)
@@ -41,18 +47,32 @@ struct PlanSchema {
       case "max_redirects": reader.document.maxRedirects = try reader.integer(node, key, 0...100)
       case "ramp":
         if stagesKey != nil { throw reader.fail(key, "[ramp] and [[stages]] cannot be used together") }
+        try refuseMixedModels(key, closed: key, open: openKey)
         rampKey = key
+        closedKey = closedKey ?? key
         reader.document.ramp = try ramp(node, key)
       case "stages":
         if rampKey != nil { throw reader.fail(key, "[ramp] and [[stages]] cannot be used together") }
+        try refuseMixedModels(key, closed: key, open: openKey)
         stagesKey = key
+        closedKey = closedKey ?? key
         reader.document.stages = try stages(node, key)
+      case "rate", "rate_stages":
+        try refuseMixedModels(key, closed: closedKey, open: key)
+        openKey = openKey ?? key
+        if key == "rate" {
+          reader.document.rate = try rate(node, key, besideStages: !reader.document.rateStages.isEmpty)
+        } else {
+          reader.document.rateStages = try rateStages(node, key)
+          try refuseRateBesideStages(reader.document.rate)
+        }
       case "requests": reader.document.requests = try requests(node, key)
       case "thresholds": try thresholds(node, key)
       case "logs": try logs(node, key)
       default: break
       }
     }
+    try checkRate()
     return reader.document
   }
 

@@ -48,6 +48,30 @@ extension LoadOptions {
     config.mix = mix
   }
 
+  /// The plan's `[rate]` / `[[rate_stages]]` as the engine's rate plan, with the defaults of the
+  /// `--rate*` flags (a step every 10 s, from one step); nil for a closed-model plan.
+  static func plannedOpenModel(_ document: PlanDocument) -> PlannedOpenModel? {
+    let settings = document.rate
+    let plan: RatePlan
+    if !document.rateStages.isEmpty {
+      plan = .stages(
+        start: settings?.start ?? 0,
+        document.rateStages.map { RatePlan.Stage(duration: $0.duration, target: $0.target) })
+    } else if let top = settings?.rate {
+      if let step = settings?.step {
+        plan = .steps(
+          start: min(settings?.start ?? step, top), step: step, every: settings?.every ?? 10, max: top)
+      } else {
+        plan = .constant(top)
+      }
+    } else {
+      return nil
+    }
+    return PlannedOpenModel(
+      plan: plan, maxVusers: settings?.maxVusers, maxBacklog: settings?.maxBacklog,
+      spacing: settings?.arrivals.flatMap { OpenModel.Spacing(rawValue: $0.rawValue) })
+  }
+
   /// A request's path under the target's: `http://host/api` and `/users` make `/api/users`.
   static func join(_ target: HTTPTarget, _ path: String) -> String {
     let base = target.pathAndQuery.split(separator: "?", maxSplits: 1).first.map(String.init) ?? "/"

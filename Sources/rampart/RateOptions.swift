@@ -5,18 +5,23 @@ import Metrics
 /// The flags of the open model (k6's arrival-rate executors, wrk2's `-R`): requests arrive at a
 /// rate whatever the responses do, and their latency counts from when each was due.
 struct RateOptions: ParsableArguments {
+  // The numbers are parsed `.unconditional`ly, so `--rate -5` is refused as a negative rate rather
+  // than as a missing value (`-5` would otherwise read as a flag).
   @Option(
+    parsing: .unconditional,
     help: ArgumentHelp(
       "Open model: requests per second, constant (or the ceiling of --rate-step). Latency counts from each "
         + "request's intended start.", valueName: "PER_SECOND"))
   var rate: Double?
 
   @Option(
-    name: .customLong("rate-start"),
+    name: .customLong("rate-start"), parsing: .unconditional,
     help: "Requests per second at the start of a rate ramp or of --rate-stage.")
   var rateStart: Double?
 
-  @Option(name: .customLong("rate-step"), help: "Requests per second added at each step, up to --rate.")
+  @Option(
+    name: .customLong("rate-step"), parsing: .unconditional,
+    help: "Requests per second added at each step, up to --rate.")
   var rateStep: Double?
 
   @Option(name: .customLong("rate-every"), help: "Time between rate steps, e.g. 10s (default 10s).")
@@ -29,14 +34,14 @@ struct RateOptions: ParsableArguments {
   var rateStages: [String] = []
 
   @Option(
-    name: .customLong("max-vusers"),
+    name: .customLong("max-vusers"), parsing: .unconditional,
     help:
       "Open model: the most vusers (connections) arrivals may use (default: the peak rate x 1 s, at least 10)."
   )
   var maxVusers: Int?
 
   @Option(
-    name: .customLong("max-backlog"),
+    name: .customLong("max-backlog"), parsing: .unconditional,
     help:
       "Open model: arrivals that may wait for a free vuser; more are dropped and counted (default: 1 s of arrivals)."
   )
@@ -54,9 +59,13 @@ struct RateOptions: ParsableArguments {
   private var givesOpenModelSettings: Bool { maxVusers != nil || maxBacklog != nil || arrivals != nil }
 
   /// The open model from the flags, a plan file's `[rate]` / `[[rate_stages]]` under them; nil for
-  /// the closed model. `closedFlags` names a closed-model flag that was given, if any.
-  func openModel(plannedRate planned: RatePlan?, closedFlags: String?) throws(ConfigError) -> OpenModel? {
+  /// the closed model. `closedFlags` names a closed-model flag that was given, if any: beside a
+  /// plan's open model it makes the run closed, as any ramp flag replaces a plan's ramp. Any rate
+  /// flag replaces the plan's rate plan; `--max-vusers`, `--max-backlog` and `--arrivals` replace
+  /// the plan's settings one by one.
+  func openModel(planned: PlannedOpenModel?, closedFlags: String?) throws(ConfigError) -> OpenModel? {
     let plan: RatePlan
+    let planned = closedFlags == nil ? planned : nil
     if asksForOpenModel {
       if let closedFlags {
         throw ConfigError(
@@ -64,7 +73,7 @@ struct RateOptions: ParsableArguments {
       }
       plan = try ratePlan()
     } else if let planned {
-      plan = planned
+      plan = planned.plan
     } else {
       if givesOpenModelSettings {
         throw ConfigError("--max-vusers, --max-backlog and --arrivals are for the open model: add --rate")
@@ -83,11 +92,14 @@ struct RateOptions: ParsableArguments {
     }
     let spacing: OpenModel.Spacing
     switch arrivals?.lowercased() {
-    case nil, "even": spacing = .even
+    case nil: spacing = planned?.spacing ?? .even
+    case "even": spacing = .even
     case "poisson": spacing = .poisson
     case let other?: throw ConfigError("--arrivals must be even or poisson, got '\(other)'")
     }
-    return OpenModel(plan: plan, maxVusers: maxVusers, maxBacklog: maxBacklog, spacing: spacing)
+    return OpenModel(
+      plan: plan, maxVusers: maxVusers ?? planned?.maxVusers, maxBacklog: maxBacklog ?? planned?.maxBacklog,
+      spacing: spacing)
   }
 
   private func ratePlan() throws(ConfigError) -> RatePlan {
@@ -143,4 +155,12 @@ struct RateOptions: ParsableArguments {
     }
     return RatePlan.Stage(duration: seconds, target: target)
   }
+}
+
+/// A plan file's open model: its rate plan and the settings flags may replace.
+struct PlannedOpenModel: Equatable {
+  var plan: RatePlan
+  var maxVusers: Int?
+  var maxBacklog: Int?
+  var spacing: OpenModel.Spacing?
 }

@@ -87,9 +87,12 @@ struct LoadOptions: ParsableArguments {
     let request = try RequestTemplate(
       method: method ?? "GET", headers: try parsedHeaders(), body: try bodyBytes() ?? [])
     var config = EngineConfig(target: target, request: request, plan: try plan(document))
-    config.open = try rateOptions.openModel(plannedRate: nil, closedFlags: closedModelFlag)
+    config.open = try rateOptions.openModel(
+      planned: document.flatMap(Self.plannedOpenModel), closedFlags: closedModelFlag)
     if config.open != nil, think != nil {
-      throw ConfigError("--think is for the closed model's vusers; the open model paces requests by --rate")
+      throw ConfigError(
+        "--think is for the closed model's vusers; the open model paces requests by "
+          + (rateOptions.asksForOpenModel ? "--rate" : "the plan's [rate] (--vusers runs it closed)"))
     }
     if let document { try applyRequests(of: document, to: &config) }
     config.duration =
@@ -102,7 +105,8 @@ struct LoadOptions: ParsableArguments {
     }
     if let think {
       config.think = try parseDuration(think, flag: "--think")
-    } else if let planned = document?.think {
+    } else if config.open == nil, let planned = document?.think {
+      // A plan's think belongs to its vusers; --rate runs the plan open, without it.
       config.think = planned
     }
     config.requestTimeout =

@@ -23,6 +23,7 @@ import Testing
   @Test func fuzzTOML() throws {
     let seeds = [
       try String(contentsOfFile: Plans.fixtures + "/full.toml", encoding: .utf8),
+      try String(contentsOfFile: Plans.fixtures + "/open.toml", encoding: .utf8),
       """
       name = "stages"
       target = "http://127.0.0.1:8080/base"
@@ -45,6 +46,7 @@ import Testing
   @Test func fuzzYAML() throws {
     let seeds = [
       try String(contentsOfFile: Plans.fixtures + "/full.yaml", encoding: .utf8),
+      try String(contentsOfFile: Plans.fixtures + "/open.yaml", encoding: .utf8),
       """
       name: stages
       target: http://127.0.0.1:8080/base
