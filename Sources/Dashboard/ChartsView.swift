@@ -3,7 +3,9 @@ import TerminalUI
 import Theme
 
 /// The four charts on one time axis: TPS (with the marker row), latency (mean, p95, p99), errors
-/// per second stacked by kind, and vusers (active and target, with the time labels).
+/// per second stacked by kind, and vusers (active and target, with the time labels). An
+/// open-model run adds the offered rate to TPS and, where there is room, the uncorrected p99 to
+/// latency (`OpenModelCharts`).
 struct ChartsView: Widget {
   let model: DashboardModel
   /// Wide enough for "12.5 ms" so every plot starts in the same column.
@@ -17,6 +19,7 @@ struct ChartsView: Widget {
     // With log sources, a lane of log errors per second sits right under TPS, so a bend in TPS
     // and the errors that explain it line up.
     let hasLogs = model.logs != nil
+    let open = model.loadModel == .open
     let sections = Layout.split(
       area, .vertical,
       hasLogs
@@ -84,20 +87,22 @@ struct ChartsView: Widget {
     let peak = whole.map(\.tps).max() ?? 0
     // TPS counts every completed request, errors included (as k6 and Locust do); the ok line
     // under it shows how much of it succeeded, so fast 503s cannot pass for capacity.
-    let tpsArea = titled(
-      tpsSection, "TPS", .tps,
-      [
-        ("now \(Format.count(lastWhole?.tps ?? 0))", .tps),
-        ("ok \(Format.count(Double(lastWhole?.ok ?? 0)))", .good),
-        ("peak \(Format.count(peak))", .text),
-      ], extra: markerLegend())
-    grid.render(
-      LineChart(
+    let tps =
+      open
+      ? openModelTPS(whole)
+      : ChartLines(
+        legend: [
+          ("now \(Format.count(lastWhole?.tps ?? 0))", .tps),
+          ("ok \(Format.count(Double(lastWhole?.ok ?? 0)))", .good),
+          ("peak \(Format.count(peak))", .text),
+        ],
         series: [
           ChartSeries(name: "ok", points: ratePoints { Double($0.ok) }, style: model.style(.good)),
           ChartSeries(name: "tps", points: ratePoints(\.tps), style: model.style(.tps)),
-        ], dots: model.dots,
-        axis: axis(minimumTop: 10) { $0.showMarkerRow = true }),
+        ])
+    let tpsArea = titled(tpsSection, "TPS", .tps, tps.legend, extra: markerLegend())
+    grid.render(
+      LineChart(series: tps.series, dots: model.dots, axis: axis(minimumTop: 10) { $0.showMarkerRow = true }),
       in: tpsArea)
     if !extraShown {
       drawMarkerLegend(
@@ -122,20 +127,21 @@ struct ChartsView: Widget {
         in: laneArea)
     }
 
-    let latencyArea = titled(
-      latencySection, "Latency", .latency,
-      [
+    var latency = ChartLines(
+      legend: [
         ("mean \(Format.milliseconds(lastMeasured?.mttMs ?? 0))", .latency),
         ("p95 \(Format.milliseconds(lastMeasured?.p95Ms ?? 0))", .p95),
         ("p99 \(Format.milliseconds(lastMeasured?.p99Ms ?? 0))", .p99),
+      ],
+      series: [
+        ChartSeries(name: "p99", points: latencyPoints(\.p99Ms), style: model.style(.p99)),
+        ChartSeries(name: "p95", points: latencyPoints(\.p95Ms), style: model.style(.p95)),
+        ChartSeries(name: "mean", points: latencyPoints(\.mttMs), style: model.style(.latency)),
       ])
+    if open { latency = withUncorrectedP99(latency, measured: measured, width: latencySection.width) }
+    let latencyArea = titled(latencySection, "Latency", .latency, latency.legend)
     grid.render(
-      LineChart(
-        series: [
-          ChartSeries(name: "p99", points: latencyPoints(\.p99Ms), style: model.style(.p99)),
-          ChartSeries(name: "p95", points: latencyPoints(\.p95Ms), style: model.style(.p95)),
-          ChartSeries(name: "mean", points: latencyPoints(\.mttMs), style: model.style(.latency)),
-        ], dots: model.dots, axis: axis(format: { Format.milliseconds($0) })),
+      LineChart(series: latency.series, dots: model.dots, axis: axis(format: { Format.milliseconds($0) })),
       in: latencyArea)
 
     let kinds = ErrorKind.allCases.filter { model.metrics.totals.errors($0) > 0 }
@@ -153,18 +159,20 @@ struct ChartsView: Widget {
         }, axis: axis()),
       in: errorArea)
 
+    // In the open model the vusers are a pool that arrivals draw on, up to its cap.
+    let (active, target) = open ? ("in use", "pool cap") : ("active", "target")
     let vusersArea = titled(
       vusersSection, "Vusers", .vusers,
       [
-        ("active \(last?.vusers ?? 0)", .vusers),
-        ("target \(model.status.targetVusers)", .targetVusers),
+        ("\(active) \(last?.vusers ?? 0)", .vusers),
+        ("\(target) \(model.status.targetVusers)", .targetVusers),
       ])
     grid.render(
       LineChart(
         series: [
           ChartSeries(
-            name: "target", points: points { Double($0.targetVusers) }, style: model.style(.targetVusers)),
-          ChartSeries(name: "active", points: points { Double($0.vusers) }, style: model.style(.vusers)),
+            name: target, points: points { Double($0.targetVusers) }, style: model.style(.targetVusers)),
+          ChartSeries(name: active, points: points { Double($0.vusers) }, style: model.style(.vusers)),
         ], dots: model.dots, axis: axis(minimumTop: 10) { $0.showTimeLabels = true }),
       in: vusersArea)
   }
@@ -173,10 +181,12 @@ struct ChartsView: Widget {
   private func markerKinds() -> [(glyph: Character, role: ThemeRole, name: String)] {
     var seen: [(glyph: Character, role: ThemeRole, name: String)] = []
     for event in model.metrics.events {
+      // A rate change shares the ramp's glyph under its own name.
+      let name = MarkerGlyph.name(event.kind)
       guard let (glyph, role) = MarkerGlyph.of(event.kind, model.symbols),
-        !seen.contains(where: { $0.glyph == glyph })
+        !seen.contains(where: { $0.glyph == glyph && $0.name == name })
       else { continue }
-      seen.append((glyph, role, MarkerGlyph.name(event.kind)))
+      seen.append((glyph, role, name))
     }
     return seen
   }

@@ -76,8 +76,10 @@ public final class DashboardLoop {
       noticeGap(status)
       present(status)
       guard let key = backend.readKey(timeoutMilliseconds: frameMilliseconds) else { continue }
-      let phase = engine.status().phase
-      for command in KeyMap.commands(for: key, state: state, phase: phase) {
+      let latest = engine.status()
+      for command in KeyMap.commands(
+        for: key, state: state, phase: latest.phase, load: latest.rate == nil ? .closed : .open)
+      {
         apply(command, status: engine.status())
       }
     }
@@ -125,9 +127,15 @@ public final class DashboardLoop {
       }
     case .changeVusers, .changeRampStep, .changeRampInterval, .toggleHold, .nextStage:
       applyControl(command, status: status)
+    case .changeRate, .changeRateStep:
+      applyRate(command, status: status)
     case .jumpToKnee:
       guard let knee = metrics.snapshot().events.last(where: { $0.kind == .knee }) else {
-        state.post("no knee detected yet: it needs ramp steps on both sides of it", now: now)
+        // The knee is looked for between vuser steps; arrivals at a rate do not make them.
+        let why =
+          status.rate == nil
+          ? "it needs ramp steps on both sides of it" : "an open-model run has no vuser steps"
+        state.post("no knee detected yet: \(why)", now: now)
         return
       }
       state.viewport.center(on: knee.elapsed, elapsed: now, plannedDuration: planned)
@@ -259,6 +267,37 @@ public final class DashboardLoop {
     }
   }
 
+  /// Rate keys (open model). The step is pinned at its first use, so `+` then `-` returns to the
+  /// same rate even while a ramp moves the rate underneath; the engine validates and journals.
+  private func applyRate(_ command: DashboardCommand, status: EngineStatus) {
+    let now = status.elapsed
+    guard let rate = status.rate else {
+      state.post("this run has vusers, not a rate", now: now, seconds: 5)
+      return
+    }
+    let step = state.rateStep ?? RateStep.automatic(for: rate)
+    state.rateStep = step
+    switch command {
+    case .changeRate(let steps):
+      let target = RateStep.rate(from: rate, step: step, steps: steps)
+      guard target > 0 else {
+        state.post("at the lowest step (\(RateText.format(step))/s): [ for smaller", now: now, seconds: 5)
+        return
+      }
+      do throws(ControlError) {
+        try control.setRate(target)
+        state.post("rate \(RateText.formatLive(rate)) → \(RateText.format(target))/s", now: now)
+      } catch {
+        state.post(error.message, now: now, seconds: 5)
+      }
+    case .changeRateStep(let rungs):
+      let next = RateStep.step(after: step, rungs: rungs)
+      state.rateStep = next
+      state.post("rate step \(RateText.format(step)) → \(RateText.format(next))/s", now: now)
+    default: break
+    }
+  }
+
   /// `V`: only a whole, non-negative number within the open-file limit is accepted.
   private func submitVusers(_ text: String, now: Double) {
     let trimmed = text.trimmingCharacters(in: .whitespaces)
@@ -292,7 +331,7 @@ enum RampLadder {
 
   /// The value `rungs` places up (positive) or down from `current`, which need not be on the
   /// ladder: one up is the first rung above it, one down the first below.
-  private static func rung<T: Comparable>(of ladder: [T], from current: T, rungs: Int) -> T {
+  static func rung<T: Comparable>(of ladder: [T], from current: T, rungs: Int) -> T {
     if rungs > 0 {
       let above = ladder.filter { $0 > current }
       return above.isEmpty ? ladder.last! : above[min(rungs, above.count) - 1]

@@ -30,4 +30,10 @@ public struct DashboardModel: Sendable {
   }
 
   func style(_ role: ThemeRole) -> Style { theme.style(role) }
+
+  /// The engine reports a rate only in the open model.
+  var loadModel: LoadModelKind { status.rate == nil ? .closed : .open }
+
+  /// Open model: the step `+` and `-` move the rate by now; nil in the closed model.
+  var rateStep: Double? { status.rate.map { state.rateStep ?? RateStep.automatic(for: $0) } }
 }

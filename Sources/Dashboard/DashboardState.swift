@@ -9,6 +9,9 @@ public struct DashboardState: Sendable, Equatable {
   /// A one-line text entry in the key bar; while open, keys type into it.
   public var prompt: Prompt?
   public var viewport = Viewport()
+  /// Open model: the step `+` and `-` move the rate by, once the user has moved the rate or the
+  /// step; nil until then (the step follows the rate: `RateStep.automatic`).
+  public var rateStep: Double?
   /// A short notice in the key bar, until `noticeUntil` (elapsed seconds).
   public var notice: String?
   public var noticeUntil = 0.0

@@ -37,7 +37,8 @@ public enum DashboardView {
         KeyBar(
           entries: KeyMap.keyBar(
             phase: model.status.phase, symbols: model.symbols,
-            logPanel: model.logs != nil && model.state.showSidePanel ? model.state.logPanel : nil),
+            logPanel: model.logs != nil && model.state.showSidePanel ? model.state.logPanel : nil,
+            rateStep: model.rateStep),
           keyStyle: model.style(.keyHint).adding(.reverse), actionStyle: model.style(.muted),
           status: notice.map { Span($0, style: model.style(.warning)) }),
         in: keys)
@@ -46,7 +47,8 @@ public enum DashboardView {
     if model.state.showHelp {
       grid.render(
         HelpOverlay(
-          title: "rampart keys", sections: KeyMap.help(model.symbols), footer: "any key closes this help",
+          title: "rampart keys", sections: KeyMap.help(model.symbols, rateStep: model.rateStep),
+          footer: "any key closes this help",
           borderStyle: model.style(.border), titleStyle: model.style(.title), keyStyle: model.style(.keyHint),
           textStyle: model.style(.text), symbols: model.symbols),
         in: grid.area)

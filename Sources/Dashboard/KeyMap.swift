@@ -14,6 +14,9 @@ public enum DashboardCommand: Sendable, Equatable {
   case changeRampStep(Int)
   case changeRampInterval(Int)
   case toggleHold
+  /// Open model: the rate by steps (+1 / -1), the step one rung up or down its ladder.
+  case changeRate(Int)
+  case changeRateStep(Int)
   case nextStage
   case jumpToKnee
   case zoomIn, zoomOut, scrollBack, scrollForward, followLive
@@ -42,12 +45,16 @@ public enum DashboardCommand: Sendable, Equatable {
   case notice(String)
 }
 
-/// Keys to commands, as a pure function of the key, the view state and the engine phase, so every
-/// key in every state is testable without a terminal.
+/// Keys to commands, as a pure function of the key, the view state, the engine phase and the load
+/// model, so every key in every state is testable without a terminal.
 public enum KeyMap {
-  public static func commands(for key: Key, state: DashboardState, phase: EngineStatus.Phase)
-    -> [DashboardCommand]
-  {
+  /// What the vuser keys (`V`, `h`, `n`, `,` `.`) say in an open-model run, where arrivals, not
+  /// vusers, set the load.
+  static let vuserKeyInOpenModel = "open model: +/- set the rate, not vusers"
+
+  public static func commands(
+    for key: Key, state: DashboardState, phase: EngineStatus.Phase, load: LoadModelKind = .closed
+  ) -> [DashboardCommand] {
     if key == .resize || key == .control("l") { return [.redraw] }
     if state.showHelp {
       // The overlay is modal: any key closes it, and only closes it.
@@ -65,6 +72,11 @@ public enum KeyMap {
     }
     if state.hasLogPanel, let commands = logPanelCommands(for: key, state: state) { return commands }
     let finished = phase == .done
+    let open = load == .open
+    // A vuser key in an open-model run says why it does nothing rather than reaching the engine.
+    func vusers(_ command: DashboardCommand) -> DashboardCommand {
+      open ? .notice(vuserKeyInOpenModel) : command
+    }
     switch key {
     case .character("q"), .character("Q"), .escape:
       if finished { return [.exit] }
@@ -78,15 +90,17 @@ public enum KeyMap {
       case .starting: return [.notice("the run has not started yet")]
       case .stopping, .done: return [.notice("the run is over: nothing to pause")]
       }
-    case .character("+"), .character("="): return controlling(phase, .changeVusers(1))
-    case .character("-"), .character("_"): return controlling(phase, .changeVusers(-1))
-    case .character("["): return controlling(phase, .changeRampStep(-1))
-    case .character("]"): return controlling(phase, .changeRampStep(1))
-    case .character(","), .character("<"): return controlling(phase, .changeRampInterval(-1))
-    case .character("."), .character(">"): return controlling(phase, .changeRampInterval(1))
-    case .character("h"): return controlling(phase, .toggleHold)
-    case .character("n"): return controlling(phase, .nextStage)
-    case .character("V"): return controlling(phase, .openPrompt(.vusers))
+    case .character("+"), .character("="):
+      return controlling(phase, open ? .changeRate(1) : .changeVusers(1))
+    case .character("-"), .character("_"):
+      return controlling(phase, open ? .changeRate(-1) : .changeVusers(-1))
+    case .character("["): return controlling(phase, open ? .changeRateStep(-1) : .changeRampStep(-1))
+    case .character("]"): return controlling(phase, open ? .changeRateStep(1) : .changeRampStep(1))
+    case .character(","), .character("<"): return controlling(phase, vusers(.changeRampInterval(-1)))
+    case .character("."), .character(">"): return controlling(phase, vusers(.changeRampInterval(1)))
+    case .character("h"): return controlling(phase, vusers(.toggleHold))
+    case .character("n"): return controlling(phase, vusers(.nextStage))
+    case .character("V"): return controlling(phase, vusers(.openPrompt(.vusers)))
     case .character("t"): return controlling(phase, .openPrompt(.tag))
     case .character("k"): return [.jumpToKnee]
     case .character("z"): return [.zoomIn]
@@ -136,9 +150,11 @@ public enum KeyMap {
     }
   }
 
-  /// The key bar's entries for a phase, most useful first (the bar drops what does not fit).
+  /// The key bar's entries for a phase, most useful first (the bar drops what does not fit). An
+  /// open-model run passes the step `+` and `-` move its rate by, so the user sees it before
+  /// pressing them.
   public static func keyBar(
-    phase: EngineStatus.Phase, symbols: SymbolSet, logPanel: LogPanelState? = nil
+    phase: EngineStatus.Phase, symbols: SymbolSet, logPanel: LogPanelState? = nil, rateStep: Double? = nil
   ) -> [(key: String, action: String)] {
     var entries: [(String, String)] = []
     switch phase {
@@ -148,7 +164,10 @@ public enum KeyMap {
     case .running, .starting: entries += [("q", "stop"), ("p", "pause")]
     }
     if phase == .running || phase == .paused {
-      entries += [("+/-", "vusers"), ("t", "tag")]
+      let plusMinus = symbols == .unicode ? "±" : "+-"
+      entries += [
+        ("+/-", rateStep.map { "rate \(plusMinus)\(RateText.format($0))/s" } ?? "vusers"), ("t", "tag"),
+      ]
     }
     let arrows = symbols == .unicode ? "←/→" : "<-/->"
     if let logPanel {
@@ -162,15 +181,19 @@ public enum KeyMap {
     return entries
   }
 
-  /// Every key, for the help overlay.
-  public static func help(_ symbols: SymbolSet) -> [HelpOverlay.Section] {
+  /// Every key, for the help overlay; an open-model run passes its rate step (see `keyBar`).
+  public static func help(_ symbols: SymbolSet, rateStep: Double? = nil) -> [HelpOverlay.Section] {
     let unicode = symbols == .unicode
-    return [
-      .init(
-        title: "Run",
-        keys: [
-          ("q  Esc", "stop the run gracefully; after the end: exit"),
-          ("Ctrl-C", "same as q; twice quits at once"),
+    let load: [(String, String)] =
+      if let rateStep {
+        [
+          ("p  Space", "pause / resume arrivals; none owed on resume"),
+          ("+  -", "rate up / down one step, now \(RateText.format(rateStep))/s"),
+          ("[  ]", "smaller / larger rate step"),
+          ("V h n , .", "vuser keys: closed model only"),
+        ]
+      } else {
+        [
           ("p  Space", "pause / resume the load"),
           ("+  -", "target vusers up / down one ramp step"),
           ("[  ]", "smaller / larger ramp step"),
@@ -178,6 +201,15 @@ public enum KeyMap {
           ("h", "hold the ramp here / release it"),
           ("n", "skip to the next stage"),
           ("V", "type an exact vuser count"),
+        ]
+      }
+    return [
+      .init(
+        title: "Run",
+        keys: [
+          ("q  Esc", "stop the run gracefully; after the end: exit"),
+          ("Ctrl-C", "same as q; twice quits at once"),
+        ] + load + [
           ("t", "tag this second (Enter keeps \"knee?\")"),
           ("k", "show the detected knee"),
         ]),
@@ -208,7 +240,7 @@ public enum KeyMap {
         keys: [
           (unicode ? "▲" : "^", "tag"),
           (unicode ? "‖" : "|", "pause (span shaded)"),
-          (unicode ? "◆" : "*", "ramp or vuser change"),
+          (unicode ? "◆" : "*", rateStep == nil ? "ramp or vuser change" : "rate change"),
           (unicode ? "★" : "K", "knee (detected)"),
           (unicode ? "■" : "#", "stop or end of plan"),
         ]),

@@ -56,6 +56,7 @@ enum MarkerGlyph {
     case .threshold: "threshold"
     case .journalStopped: "journal stopped"
     case .stop, .planEnd: "end"
+    case .setRate: "rate"
     default: "ramp"
     }
   }
@@ -80,6 +81,11 @@ enum MarkerGlyph {
 /// it needs no font.
 enum JournalGlyph {
   static let stopped: Character = "!"
+}
+
+/// Beside CLIENT-LIMITED in the header, so the state reads without colour.
+enum ClientLimitedGlyph {
+  static func of(_ symbols: SymbolSet) -> String { symbols == .unicode ? "⊘" : "!" }
 }
 
 /// Pass and fail beside each threshold and in the header, so the verdict reads without colour.

@@ -7,14 +7,18 @@ import Theme
 struct StatsPanel: Widget {
   let model: DashboardModel
 
-  private typealias Row = (label: String, value: String, role: ThemeRole)
+  typealias Row = (label: String, value: String, role: ThemeRole)
 
   func render(in area: Rect, to grid: inout Grid) {
     var y = area.y
     var all = sections().map { Section(title: [Span($0.0, style: model.style(.title))], rows: $0.1) }
+    if model.loadModel == .open { all = withOpenModelSections(all) }
     // Thresholds follow the latency figures most of them are about, high enough to stay on a
     // short panel.
-    if let thresholds = thresholdSection() { all.insert(thresholds, at: min(2, all.count)) }
+    if let thresholds = thresholdSection() {
+      let latency = all.firstIndex { $0.title.first?.text == "Latency" } ?? 1
+      all.insert(thresholds, at: min(latency + 1, all.count))
+    }
     for section in all {
       guard y + 1 < area.maxY else { return }
       grid.render(
@@ -29,12 +33,23 @@ struct StatsPanel: Widget {
         }
         continue
       }
+      if let views = section.latencyViews {
+        let inner = Rect(x: area.x + 1, y: y, width: area.width - 1, height: max(0, area.maxY - y))
+        grid.render(latencyViewsTable(views, width: inner.width), in: inner)
+        y += min(views.count + 1, inner.height)
+        continue
+      }
       for row in section.rows {
         guard y < area.maxY else { return }
         let inner = Rect(x: area.x + 1, y: y, width: area.width - 1, height: 1)
+        var labelWidth = max(0, inner.width - 13)
+        if section.fitLabels {
+          labelWidth = max(
+            labelWidth, min(DisplayWidth.of(row.label), inner.width - DisplayWidth.of(row.value) - 1))
+        }
         grid.render(
           Table(
-            columns: [.init(width: max(0, inner.width - 13)), .init(width: 13, alignment: .right)],
+            columns: [.init(width: labelWidth), .init(width: inner.width - labelWidth, alignment: .right)],
             rows: [
               [Span(row.label, style: model.style(.muted)), Span(row.value, style: model.style(row.role))]
             ],
@@ -45,11 +60,15 @@ struct StatsPanel: Widget {
     }
   }
 
-  private struct Section {
+  struct Section {
     var title: [Span]
     var rows: [Row] = []
     /// Threshold rows, drawn with their glyph instead of as label and value.
     var checks: [ThresholdResult]?
+    /// Open model: latency in its two views, a column each, instead of rows.
+    var latencyViews: [LatencyViewsRow]?
+    /// A label longer than its column ("client-limited") takes the room its value leaves.
+    var fitLabels = false
   }
 
   /// "Thresholds", with the count failing in the title (glyph and word, never colour alone).
@@ -146,7 +165,8 @@ struct StatsPanel: Widget {
             ("confidence", Format.percent(knee.confidence), .text),
           ]
         ))
-    } else if samples.count >= 10 {
+    } else if samples.count >= 10 && model.loadModel == .closed {
+      // The knee is looked for between vuser steps, which an open-model run does not have.
       out.append(("Knee", [("not found yet", "", .muted)]))
     }
     let kinds = ErrorKind.allCases.filter { totals.errors($0) > 0 }.sorted {

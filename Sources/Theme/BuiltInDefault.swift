@@ -28,6 +28,7 @@ extension Theme {
     .p99: role(hex(0xAF87FF), mono: .dim),
     .vusers: role(hex(0x5F87FF)),
     .targetVusers: role(hex(0x8787AF), mono: .dim),
+    .offered: role(hex(0x8787AF), mono: .dim),
     // Errors by kind
     .errorConnect: role(hex(0xFF5F5F), mono: .bold),
     .errorTimeout: role(hex(0xFF8700), mono: .bold),

@@ -6,6 +6,8 @@ public enum ThemeRole: String, CaseIterable, Sendable {
   // Series
   case tps, latency, p95, p99, vusers
   case targetVusers = "target_vusers"
+  /// Open model: the rate offered (arrivals per second), the planned line over tps.
+  case offered
   // Errors by kind, grouped: connect = dns, refused, connect timeout, connect reset, tls, emfile,
   // addr; reset = write, read_reset, read_eof; protocol = malformed responses and redirect loops.
   case errorConnect = "error_connect"
