@@ -131,10 +131,10 @@ public final class DashboardLoop {
       applyRate(command, status: status)
     case .jumpToKnee:
       guard let knee = metrics.snapshot().events.last(where: { $0.kind == .knee }) else {
-        // The knee is looked for between vuser steps; arrivals at a rate do not make them.
+        // The knee is looked for between steps of the load (vusers, or the offered rate).
         let why =
           status.rate == nil
-          ? "it needs ramp steps on both sides of it" : "an open-model run has no vuser steps"
+          ? "it needs ramp steps on both sides of it" : "it needs rate steps on both sides of it"
         state.post("no knee detected yet: \(why)", now: now)
         return
       }

@@ -158,15 +158,15 @@ struct StatsPanel: Widget {
       out.append(
         (
           "Knee",
-          [
+          // In the open model the knee is an offered rate; its vusers the concurrency there.
+          (knee.rate.map { [("offered", RateText.format($0.rounded()) + "/s", .knee)] } ?? []) + [
             ("vusers", "\(knee.vusers)", .knee),
             ("TPS", Format.count(knee.tps), .knee),
             ("MTT", Format.milliseconds(knee.mttMs), .knee),
             ("confidence", Format.percent(knee.confidence), .text),
           ]
         ))
-    } else if samples.count >= 10 && model.loadModel == .closed {
-      // The knee is looked for between vuser steps, which an open-model run does not have.
+    } else if samples.count >= 10 {
       out.append(("Knee", [("not found yet", "", .muted)]))
     }
     let kinds = ErrorKind.allCases.filter { totals.errors($0) > 0 }.sorted {

@@ -75,7 +75,8 @@ public enum OpenRunFixture {
       bucket.arrivals = arrivals
       bucket.bytesIn = completed * 180
       bucket.bytesOut = completed * 90
-      let gauges = EngineGauges(vusers: inUse, targetVusers: poolCap, connections: inUse, paused: false)
+      let gauges = EngineGauges(
+        vusers: inUse, targetVusers: poolCap, connections: inUse, paused: false, rate: rate(at: t))
       store.ingest(bucket, gauges: gauges, duration: 1)
       _ = store.updateKnee()
       if t == userRateAt {
