@@ -73,7 +73,7 @@ import Theme
     let (control, frames) = run(rate: 2000, "Vhn,.k".map { Key.character($0) })
     #expect(control.calls == ["stop"])
     #expect(frames.contains { $0.contains("open model: +/- set the rate, not vusers") })
-    #expect(frames.contains { $0.contains("no knee detected yet: it needs rate steps on both sides of it") })
+    #expect(frames.contains { $0.contains("no knee detected yet: it needs rate steps") })
     // No prompt opened for V.
     #expect(!frames.contains { $0.contains("vusers (exact count)") })
   }
