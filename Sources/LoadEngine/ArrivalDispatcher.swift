@@ -43,7 +43,7 @@ final class ArrivalDispatcher: @unchecked Sendable {
       loops: loops, index: index, spacing: open.spacing == .poisson ? .poisson : .even, seed: seed)
     self.index = index
     self.loops = loops
-    self.maxVusers = Self.share(of: open.maxVusers, index: index, loops: loops)
+    self.maxVusers = Self.share(of: context.config.openPoolCap ?? 1, index: index, loops: loops)
     self.maxBacklog = Self.share(of: open.maxBacklog, index: index, loops: loops)
     let ends = [context.config.duration, open.plan.naturalDuration].compactMap { $0 }
     self.endsAt = ends.min()

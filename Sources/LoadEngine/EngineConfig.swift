@@ -45,21 +45,20 @@ public struct EngineConfig: Sendable {
   /// sharing them with nginx, 50 connections on one loop gave 1.11x wrk's throughput with p50 and
   /// p99 within 8% of wrk's, on two loops 1.19x but p99 1.5x; at 1000 connections two loops gave
   /// 1.14x with p99 1.04x, one loop 1.04x with p99 1.11x.
-  /// In the open model the pool's cap counts as the vusers, and a loop is added for every
-  /// `requestsPerLoop` of the peak rate; never more loops than pooled vusers (each loop needs one).
+  /// In the open model a loop is added for every `requestsPerLoop` of the peak rate (the pool
+  /// opens connections as arrivals need them); never more loops than the pool may hold.
   public var resolvedEventLoops: Int {
     let loops: Int
     if let eventLoops {
       loops = max(1, eventLoops)
     } else if let open {
-      let byVusers = (open.maxVusers + Self.vusersPerLoop - 1) / Self.vusersPerLoop
-      let byRate = Int((open.plan.peakRate / Self.requestsPerLoop).rounded(.up))
-      loops = max(1, min(System.coreCountForLoad, max(byVusers, byRate)))
+      loops = max(
+        1, min(System.coreCountForLoad, Int((open.plan.peakRate / Self.requestsPerLoop).rounded(.up))))
     } else {
       let wanted = (plan.peakVusers + Self.vusersPerLoop - 1) / Self.vusersPerLoop
       loops = max(1, min(System.coreCountForLoad, wanted))
     }
-    return open.map { min(loops, max(1, $0.maxVusers)) } ?? loops
+    return openPoolCap.map { min(loops, max(1, $0)) } ?? loops
   }
 
   public static let vusersPerLoop = 250
@@ -67,8 +66,19 @@ public struct EngineConfig: Sendable {
   /// served 60-70k/s against nginx closed-loop; arrivals add a timer per batch).
   public static let requestsPerLoop = 20_000.0
 
+  /// The open model's pool cap: `--max-vusers`, or by default enough vusers for every arrival to
+  /// go out on time while responses take up to `--timeout` (a request never holds a vuser longer).
+  /// The pool opens a vuser only when an arrival finds none free, so what it actually holds is
+  /// the rate times the observed response time (Little's law); the open-file limit lowers the cap
+  /// at start. Nil in the closed model.
+  public var openPoolCap: Int? {
+    open.map {
+      $0.maxVusers ?? OpenModel.defaultMaxVusers(peakRate: $0.plan.peakRate, timeout: requestTimeout)
+    }
+  }
+
   /// The most vusers the run may hold at once: the pool's cap in the open model.
-  public var peakVusers: Int { open?.maxVusers ?? plan.peakVusers }
+  public var peakVusers: Int { openPoolCap ?? plan.peakVusers }
 
   /// "ramp 100 -> 1000 step 100/5s", "rate 2000/s": the plan as the user gave it.
   public var planSummary: String { open?.plan.summary ?? plan.summary }
@@ -82,8 +92,9 @@ public struct EngineConfig: Sendable {
 /// arrivals are spaced.
 public struct OpenModel: Sendable, Equatable {
   public var plan: RatePlan
-  /// The most vusers (connections) at once: k6's maxVUs.
-  public var maxVusers: Int
+  /// The most vusers (connections) at once, k6's maxVUs; nil = sized from the rate and the
+  /// request timeout (`EngineConfig.openPoolCap`).
+  public var maxVusers: Int?
   /// Arrivals that may wait for a free vuser; more are dropped and counted.
   public var maxBacklog: Int
   public var spacing: Spacing
@@ -94,24 +105,21 @@ public struct OpenModel: Sendable, Equatable {
 
   public init(plan: RatePlan, maxVusers: Int? = nil, maxBacklog: Int? = nil, spacing: Spacing = .even) {
     self.plan = plan
-    self.maxVusers = maxVusers ?? Self.defaultMaxVusers(peakRate: plan.peakRate)
+    self.maxVusers = maxVusers
     self.maxBacklog = maxBacklog ?? Self.defaultMaxBacklog(peakRate: plan.peakRate)
     self.spacing = spacing
   }
 
-  /// Enough vusers for responses of up to `defaultResponseBudget` at the peak rate (Little's law:
-  /// concurrency = rate x response time), at least 10. Slower responses make arrivals wait in the
-  /// backlog (counted late from their intended start, never hidden).
-  public static func defaultMaxVusers(peakRate: Double) -> Int {
-    max(10, Int((peakRate * defaultResponseBudget).rounded(.up)))
+  /// Enough vusers for every arrival at the peak rate to be sent on time while each response takes
+  /// up to `timeout`, at least 10.
+  public static func defaultMaxVusers(peakRate: Double, timeout: Double) -> Int {
+    max(10, Int(min(1e9, (peakRate * max(0.001, timeout)).rounded(.up))))
   }
 
   /// One second of arrivals at the peak rate, at least one.
   public static func defaultMaxBacklog(peakRate: Double) -> Int {
     max(1, Int(peakRate.rounded(.up)))
   }
-
-  public static let defaultResponseBudget = 1.0
 }
 
 enum System {

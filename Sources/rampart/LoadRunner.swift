@@ -168,7 +168,9 @@ struct LoadRunner {
     // Counted once the journal, the control socket and the log followers are open.
     let connectionCap = files.connectionCap(openNow: FileLimit.openDescriptors())
     engine.capConnections(at: connectionCap)
-    if connectionCap < peak {
+    // The open model's default pool is a ceiling the pool grows toward only as responses slow
+    // down: only a --max-vusers the user asked for is worth a warning.
+    if connectionCap < peak, config.open == nil || config.open?.maxVusers != nil {
       printError(
         "rampart: warning: the open-file limit (\(files.now)) caps concurrency at \(connectionCap) "
           + (config.open == nil

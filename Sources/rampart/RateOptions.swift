@@ -36,7 +36,7 @@ struct RateOptions: ParsableArguments {
   @Option(
     name: .customLong("max-vusers"), parsing: .unconditional,
     help:
-      "Open model: the most vusers (connections) arrivals may use (default: the peak rate x 1 s, at least 10)."
+      "Open model: the most vusers (connections) arrivals may use (default: the peak rate x --timeout; the pool opens only what responses need)."
   )
   var maxVusers: Int?
 

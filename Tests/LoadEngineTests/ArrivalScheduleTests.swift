@@ -113,3 +113,34 @@ struct ArrivalPacerTests {
     #expect(gaps.allSatisfy { $0 > 0 && $0.isFinite })
   }
 }
+
+/// The open model's pool cap and loops from the plan.
+@Suite(.timeLimit(.minutes(1)))
+struct OpenPoolSizingTests {
+  func config(rate: Double, timeout: Double, maxVusers: Int? = nil) throws -> EngineConfig {
+    var config = EngineConfig(
+      target: try HTTPTarget(parsing: "http://127.0.0.1:1/"), request: try RequestTemplate(),
+      plan: .steps(start: 1, step: 0, every: 1, max: 1))
+    config.requestTimeout = timeout
+    config.open = OpenModel(plan: .constant(rate), maxVusers: maxVusers)
+    return config
+  }
+
+  @Test func theDefaultCapIsTheRateTimesTheTimeoutAndLoopsFollowTheRate() throws {
+    // No request holds a vuser longer than the timeout: rate x timeout never leaves one waiting.
+    #expect(try config(rate: 200, timeout: 30).openPoolCap == 6000)
+    #expect(try config(rate: 1, timeout: 2).openPoolCap == 10)
+    #expect(try config(rate: 200, timeout: 30, maxVusers: 5).openPoolCap == 5)
+    #expect(try config(rate: 200, timeout: 30).peakVusers == 6000)
+    // A modest rate needs one loop, however large its pool may grow.
+    #expect(try config(rate: 200, timeout: 30).resolvedEventLoops == 1)
+    // Never more loops than vusers to put on them.
+    var few = try config(rate: 1_000_000, timeout: 1, maxVusers: 1)
+    few.eventLoops = nil
+    #expect(few.resolvedEventLoops == 1)
+    let closed = EngineConfig(
+      target: try HTTPTarget(parsing: "http://127.0.0.1:1/"), request: try RequestTemplate(),
+      plan: .steps(start: 40, step: 0, every: 1, max: 40))
+    #expect(closed.openPoolCap == nil && closed.peakVusers == 40)
+  }
+}
