@@ -404,13 +404,21 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
     let now = RunContext.now()
     return control.withLock { state in
       let started = state.phase != .starting
+      // Read the ramp through a plain `if` on a copy: Swift 6.3.1's release optimiser crashes
+      // (CopyPropagation, "Found outside of lifetime use") on these reads inside ternaries.
+      var closedRamp: EngineStatus.Ramp?
+      var hasNextStage = false
+      if !isOpenModel {
+        let ramp = state.ramp
+        if let steps = ramp.steps { closedRamp = EngineStatus.Ramp(step: steps.step, every: steps.every) }
+        hasNextStage = ramp.hasNextStage
+      }
       return EngineStatus(
         phase: state.phase, elapsed: started ? elapsed(now) : 0,
         planElapsed: started ? state.planTimeAtEnd ?? Self.planTime(state, now: now, start: startNanos) : 0,
         pausedFor: state.paused && now > state.pausedSince ? Double(now - state.pausedSince) / 1e9 : 0,
         targetVusers: state.lastTarget, rampHeld: state.ramp.isHeld,
-        ramp: isOpenModel ? nil : state.ramp.steps.map { EngineStatus.Ramp(step: $0.step, every: $0.every) },
-        hasNextStage: isOpenModel ? false : state.ramp.hasNextStage,
+        ramp: closedRamp, hasNextStage: hasNextStage,
         rate: state.schedule.map { schedule in
           schedule.rate(at: state.planTimeAtEnd ?? Self.planTime(state, now: now, start: startNanos))
         })
