@@ -53,7 +53,7 @@ public struct EngineConfig: Sendable {
       loops = max(1, eventLoops)
     } else if let open {
       loops = max(
-        1, min(System.coreCountForLoad, Int((open.plan.peakRate / Self.requestsPerLoop).rounded(.up))))
+        1, min(System.coreCountForLoad, Int((open.peakRate / Self.requestsPerLoop).rounded(.up))))
     } else {
       let wanted = (plan.peakVusers + Self.vusersPerLoop - 1) / Self.vusersPerLoop
       loops = max(1, min(System.coreCountForLoad, wanted))
@@ -73,7 +73,7 @@ public struct EngineConfig: Sendable {
   /// at start. Nil in the closed model.
   public var openPoolCap: Int? {
     open.map {
-      $0.maxVusers ?? OpenModel.defaultMaxVusers(peakRate: $0.plan.peakRate, timeout: requestTimeout)
+      $0.maxVusers ?? OpenModel.defaultMaxVusers(peakRate: $0.peakRate, timeout: requestTimeout)
     }
   }
 
@@ -81,7 +81,9 @@ public struct EngineConfig: Sendable {
   public var peakVusers: Int { openPoolCap ?? plan.peakVusers }
 
   /// "ramp 100 -> 1000 step 100/5s", "rate 2000/s": the plan as the user gave it.
-  public var planSummary: String { open?.plan.summary ?? plan.summary }
+  public var planSummary: String { describedAs ?? open?.plan.summary ?? plan.summary }
+  /// How the plan reads when something other than its rate plan drives it (a capacity search).
+  public var describedAs: String?
 
   /// Seconds the plan runs by itself; nil when it holds until stopped.
   public var naturalDuration: Double? { open.map { $0.plan.naturalDuration } ?? plan.naturalDuration }
@@ -98,16 +100,27 @@ public struct OpenModel: Sendable, Equatable {
   /// Arrivals that may wait for a free vuser; more are dropped and counted.
   public var maxBacklog: Int
   public var spacing: Spacing
+  /// The highest rate live control will ask for when it is above the plan's own peak (a capacity
+  /// search starts low and climbs to --max-rate): the pool, the loops and the backlog are sized
+  /// for it. Nil = the plan's peak.
+  public var ceiling: Double?
+
+  /// The highest rate this run may offer: what sizes the pool, the loops and the backlog.
+  public var peakRate: Double { max(plan.peakRate, ceiling ?? 0) }
 
   public enum Spacing: String, Sendable, Equatable {
     case even, poisson
   }
 
-  public init(plan: RatePlan, maxVusers: Int? = nil, maxBacklog: Int? = nil, spacing: Spacing = .even) {
+  public init(
+    plan: RatePlan, maxVusers: Int? = nil, maxBacklog: Int? = nil, spacing: Spacing = .even,
+    ceiling: Double? = nil
+  ) {
     self.plan = plan
     self.maxVusers = maxVusers
-    self.maxBacklog = maxBacklog ?? Self.defaultMaxBacklog(peakRate: plan.peakRate)
+    self.maxBacklog = maxBacklog ?? Self.defaultMaxBacklog(peakRate: max(plan.peakRate, ceiling ?? 0))
     self.spacing = spacing
+    self.ceiling = ceiling
   }
 
   /// Enough vusers for every arrival at the peak rate to be sent on time while each response takes

@@ -35,6 +35,9 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
     var pausedSince: UInt64 = 0
     var pausedTotal: UInt64 = 0
     var stopRequested = false
+    /// The plan's owner declared it done (a capacity search that found its answer): the run ends
+    /// as complete, not as stopped.
+    var planFinished = false
     var phase = EngineStatus.Phase.starting
     var lastTarget = 0
     /// Plan time when the plan ended or was stopped; the clock the screen shows stops there.
@@ -123,11 +126,11 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
     var outcome = RunOutcome.complete
     while true {
       let now = RunContext.now()
-      let (target, stop, planTime) = control.withLock { [isOpenModel, config] state in
+      let (target, stop, planTime, planFinished) = control.withLock { [isOpenModel, config] state in
         let t = Self.planTime(state, now: now, start: startNanos)
         // The open model's target is its pool's cap: the arrivals open vusers as they need them.
         state.lastTarget = isOpenModel ? config.peakVusers : state.ramp.target(at: t)
-        return (state.lastTarget, state.stopRequested, t)
+        return (state.lastTarget, state.stopRequested, t, state.planFinished)
       }
       if target != lastTarget {
         if !isOpenModel { distribute(target) }
@@ -142,6 +145,7 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
         outcome = .abortedByUser
         break
       }
+      if planFinished { break }
       if let duration = config.duration, planTime >= duration { break }
       if let natural = config.open?.plan.naturalDuration, planTime >= natural { break }
       if !isOpenModel, control.withLock({ $0.ramp.isFinished(at: planTime) }) { break }
@@ -391,6 +395,12 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
 
   public func tag(_ label: String) {
     emit(.tag, label: label)
+  }
+
+  /// Ends the plan now, as if it had reached its end: in-flight requests get the grace period and
+  /// the run counts as complete.
+  public func finishPlan() {
+    control.withLock { $0.planFinished = true }
   }
 
   public func stop() {

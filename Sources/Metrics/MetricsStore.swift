@@ -13,11 +13,14 @@ public struct MetricsSnapshot: Sendable {
   /// The thresholds as last checked (once a second); empty without thresholds or before the
   /// first closed second.
   public var thresholds: [ThresholdResult]
+  /// `rampart find`: where the capacity search stands; nil in other runs.
+  public var search: SearchProgress?
 
   public init(
     samples: [SecondSample], totals: RunTotals, events: [RunEvent], percentiles: LatencyPercentiles? = nil,
-    knee: Knee? = nil, thresholds: [ThresholdResult] = []
+    knee: Knee? = nil, thresholds: [ThresholdResult] = [], search: SearchProgress? = nil
   ) {
+    self.search = search
     self.samples = samples
     self.totals = totals
     self.events = events
@@ -56,6 +59,10 @@ public final class MetricsStore: Sendable {
     var pendingLogErrors: [String: Int]?
     var kneeTracker = KneeTracker()
     var thresholds = ThresholdTracker()
+    /// The seconds since `startWindow()`: a capacity search's step, measured apart from the run.
+    var window: RunTotals?
+    var windowSeconds = 0.0
+    var search: SearchProgress?
   }
   private let state = Mutex(State())
 
@@ -69,6 +76,11 @@ public final class MetricsStore: Sendable {
       sample.logErrors = $0.pendingLogErrors
       $0.pendingLogErrors = $0.pendingLogErrors.map { _ in [:] }
       $0.totals.add(bucket)
+      if $0.window != nil {
+        $0.window?.add(bucket)
+        for (name, count) in sample.logErrors ?? [:] { $0.window?.logErrors[name, default: 0] += count }
+        $0.windowSeconds += duration
+      }
       $0.samples.append(sample)
       $0.percentiles = LatencyPercentiles($0.totals)
     }
@@ -147,6 +159,32 @@ public final class MetricsStore: Sendable {
     }
   }
 
+  /// Where a capacity search stands, for the screen.
+  public func setSearch(_ progress: SearchProgress) {
+    state.withLock { $0.search = progress }
+  }
+
+  /// Measures the seconds ingested from now on apart from the run, until the next call.
+  public func startWindow() {
+    state.withLock {
+      $0.window = RunTotals()
+      $0.windowSeconds = 0
+    }
+  }
+
+  /// The figures of the seconds ingested since `startWindow()` (all of them before any call).
+  public func windowFigures() -> ThresholdFigures {
+    state.withLock { state in
+      guard let window = state.window else {
+        return ThresholdFigures(
+          snapshot: MetricsSnapshot(
+            samples: state.samples, totals: state.totals, events: [], percentiles: state.percentiles))
+      }
+      return ThresholdFigures(
+        totals: window, percentiles: LatencyPercentiles(window), duration: state.windowSeconds)
+    }
+  }
+
   public func record(_ event: RunEvent) {
     state.withLock { $0.events.append(event) }
   }
@@ -155,7 +193,7 @@ public final class MetricsStore: Sendable {
     state.withLock {
       MetricsSnapshot(
         samples: $0.samples, totals: $0.totals, events: $0.events, percentiles: $0.percentiles,
-        knee: $0.kneeTracker.knee, thresholds: $0.thresholds.results)
+        knee: $0.kneeTracker.knee, thresholds: $0.thresholds.results, search: $0.search)
     }
   }
 }

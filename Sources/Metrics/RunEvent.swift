@@ -25,6 +25,12 @@ public struct RunEvent: Codable, Sendable, Equatable {
     /// The run directory stopped taking lines (the disk filled up, or another write error):
     /// `label` is why ("disk full", or the system's error text). The load goes on.
     case journalStopped = "journal_stopped"
+    /// `rampart find`: a step was judged; `value` is its rate, `label` its phase, verdict and
+    /// each SLO's reading ("hold pass: p99<300ms 41ms, errors<1% 0.00%").
+    case searchStep = "search_step"
+    /// `rampart find`: the answer; `value` the capacity (requests/s, absent when none passed),
+    /// `label` the one-line headline.
+    case capacity
   }
 
   /// Seconds since the run started (monotonic clock).

@@ -83,6 +83,21 @@ public struct RunSummary: Codable, Sendable, Equatable {
   public var dropped: Int?
   public var generatorLimitedS: Double?
   public var uncorrected: LatencyFigures?
+  /// `rampart find` only: the search's answer with every step, and its three figures lifted to
+  /// the top level for scripts.
+  public var capacity: CapacityResult? {
+    didSet {
+      // A search's rates go up and down; the knee detector reads a ramp, so its "knee" would be
+      // an artefact of the order of the steps. The capacity is the answer instead.
+      if capacity != nil { knee = nil }
+      capacityRps = capacity?.capacityRps
+      failedRps = capacity?.failedRps
+      limitingSLO = capacity?.limitingSLO
+    }
+  }
+  public private(set) var capacityRps: Double?
+  public private(set) var failedRps: Double?
+  public private(set) var limitingSLO: String?
 
   public struct Tag: Codable, Sendable, Equatable {
     public var elapsedS: Double
@@ -108,7 +123,8 @@ public struct RunSummary: Codable, Sendable, Equatable {
       "paused_s", pauses
     case thresholds, thresholdsOk = "thresholds_ok", journalStopped = "journal_stopped"
     case model, offeredRps = "offered_rps", late, dropped, generatorLimitedS = "generator_limited_s"
-    case uncorrected
+    case uncorrected, capacity, capacityRps = "capacity_rps", failedRps = "failed_rps"
+    case limitingSLO = "limiting_slo"
   }
 }
 

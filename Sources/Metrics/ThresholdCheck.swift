@@ -79,7 +79,7 @@ public struct ThresholdResult: Codable, Sendable, Equatable {
     switch metric {
     case "tps": .perSecond
     case "mtt", "avg", "p50", "p90", "p95", "p99", "max": .milliseconds
-    case "error_rate": .fraction
+    case "error_rate", "achieved": .fraction
     default: .count
     }
   }

@@ -44,6 +44,13 @@ enum HeadlessReport {
     "  \(stop.text): \(cause); the load goes on and the summary will cover the whole run"
   }
 
+  /// A capacity search's step or answer as a progress line.
+  static func searchLine(_ event: RunEvent) -> String {
+    let rate = event.value.map { RateText.formatLive($0) + "/s" } ?? ""
+    return event.kind == .capacity
+      ? "  find: \(event.label ?? "")" : "  find: \(rate) \(event.label ?? "")"
+  }
+
   static func summary(_ r: RunSummary, plan: String) -> String {
     let outcome =
       switch r.outcome {
@@ -86,6 +93,13 @@ enum HeadlessReport {
     lines.append(
       "  connections    \(r.connectionsOpened) opened, \(r.staleRetries) stale keep-alive retries, peak vusers \(r.vusersPeak)"
     )
+    if let capacity = r.capacity {
+      lines.append("  capacity       \(capacity.headline)")
+      lines.append(
+        "  slo            \(capacity.slos.joined(separator: ", ")); \(capacity.steps.count) steps ("
+          + "\(capacity.steps.filter { $0.phase == .hold }.count) held)"
+          + (capacity.vusersAtCapacity.map { "; about \($0) vusers at capacity (Little's law)" } ?? ""))
+    }
     if let knee = r.knee {
       lines.append(
         "  knee           \(knee.position), \(knee.label) (confidence \(String(format: "%.2f", knee.confidence)))"

@@ -33,6 +33,8 @@ struct LoadRunner {
   /// Stop the run when a threshold is failing once `abortDelay` seconds have passed.
   var abortOnFail = false
   var abortDelay: Double = 0
+  /// `rampart find`: the capacity search that drives the rate; nil for a plain run.
+  var search: SearchDriver?
   /// Scrubs secrets (a plan's `${env:NAME}` values) from everything written or shown.
   var redact: @Sendable (String) -> String = { $0 }
 
@@ -74,6 +76,7 @@ struct LoadRunner {
     let engineSlot = Slot<LoadEngine>()
     let stopCause = StopCause()
     let (checksThresholds, abortOnFail, abortDelay) = (!thresholds.isEmpty, abortOnFail, abortDelay)
+    let search = search
     let engine: LoadEngine
     do throws(ConfigError) {
       engine = try LoadEngine(
@@ -87,8 +90,16 @@ struct LoadRunner {
             journalSlot.value?.append(
               RunEvent(elapsed: Double(sample.t), kind: .logErrors, value: Double(count), label: name))
           }
-          // The knee is looked for once a second, as ramp steps complete.
-          if let knee = store.updateKnee() {
+          if let search, let engine = engineSlot.value {
+            for event in search.observe(sample, engine: engine, store: store) {
+              store.record(event)
+              journalSlot.value?.append(event)
+              progress(HeadlessReport.searchLine(event))
+            }
+          }
+          // The knee is looked for once a second, as ramp steps complete (a search's own steps
+          // answer its question instead).
+          if search == nil, let knee = store.updateKnee() {
             journalSlot.value?.append(knee)
             let position = store.snapshot().knee?.position ?? "\(Int(knee.value ?? 0)) vusers"
             progress("  knee: \(position), \(knee.label ?? "")")
@@ -224,6 +235,15 @@ struct LoadRunner {
       snapshot: final, outcome: outcome, target: target,
       startedAt: result.startedAt, endedAt: result.endedAt, duration: result.duration,
       inflightAtStop: result.inflightAtStop, runDir: journal.directory)
+    if let search {
+      let answer = search.result
+      summary.capacity = answer
+      if !final.events.contains(where: { $0.kind == .capacity }) {
+        journal.append(
+          RunEvent(
+            elapsed: result.duration, kind: .capacity, value: answer.capacityRps, label: answer.headline))
+      }
+    }
     if !thresholds.isEmpty {
       // The final verdict: every threshold over the whole run, with the summary's own figures.
       let results = thresholds.check(ThresholdFigures(summary: summary))

@@ -20,7 +20,8 @@ struct Rampart: AsyncParsableCommand {
     abstract: "Live HTTP load tests: ramp virtual users, watch TPS, latency and errors.",
     version: "0.1.0",
     subcommands: [
-      RunCommand.self, DemoCommand.self, TargetCommand.self, CtlCommand.self, RunsCommand.self,
+      RunCommand.self, FindCommand.self, DemoCommand.self, TargetCommand.self, CtlCommand.self,
+      RunsCommand.self,
       ExportCommand.self, CompareCommand.self, ReportCommand.self,
     ],
     defaultSubcommand: nil
