@@ -161,6 +161,17 @@ public struct CapacitySearch: Sendable {
   /// One closed second of the run. `measure` reads the figures of the seconds since the last
   /// `.startWindow`; it is called only when a step is judged.
   public mutating func observe(_ second: SecondSample, measure: () -> ThresholdFigures) -> Action {
+    // Seconds that close after the answer (the run's grace period) change nothing.
+    guard finished == nil else { return .none }
+    let action = advance(second, measure: measure)
+    if case .finish(let result) = action { finished = result }
+    return action
+  }
+
+  /// The answer once the search has ended; nil while it goes on.
+  public private(set) var finished: CapacityResult?
+
+  private mutating func advance(_ second: SecondSample, measure: () -> ThresholdFigures) -> Action {
     guard second.isWhole else { return .none }
     if second.paused {
       // Whatever the target did while nothing arrived says nothing about this rate: warm up again.
@@ -171,8 +182,11 @@ public struct CapacitySearch: Sendable {
     if second.completed > 0 && second.p50Ms > 0 { floorP50Ms = min(floorP50Ms, second.p50Ms) }
     if let cool = cooling {
       cooling = (cool.next, cool.seconds + 1)
+      // Recovered: responses back near the fastest median seen, nothing owed, and (a target that
+      // refuses or drops connections answers fast too) hardly any errors.
       let recovered =
-        second.completed > 0 && second.p50Ms <= max(2 * floorP50Ms, floorP50Ms + 5) && (second.late ?? 0) == 0
+        second.ok > 0 && second.p50Ms <= max(2 * floorP50Ms, floorP50Ms + 5) && (second.late ?? 0) == 0
+        && second.errors * 100 <= second.completed
       if !(recovered || cool.seconds + 1 >= 2 * max(1, Int(settings.stepTime.rounded()))) {
         return timeCheck(measure)
       }
@@ -238,11 +252,14 @@ public struct CapacitySearch: Sendable {
   private mutating func judge(_ figures: ThresholdFigures, windowStart: Int, end: Int) -> Action {
     let results =
       settings.slos.check(figures) + [Self.keepsUp(completed: figures.requests, offered: current.offered)]
-    // One slow turn of an event loop (a busy machine) flags a second; a step is rampart's limit
-    // only when arrivals were dropped or more than a quarter of its seconds were flagged.
-    let clientLimited = current.dropped > 0 || current.limitedSeconds * 4 > current.windowSeconds
+    // One slow turn of an event loop (a busy machine) flags a second; rampart's event loops are
+    // the limit when more than a quarter of the step's seconds were flagged, and then a failed
+    // SLO says more about rampart than about the target. Dropped arrivals with every SLO met
+    // mean the pool of vusers, not the target, ran out.
+    let loopsLimited = current.limitedSeconds * 4 > current.windowSeconds
     let verdict: SearchStep.Verdict =
-      results.contains { !$0.ok } ? .fail : clientLimited ? .clientLimited : .pass
+      loopsLimited
+      ? .clientLimited : results.contains { !$0.ok } ? .fail : current.dropped > 0 ? .clientLimited : .pass
     let step = SearchStep(
       phase: current.phase, rate: current.rate, startS: current.startS ?? windowStart,
       windowStartS: windowStart,

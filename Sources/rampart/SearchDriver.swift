@@ -9,7 +9,6 @@ import Synchronization
 final class SearchDriver: Sendable {
   let settings: CapacitySearch.Settings
   private let search: Mutex<CapacitySearch>
-  private let answer = Mutex<CapacityResult?>(nil)
 
   init(_ settings: CapacitySearch.Settings) {
     self.settings = settings
@@ -40,7 +39,6 @@ final class SearchDriver: Sendable {
       // The search's rates lie within the engine's bounds (the settings were validated).
       try? engine.setRate(rate)
     case .finish(let result):
-      answer.withLock { $0 = result }
       events.append(
         RunEvent(elapsed: elapsed, kind: .capacity, value: result.capacityRps, label: result.headline))
       engine.finishPlan()
@@ -50,7 +48,7 @@ final class SearchDriver: Sendable {
 
   /// The answer: the search's own, or the best so far when the run ended before it (a stop, `q`).
   var result: CapacityResult {
-    answer.withLock { $0 } ?? search.withLock { $0.stopped() }
+    search.withLock { $0.finished ?? $0.stopped() }
   }
 
   /// "hold pass: p99<300ms 41ms, errors<1% 0.00% (1,204 samples)".

@@ -53,7 +53,7 @@ struct ControlSocketFaultTests {
         }
         // The reproduction: 5,000 `status` lines, nothing read. The server hangs up on it.
         let flooder = try #require(RawUnixClient(path: socket))
-        let flood = flooder.flood("status", times: 5000, seconds: 15)
+        let flood = flooder.floodUntilHungUp("status", times: 5000, seconds: 15)
         guard case .serverHungUp = flood else {
           Issue.record("a client that never reads is still connected: \(flood)")
           return

@@ -58,6 +58,23 @@ public final class RawUnixClient {
     return .stillOpen(afterBytes: sent)
   }
 
+  /// `flood`, then, when every line went out before the server reacted (the kernel's buffers can
+  /// hold them all on a busy machine), waits for the rest of `seconds` for the hang-up, still
+  /// reading nothing: the replies the server could not deliver are what must end the connection.
+  public func floodUntilHungUp(_ line: String, times: Int, seconds: Double) -> Flood {
+    let deadline = Date().addingTimeInterval(seconds)
+    let flood = flood(line, times: times, seconds: seconds)
+    guard case .stillOpen(let sent) = flood else { return flood }
+    while Date() < deadline {
+      // No events asked for: poll reports only POLLHUP and POLLERR, so nothing is read.
+      var ready = pollfd(fd: fd, events: 0, revents: 0)
+      if poll(&ready, 1, 50) > 0, ready.revents & Int16(POLLHUP | POLLERR) != 0 {
+        return .serverHungUp(afterBytes: sent)
+      }
+    }
+    return flood
+  }
+
   /// Whether the server has closed this connection within `seconds` (reads and drops what comes).
   public func waitForHangUp(seconds: Double) -> Bool {
     let deadline = Date().addingTimeInterval(seconds)
