@@ -116,6 +116,8 @@ public struct CapacitySearch: Sendable {
   public var phase: SearchStep.Phase { current.phase }
   /// A lower rate is offered while a failed step's queue drains.
   public var isCooling: Bool { cooling != nil }
+  /// While cooling: the rate held once the queue has drained; nil otherwise.
+  public var rateAfterCooling: Double? { cooling?.next }
   /// Completed requests measured so far in the step under way, and how many it wants.
   public var windowSamples: Int { current.samples }
   public var samplesNeeded: Int { current.phase == .hold ? settings.samplesNeeded : 0 }
@@ -253,13 +255,17 @@ public struct CapacitySearch: Sendable {
     let results =
       settings.slos.check(figures) + [Self.keepsUp(completed: figures.requests, offered: current.offered)]
     // One slow turn of an event loop (a busy machine) flags a second; rampart's event loops are
-    // the limit when more than a quarter of the step's seconds were flagged, and then a failed
-    // SLO says more about rampart than about the target. Dropped arrivals with every SLO met
-    // mean the pool of vusers, not the target, ran out.
+    // the limit when more than a quarter of the step's seconds were flagged, and then a latency
+    // or throughput SLO that failed says more about rampart than about the target. Errors are the
+    // target's answer whatever rampart's pace (a 503 is not made by a late send). Dropped
+    // arrivals with every SLO met mean the pool of vusers, not the target, ran out.
     let loopsLimited = current.limitedSeconds * 4 > current.windowSeconds
+    let failed = results.filter { !$0.ok }.map(\.expr)
+    let errorsFailed = settings.slos.contains { $0.metric.countsErrors && failed.contains($0.expression) }
     let verdict: SearchStep.Verdict =
-      loopsLimited
-      ? .clientLimited : results.contains { !$0.ok } ? .fail : current.dropped > 0 ? .clientLimited : .pass
+      errorsFailed
+      ? .fail
+      : loopsLimited ? .clientLimited : !failed.isEmpty ? .fail : current.dropped > 0 ? .clientLimited : .pass
     let step = SearchStep(
       phase: current.phase, rate: current.rate, startS: current.startS ?? windowStart,
       windowStartS: windowStart,
@@ -391,6 +397,8 @@ public struct SearchProgress: Sendable, Equatable {
   public var budget: Double
   /// The rate is lowered while a failed step's queue drains.
   public var cooling = false
+  /// While cooling: the rate held once the queue has drained; nil otherwise.
+  public var rateAfterCooling: Double?
 
   public init(
     phase: SearchStep.Phase, rate: Double, samples: Int = 0, samplesNeeded: Int = 0, passed: Double? = nil,
@@ -414,5 +422,6 @@ public struct SearchProgress: Sendable, Equatable {
       passed: search.passed, failed: search.failed, steps: search.steps, usedSeconds: search.usedSeconds,
       budget: search.settings.budget)
     cooling = search.isCooling
+    rateAfterCooling = search.rateAfterCooling
   }
 }

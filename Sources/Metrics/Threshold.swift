@@ -22,6 +22,15 @@ public struct Threshold: Sendable, Hashable {
     /// Error events of one class in the target's logs (`log_errors.BrokenPipeError`).
     case logErrorClass(String)
 
+    /// Whether it counts failures (the target's answers) rather than timing or throughput,
+    /// which a client that falls behind can spoil.
+    public var countsErrors: Bool {
+      switch self {
+      case .errorCount, .errorRate, .errorKind, .logErrors, .logErrorClass: true
+      case .tps, .mtt, .p50, .p90, .p95, .p99, .max: false
+      }
+    }
+
     /// The stable name in the summary's `thresholds[].metric`.
     public var name: String {
       switch self {

@@ -102,18 +102,29 @@ public struct RunComparison: Sendable {
       { run in vusers.flatMap { CapacityCurve.value(at: Double($0), in: run.curve, metric) } }
     }
     let at = vusers.map { " at \($0) vusers" } ?? " at the same vusers"
-    var rows = [
-      row("tps_peak", "Peak TPS", "/s", .higher) { $0.figures.tpsPeak },
-      row("tps", "Mean TPS", "/s", .higher) { $0.figures.tps },
-      row("tps_at_vusers", "TPS" + at, "/s", .higher, atVusers(\.tps)),
-      row("mtt_at_vusers", "MTT" + at, "ms", .lower, atVusers(\.mttMs)),
-      row("p99_at_vusers", "p99" + at, "ms", .lower, atVusers(\.p99Ms)),
-      row("mtt", "MTT (whole run)", "ms", .lower) { $0.figures.mttMs },
-      row("p99", "p99 (whole run)", "ms", .lower) { $0.figures.p99Ms },
-      row("error_pct", "Error rate", "%", .lower) { $0.figures.errorRate * 100 },
-      row("knee_vusers", "Knee vusers", "vusers", .higher) { $0.figures.knee.map { Double($0.vusers) } },
-      row("knee_tps", "Knee TPS", "/s", .higher) { $0.figures.knee?.tps },
-    ]
+    // `rampart find` runs: the search's answer first, the question the comparison is for.
+    let capacityRows =
+      runs.contains(where: { $0.figures.capacity != nil })
+      ? [
+        row("capacity_rps", "Capacity (within SLO)", "/s", .higher) { $0.figures.capacity?.capacityRps },
+        row("failed_rps", "Lowest failing rate", "/s", .higher) { $0.figures.capacity?.failedRps },
+        row("vusers_at_capacity", "Vusers at capacity", "vusers", .higher) {
+          $0.figures.capacity?.vusersAtCapacity.map(Double.init)
+        },
+      ] : []
+    var rows =
+      capacityRows + [
+        row("tps_peak", "Peak TPS", "/s", .higher) { $0.figures.tpsPeak },
+        row("tps", "Mean TPS", "/s", .higher) { $0.figures.tps },
+        row("tps_at_vusers", "TPS" + at, "/s", .higher, atVusers(\.tps)),
+        row("mtt_at_vusers", "MTT" + at, "ms", .lower, atVusers(\.mttMs)),
+        row("p99_at_vusers", "p99" + at, "ms", .lower, atVusers(\.p99Ms)),
+        row("mtt", "MTT (whole run)", "ms", .lower) { $0.figures.mttMs },
+        row("p99", "p99 (whole run)", "ms", .lower) { $0.figures.p99Ms },
+        row("error_pct", "Error rate", "%", .lower) { $0.figures.errorRate * 100 },
+        row("knee_vusers", "Knee vusers", "vusers", .higher) { $0.figures.knee.map { Double($0.vusers) } },
+        row("knee_tps", "Knee TPS", "/s", .higher) { $0.figures.knee?.tps },
+      ]
     if runs.contains(where: { $0.figures.model == .open }) {
       // Open-model runs: the other latency view, what the client held back, the knee's rate.
       rows += [
@@ -155,6 +166,7 @@ public struct RunComparison: Sendable {
         notes.append("\(who): \(run.run.discardedLines) unreadable journal line(s) skipped")
       }
     }
+    notes += capacityNotes(runs)
     if Set(runs.map(\.run.meta.plan)).count > 1 {
       let plans = runs.map { "\($0.letter) \($0.run.meta.plan)" }.joined(separator: "; ")
       notes.append(
@@ -172,6 +184,32 @@ public struct RunComparison: Sendable {
         return "\(run.letter) " + (tags.isEmpty ? "none" : tags.joined(separator: ", "))
       }
       notes.append("tags differ: " + listed.joined(separator: "; "))
+    }
+    return notes
+  }
+}
+
+extension RunComparison {
+  /// What a reader must know before trusting the capacity row: a bound that is not a boundary,
+  /// a search that was cut short, SLOs that differ between the runs.
+  static func capacityNotes(_ runs: [ComparedRun]) -> [String] {
+    let searched = runs.filter { $0.figures.capacity != nil }
+    guard !searched.isEmpty else { return [] }
+    var notes: [String] = []
+    for run in runs {
+      let who = "\(run.letter) (\(run.name))"
+      guard let capacity = run.figures.capacity else {
+        notes.append("\(who) has no capacity search: its capacity row is empty")
+        continue
+      }
+      if capacity.verdict != .found { notes.append("\(who): \(capacity.headline)") }
+    }
+    let sloSets = Set(searched.map { $0.figures.capacity?.slos ?? [] })
+    if sloSets.count > 1 {
+      let listed = searched.map { run in
+        "\(run.letter) " + (run.figures.capacity?.slos ?? []).joined(separator: ", ")
+      }
+      notes.append("SLOs differ: " + listed.joined(separator: "; "))
     }
     return notes
   }

@@ -32,6 +32,9 @@ public struct RunFigures: Sendable, Equatable {
   public var late: Int?
   public var dropped: Int?
   public var uncorrected: LatencyFigures?
+  /// `rampart find` only: the search's answer (nil for other runs and a search killed before its
+  /// summary).
+  public var capacity: CapacityResult?
 
   public var model: LoadModelKind { offeredRps == nil ? .closed : .open }
 
@@ -40,17 +43,21 @@ public struct RunFigures: Sendable, Equatable {
     let tags = run.events.filter { $0.kind == .tag }.map {
       RunSummary.Tag(elapsedS: $0.elapsed, label: $0.label ?? "")
     }
+    // A capacity search moves the rate up and down on purpose: a knee read off it is an artefact.
+    let searched = run.summary?.capacity != nil || run.events.contains { $0.kind == .searchStep }
+    let detectedKnee = { searched ? nil : KneeDetector().detect(samples) }
     if let s = run.summary {
       self.init(
         requests: s.requests, errors: s.errors, errorRate: s.errorRate, durationS: s.durationS, tps: s.tps,
         tpsPeak: s.tpsPeak, mttMs: s.mttMs, p50Ms: s.p50Ms, p90Ms: s.p90Ms, p95Ms: s.p95Ms, p99Ms: s.p99Ms,
         maxMs: s.maxMs, vusersPeak: s.vusersPeak, errorsByKind: s.errorsByKind, statusCodes: s.statusCodes,
-        logErrors: s.logErrors, knee: s.knee ?? KneeDetector().detect(samples), tags: s.tags ?? tags,
+        logErrors: s.logErrors, knee: s.knee ?? detectedKnee(), tags: s.tags ?? tags,
         pausedS: s.pausedS ?? 0, exactPercentiles: true)
       offeredRps = s.offeredRps
       late = s.late
       dropped = s.dropped
       uncorrected = s.uncorrected
+      capacity = s.capacity
       return
     }
     let completed = samples.reduce(0) { $0 + $1.completed }
@@ -75,7 +82,7 @@ public struct RunFigures: Sendable, Equatable {
       maxMs: samples.map(\.maxMs).max() ?? 0, vusersPeak: samples.map(\.vusers).max() ?? 0,
       errorsByKind: summed(\.errorsByKind), statusCodes: summed(\.statusCodes),
       logErrors: samples.contains { $0.logErrors != nil } ? summed(\.logErrors) : nil,
-      knee: KneeDetector().detect(samples), tags: tags, pausedS: paused, exactPercentiles: false)
+      knee: detectedKnee(), tags: tags, pausedS: paused, exactPercentiles: false)
     if samples.contains(where: { $0.offered != nil }) {
       offeredRps = duration > 0 ? Double(samples.reduce(0) { $0 + ($1.offered ?? 0) }) / duration : 0
       late = samples.reduce(0) { $0 + ($1.late ?? 0) }

@@ -180,6 +180,26 @@ import Testing
     #expect(result.failedRps == nil)
   }
 
+  @Test(
+    "errors are the target's answer even when rampart's loops lag: a refusing target is found, not client-limited"
+  )
+  func errorsOutrankALaggingClient() throws {
+    // nginx's limit_req as rampart's debug build met it: the excess refused at once, and the
+    // client's seconds flagged from a little past the capacity.
+    let settings = CapacitySearch.Settings(
+      slos: Self.slos, minRate: 50, stepTime: 3, precision: 0.1, budget: 60)
+    let result = try Self.run(settings, against: Target(capacity: 300, clientLimitFrom: 320)).result
+    #expect(result.verdict == .found, "\(result.headline)")
+    let capacity = try #require(result.capacityRps)
+    #expect(capacity >= 0.85 * 300 && capacity <= 1.02 * 300, "\(result.headline)")
+    #expect(result.limitingSLO == "errors<1%", "\(result.headline)")
+    // Where only latency failed while the loops lagged, the step says nothing about the target.
+    let lagging = try Self.run(
+      settings, against: Target(capacity: 300, errorsFrom: 10, clientLimitFrom: 320)
+    ).result
+    #expect(lagging.verdict == .clientLimited, "\(lagging.headline)")
+  }
+
   @Test("a budget too short to narrow the interval ends with budget_spent and the best answer so far")
   func budgetSpent() throws {
     let settings = CapacitySearch.Settings(slos: Self.slos, stepTime: 10, precision: 0.01, budget: 45)
