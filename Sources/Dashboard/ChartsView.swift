@@ -104,6 +104,11 @@ struct ChartsView: Widget {
     grid.render(
       LineChart(series: tps.series, dots: model.dots, axis: axis(minimumTop: 10) { $0.showMarkerRow = true }),
       in: tpsArea)
+    if let search = model.metrics.search, tpsArea.width >= 8, tpsArea.height >= 2 {
+      drawSearchBand(
+        search.steps, row: tpsArea.maxY - 1, plotX: tpsArea.x + Self.axisWidth + 1,
+        plotWidth: tpsArea.width - Self.axisWidth - 1, xRange: xRange, in: &grid)
+    }
     if !extraShown {
       drawMarkerLegend(
         row: tpsArea.maxY - 1, from: tpsArea.x + Self.axisWidth + 2, to: tpsArea.maxX, in: &grid)
@@ -177,10 +182,18 @@ struct ChartsView: Widget {
       in: vusersArea)
   }
 
-  /// Which glyph means what, for the kinds of marker on the charts, in order of appearance.
+  /// The events marked on the charts. In a `rampart find` run the search moves the rate at every
+  /// step and the band of judged steps shows those steps, so rate changes get no marker there.
+  private var markedEvents: [RunEvent] {
+    guard model.metrics.search != nil else { return model.metrics.events }
+    return model.metrics.events.filter { $0.kind != .setRate }
+  }
+
+  /// Which glyph means what, for the kinds of marker on the charts, in order of appearance, then
+  /// the verdicts of a capacity search's band.
   private func markerKinds() -> [(glyph: Character, role: ThemeRole, name: String)] {
     var seen: [(glyph: Character, role: ThemeRole, name: String)] = []
-    for event in model.metrics.events {
+    for event in markedEvents {
       // A rate change shares the ramp's glyph under its own name.
       let name = MarkerGlyph.name(event.kind)
       guard let (glyph, role) = MarkerGlyph.of(event.kind, model.symbols),
@@ -188,7 +201,7 @@ struct ChartsView: Widget {
       else { continue }
       seen.append((glyph, role, name))
     }
-    return seen
+    return seen + searchBandLegend(model.metrics.search?.steps ?? [])
   }
 
   private func markerLegend() -> [Span] {
@@ -222,7 +235,7 @@ struct ChartsView: Widget {
     var spans: [ChartSpan] = []
     var pausedAt: Double?
     let shade = Style(background: model.style(.paused).foreground)
-    for event in model.metrics.events {
+    for event in markedEvents {
       if let (glyph, role) = MarkerGlyph.of(event.kind, model.symbols) {
         markers.append(ChartMarker(x: event.elapsed, glyph: glyph, style: model.style(role)))
       }

@@ -47,7 +47,9 @@ public enum DashboardView {
     if model.state.showHelp {
       grid.render(
         HelpOverlay(
-          title: "rampart keys", sections: KeyMap.help(model.symbols, rateStep: model.rateStep),
+          title: "rampart keys",
+          sections: KeyMap.help(
+            model.symbols, rateStep: model.rateStep, search: model.metrics.search != nil),
           footer: "any key closes this help",
           borderStyle: model.style(.border), titleStyle: model.style(.title), keyStyle: model.style(.keyHint),
           textStyle: model.style(.text), symbols: model.symbols),

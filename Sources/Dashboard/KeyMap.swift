@@ -181,13 +181,21 @@ public enum KeyMap {
     return entries
   }
 
-  /// Every key, for the help overlay; an open-model run passes its rate step (see `keyBar`).
-  public static func help(_ symbols: SymbolSet, rateStep: Double? = nil) -> [HelpOverlay.Section] {
+  /// Every key, for the help overlay; an open-model run passes its rate step (see `keyBar`), and
+  /// a `rampart find` run says what stopping and pausing do to the search.
+  public static func help(_ symbols: SymbolSet, rateStep: Double? = nil, search: Bool = false)
+    -> [HelpOverlay.Section]
+  {
     let unicode = symbols == .unicode
     let load: [(String, String)] =
       if let rateStep {
         [
-          ("p  Space", "pause / resume arrivals; none owed on resume"),
+          (
+            "p  Space",
+            search
+              ? "pause / resume; paused time is not in the budget"
+              : "pause / resume arrivals; none owed on resume"
+          ),
           ("+  -", "rate up / down one step, now \(RateText.format(rateStep))/s"),
           ("[  ]", "smaller / larger rate step"),
           ("V h n , .", "vuser keys: closed model only"),
@@ -207,7 +215,12 @@ public enum KeyMap {
       .init(
         title: "Run",
         keys: [
-          ("q  Esc", "stop the run gracefully; after the end: exit"),
+          (
+            "q  Esc",
+            search
+              ? "stop the search, keeping its best answer; after the end: exit"
+              : "stop the run gracefully; after the end: exit"
+          ),
           ("Ctrl-C", "same as q; twice quits at once"),
         ] + load + [
           ("t", "tag this second (Enter keeps \"knee?\")"),
@@ -240,7 +253,9 @@ public enum KeyMap {
         keys: [
           (unicode ? "▲" : "^", "tag"),
           (unicode ? "‖" : "|", "pause (span shaded)"),
-          (unicode ? "◆" : "*", rateStep == nil ? "ramp or vuser change" : "rate change"),
+          search
+            ? (unicode ? "✓ ✗ ⊘" : "o x !", "search step: pass, fail, client-limited")
+            : (unicode ? "◆" : "*", rateStep == nil ? "ramp or vuser change" : "rate change"),
           (unicode ? "★" : "K", "knee (detected)"),
           (unicode ? "■" : "#", "stop or end of plan"),
         ]),

@@ -19,6 +19,7 @@ struct StatsPanel: Widget {
       let latency = all.firstIndex { $0.title.first?.text == "Latency" } ?? 1
       all.insert(thresholds, at: min(latency + 1, all.count))
     }
+    all = withSearchSection(all, width: area.width - 1)
     for section in all {
       guard y + 1 < area.maxY else { return }
       grid.render(
@@ -44,8 +45,10 @@ struct StatsPanel: Widget {
         let inner = Rect(x: area.x + 1, y: y, width: area.width - 1, height: 1)
         var labelWidth = max(0, inner.width - 13)
         if section.fitLabels {
-          labelWidth = max(
-            labelWidth, min(DisplayWidth.of(row.label), inner.width - DisplayWidth.of(row.value) - 1))
+          let (label, value) = (DisplayWidth.of(row.label), DisplayWidth.of(row.value))
+          labelWidth = max(labelWidth, min(label, inner.width - value - 1))
+          // A value longer than its column takes the room a short label leaves.
+          if value > inner.width - labelWidth { labelWidth = max(label + 1, inner.width - value) }
         }
         grid.render(
           Table(
@@ -67,7 +70,8 @@ struct StatsPanel: Widget {
     var checks: [ThresholdResult]?
     /// Open model: latency in its two views, a column each, instead of rows.
     var latencyViews: [LatencyViewsRow]?
-    /// A label longer than its column ("client-limited") takes the room its value leaves.
+    /// A label longer than its column ("client-limited") takes the room its value leaves, and a
+    /// value longer than its column ("812 / 1,200 needed") the room its label leaves.
     var fitLabels = false
   }
 
@@ -166,7 +170,8 @@ struct StatsPanel: Widget {
             ("confidence", Format.percent(knee.confidence), .text),
           ]
         ))
-    } else if samples.count >= 10 {
+    } else if samples.count >= 10 && model.metrics.search == nil {
+      // A capacity search's steps answer its question instead: the knee is not looked for.
       out.append(("Knee", [("not found yet", "", .muted)]))
     }
     let kinds = ErrorKind.allCases.filter { totals.errors($0) > 0 }.sorted {

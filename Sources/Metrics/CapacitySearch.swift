@@ -181,13 +181,17 @@ public struct CapacitySearch: Sendable {
       return .none
     }
     usedSeconds += 1
-    if second.completed > 0 && second.p50Ms > 0 { floorP50Ms = min(floorP50Ms, second.p50Ms) }
+    // The floor is read from clean seconds only: refusals answered at once (503s from a full
+    // queue) would pull the median far below what a served request takes.
+    if second.completed > 0 && second.p50Ms > 0 && second.errors * 100 <= second.completed {
+      floorP50Ms = min(floorP50Ms, second.p50Ms)
+    }
     if let cool = cooling {
       cooling = (cool.next, cool.seconds + 1)
       // Recovered: responses back near the fastest median seen, nothing owed, and (a target that
       // refuses or drops connections answers fast too) hardly any errors.
       let recovered =
-        second.ok > 0 && second.p50Ms <= max(2 * floorP50Ms, floorP50Ms + 5) && (second.late ?? 0) == 0
+        second.ok > 0 && second.p50Ms <= max(2 * floorP50Ms, floorP50Ms + 5) && !Self.owesArrivals(second)
         && second.errors * 100 <= second.completed
       if !(recovered || cool.seconds + 1 >= 2 * max(1, Int(settings.stepTime.rounded()))) {
         return timeCheck(measure)
@@ -222,8 +226,13 @@ public struct CapacitySearch: Sendable {
     guard current.seconds >= warmup else { return false }
     // Arrivals still owed from a faster step before this one are sent late and would be counted
     // here: wait until they are gone, at most as long again.
-    let owed = (second.late ?? 0) > max(1, (second.offered ?? 0) / 100) || (second.dropped ?? 0) > 0
-    return !owed || current.seconds >= 2 * warmup
+    return !Self.owesArrivals(second) || current.seconds >= 2 * warmup
+  }
+
+  /// Whether arrivals from a faster step are still being sent late: more than 1% of the second's
+  /// late (a few late sends in every second are the client's own jitter), or any dropped.
+  static func owesArrivals(_ second: SecondSample) -> Bool {
+    (second.late ?? 0) > max(1, (second.offered ?? 0) / 100) || (second.dropped ?? 0) > 0
   }
 
   private mutating func startWindow(after second: SecondSample) -> Action {
@@ -254,18 +263,20 @@ public struct CapacitySearch: Sendable {
   private mutating func judge(_ figures: ThresholdFigures, windowStart: Int, end: Int) -> Action {
     let results =
       settings.slos.check(figures) + [Self.keepsUp(completed: figures.requests, offered: current.offered)]
-    // One slow turn of an event loop (a busy machine) flags a second; rampart's event loops are
-    // the limit when more than a quarter of the step's seconds were flagged, and then a latency
-    // or throughput SLO that failed says more about rampart than about the target. Errors are the
-    // target's answer whatever rampart's pace (a 503 is not made by a late send). Dropped
-    // arrivals with every SLO met mean the pool of vusers, not the target, ran out.
+    // Latency counts from each request's intended start, so a client that falls behind only
+    // makes a step look worse: a step that met every SLO passed, whatever rampart's pace. When a
+    // latency or throughput SLO failed while rampart's event loops lagged in more than a quarter
+    // of the window, the failure may be rampart's own: the step says nothing about the target.
+    // Errors are the target's answer whatever rampart's pace (a 503 is not made by a late send).
+    // Dropped arrivals with every SLO met mean the pool of vusers, not the target, ran out.
     let loopsLimited = current.limitedSeconds * 4 > current.windowSeconds
     let failed = results.filter { !$0.ok }.map(\.expr)
     let errorsFailed = settings.slos.contains { $0.metric.countsErrors && failed.contains($0.expression) }
     let verdict: SearchStep.Verdict =
       errorsFailed
       ? .fail
-      : loopsLimited ? .clientLimited : !failed.isEmpty ? .fail : current.dropped > 0 ? .clientLimited : .pass
+      : !failed.isEmpty
+        ? (loopsLimited ? .clientLimited : .fail) : current.dropped > 0 ? .clientLimited : .pass
     let step = SearchStep(
       phase: current.phase, rate: current.rate, startS: current.startS ?? windowStart,
       windowStartS: windowStart,

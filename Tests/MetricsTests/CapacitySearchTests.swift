@@ -16,6 +16,10 @@ import Testing
     /// Seconds at the start of the run when every response is slow (a cold cache), and a second
     /// whose rows say the client was limited from this rate up.
     var clientLimitFrom = Double.infinity
+    /// What the client's lag adds to latency from the intended start once it is limited.
+    var lagMs = 1000.0
+    /// Refusals answered at once pull a second's median far below a served request's time.
+    var fastRefusals = false
     var noise = 0.03
     /// Requests beyond the capacity wait in a queue that drains only at the spare capacity, as a
     /// real server's does: a step after an overload starts with it.
@@ -23,7 +27,9 @@ import Testing
 
     func p99(_ rate: Double, _ rng: inout SplitMix64) -> Double {
       let over = max(0, rate / capacity - 1)
-      return (floorMs + 10_000 * over) * (1 + noise * rng.normal())
+      // A client that falls behind sends late, and latency counts from the intended start.
+      let lagMs = rate >= clientLimitFrom ? self.lagMs : 0
+      return (floorMs + 10_000 * over + lagMs) * (1 + noise * rng.normal())
     }
 
     func errorRate(_ rate: Double) -> Double {
@@ -61,7 +67,8 @@ import Testing
       let sample = SecondSample(
         t: t, duration: 1, vusers: 1, targetVusers: 1, connections: 1, paused: paused, started: requests,
         ok: served - errors, errors: errors, errorsByKind: errors > 0 ? ["http_5xx": errors] : [:],
-        statusCodes: [:], tps: Double(served), mttMs: p99 / 2, minMs: 1, maxMs: p99 * 1.2, p50Ms: p99 / 2,
+        statusCodes: [:], tps: Double(served), mttMs: p99 / 2, minMs: 1, maxMs: p99 * 1.2,
+        p50Ms: target.fastRefusals && errors * 3 > requests ? 0.2 : p99 / 2,
         p90Ms: p99 * 0.8, p95Ms: p99 * 0.9, p99Ms: p99, bytesIn: 0, bytesOut: 0, connects: 0, staleRetries: 0,
         logErrors: nil, offered: requests, targetRate: rate, late: 0, dropped: 0, generatorLimited: limited)
       window.append((rate, p99, served, errors))
@@ -136,6 +143,22 @@ import Testing
     }
   }
 
+  @Test("the cool-down ends once served requests are back near their floor, fast refusals or not")
+  func coolDownEndsOnRecovery() throws {
+    let target = Target(capacity: 200, fastRefusals: true)
+    let settings = CapacitySearch.Settings(slos: Self.slos, minRate: 50, stepTime: 5, precision: 0.05)
+    let steps = try Self.run(settings, against: target).result.steps
+    let failedHolds = steps.indices.dropLast().filter {
+      steps[$0].phase == .hold && steps[$0].verdict == .fail
+    }
+    #expect(!failedHolds.isEmpty, "\(steps.map(\.rate))")
+    for i in failedHolds {
+      // One second for the queue's tail, one seen clean: not the 2 x --step-time backstop.
+      let cooling = steps[i + 1].startS - steps[i].endS
+      #expect(cooling <= 2, "\(cooling) s of cooling after \(steps[i].rate)/s")
+    }
+  }
+
   @Test(
     "a rate past the capacity fails even while the queue keeps latency within the SLO: achieved falls behind")
   func aGrowingQueueIsNotSustained() throws {
@@ -198,6 +221,11 @@ import Testing
       settings, against: Target(capacity: 300, errorsFrom: 10, clientLimitFrom: 320)
     ).result
     #expect(lagging.verdict == .clientLimited, "\(lagging.headline)")
+    // Loops flagged from the first step (a debug build opening connections) with latency still
+    // well within the SLO: the steps pass, and the search goes on to the target's capacity.
+    let early = try Self.run(settings, against: Target(capacity: 300, clientLimitFrom: 50, lagMs: 5)).result
+    #expect(early.verdict == .found, "\(early.headline)")
+    #expect(try #require(early.capacityRps) >= 0.85 * 300, "\(early.headline)")
   }
 
   @Test("a budget too short to narrow the interval ends with budget_spent and the best answer so far")

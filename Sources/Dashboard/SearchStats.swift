@@ -1,0 +1,74 @@
+import Metrics
+import TerminalUI
+import Theme
+
+/// The "Search" section of a `rampart find` run: where the capacity search stands. Rows in order
+/// of importance, so a short panel keeps the first ones: the interval the answer lies in
+/// (passed, failed, how far apart), the phase and the rate offered, the budget, the samples of
+/// the step under way.
+enum SearchStats {
+  /// The rows for a panel `width` columns wide (label and value with at least a space between).
+  /// `runOver`: the run is stopping or done, so no step is under way any more.
+  static func rows(_ search: SearchProgress, width: Int, runOver: Bool = false) -> [StatsPanel.Row] {
+    func rate(_ value: Double) -> String { RateText.formatLive(value) + "/s" }
+    func fits(_ label: String, _ value: String) -> Bool {
+      DisplayWidth.of(label) + 1 + DisplayWidth.of(value) <= width
+    }
+    var rows: [StatsPanel.Row] = [
+      ("passed", search.passed.map(rate) ?? "-", search.passed == nil ? .muted : .good),
+      ("failed", search.failed.map(rate) ?? "-", search.failed == nil ? .muted : .bad),
+      ("apart", apart(search).map { Format.percent($0) } ?? "-", apart(search) == nil ? .muted : .text),
+    ]
+    if !runOver {
+      if search.cooling, let next = search.rateAfterCooling {
+        // "cooling to 95/s before 190/s" where the panel is wide enough, else on two rows.
+        let label = "cooling to \(rate(search.rate)) before"
+        if fits(label, rate(next)) {
+          rows.append((label, rate(next), .offered))
+        } else {
+          rows += [("cooling to", rate(search.rate), .offered), ("then hold", rate(next), .offered)]
+        }
+      } else {
+        rows.append((search.cooling ? "cooling to" : search.phase.rawValue, rate(search.rate), .offered))
+      }
+    }
+    let used = Double(search.usedSeconds)
+    rows.append(
+      (
+        "budget", "\(Format.clock(used)) / \(Format.clock(search.budget))",
+        used >= 0.9 * search.budget ? .warning : .text
+      ))
+    // A step under way: none while cooling, and none once the run is over.
+    if !runOver && !search.cooling {
+      let samples = Format.grouped(search.samples)
+      if search.phase == .hold && search.samplesNeeded > 0 {
+        let value = "\(samples) / \(Format.grouped(search.samplesNeeded))"
+        let role: ThemeRole = search.samples >= search.samplesNeeded ? .good : .text
+        rows.append(
+          fits("samples", value + " needed") ? ("samples", value + " needed", role) : ("samples", value, role)
+        )
+      } else {
+        rows.append(("samples", samples, .text))
+      }
+    }
+    return rows
+  }
+
+  /// How wide the interval is: (failed - passed) / failed, the figure `--precision` is met by.
+  static func apart(_ search: SearchProgress) -> Double? {
+    guard let passed = search.passed, let failed = search.failed, failed > 0 else { return nil }
+    return max(0, failed - passed) / failed
+  }
+}
+
+extension StatsPanel {
+  /// The search's section, first on the panel: in a `rampart find` run it is what the screen is for.
+  func withSearchSection(_ sections: [Section], width: Int) -> [Section] {
+    guard let search = model.metrics.search else { return sections }
+    let over = model.status.phase == .stopping || model.status.phase == .done
+    let section = Section(
+      title: [Span("Search", style: model.style(.title))],
+      rows: SearchStats.rows(search, width: width, runOver: over), fitLabels: true)
+    return [section] + sections
+  }
+}
