@@ -78,7 +78,8 @@ public final class DashboardLoop {
       guard let key = backend.readKey(timeoutMilliseconds: frameMilliseconds) else { continue }
       let latest = engine.status()
       for command in KeyMap.commands(
-        for: key, state: state, phase: latest.phase, load: latest.rate == nil ? .closed : .open)
+        for: key, state: state, phase: latest.phase, load: latest.rate == nil ? .closed : .open,
+        searching: info.searching)
       {
         apply(command, status: engine.status())
       }

@@ -38,7 +38,7 @@ public enum DashboardView {
           entries: KeyMap.keyBar(
             phase: model.status.phase, symbols: model.symbols,
             logPanel: model.logs != nil && model.state.showSidePanel ? model.state.logPanel : nil,
-            rateStep: model.rateStep),
+            rateStep: model.rateStep, searching: model.info.searching),
           keyStyle: model.style(.keyHint).adding(.reverse), actionStyle: model.style(.muted),
           status: notice.map { Span($0, style: model.style(.warning)) }),
         in: keys)

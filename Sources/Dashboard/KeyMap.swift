@@ -51,9 +51,13 @@ public enum KeyMap {
   /// What the vuser keys (`V`, `h`, `n`, `,` `.`) say in an open-model run, where arrivals, not
   /// vusers, set the load.
   static let vuserKeyInOpenModel = "open model: +/- set the rate, not vusers"
+  /// What the rate keys say in a `rampart find` run, whose search sets the rate.
+  static let rateKeyInSearch =
+    "find sets the rate itself: p pauses the search, q stops it with its best answer"
 
   public static func commands(
-    for key: Key, state: DashboardState, phase: EngineStatus.Phase, load: LoadModelKind = .closed
+    for key: Key, state: DashboardState, phase: EngineStatus.Phase, load: LoadModelKind = .closed,
+    searching: Bool = false
   ) -> [DashboardCommand] {
     if key == .resize || key == .control("l") { return [.redraw] }
     if state.showHelp {
@@ -75,7 +79,11 @@ public enum KeyMap {
     let open = load == .open
     // A vuser key in an open-model run says why it does nothing rather than reaching the engine.
     func vusers(_ command: DashboardCommand) -> DashboardCommand {
-      open ? .notice(vuserKeyInOpenModel) : command
+      searching ? .notice(rateKeyInSearch) : open ? .notice(vuserKeyInOpenModel) : command
+    }
+    // A rate key in a search would move the rate under the step being measured.
+    func rate(_ command: DashboardCommand) -> DashboardCommand {
+      searching ? .notice(rateKeyInSearch) : command
     }
     switch key {
     case .character("q"), .character("Q"), .escape:
@@ -91,11 +99,11 @@ public enum KeyMap {
       case .stopping, .done: return [.notice("the run is over: nothing to pause")]
       }
     case .character("+"), .character("="):
-      return controlling(phase, open ? .changeRate(1) : .changeVusers(1))
+      return controlling(phase, rate(open ? .changeRate(1) : .changeVusers(1)))
     case .character("-"), .character("_"):
-      return controlling(phase, open ? .changeRate(-1) : .changeVusers(-1))
-    case .character("["): return controlling(phase, open ? .changeRateStep(-1) : .changeRampStep(-1))
-    case .character("]"): return controlling(phase, open ? .changeRateStep(1) : .changeRampStep(1))
+      return controlling(phase, rate(open ? .changeRate(-1) : .changeVusers(-1)))
+    case .character("["): return controlling(phase, rate(open ? .changeRateStep(-1) : .changeRampStep(-1)))
+    case .character("]"): return controlling(phase, rate(open ? .changeRateStep(1) : .changeRampStep(1)))
     case .character(","), .character("<"): return controlling(phase, vusers(.changeRampInterval(-1)))
     case .character("."), .character(">"): return controlling(phase, vusers(.changeRampInterval(1)))
     case .character("h"): return controlling(phase, vusers(.toggleHold))
@@ -154,7 +162,8 @@ public enum KeyMap {
   /// open-model run passes the step `+` and `-` move its rate by, so the user sees it before
   /// pressing them.
   public static func keyBar(
-    phase: EngineStatus.Phase, symbols: SymbolSet, logPanel: LogPanelState? = nil, rateStep: Double? = nil
+    phase: EngineStatus.Phase, symbols: SymbolSet, logPanel: LogPanelState? = nil, rateStep: Double? = nil,
+    searching: Bool = false
   ) -> [(key: String, action: String)] {
     var entries: [(String, String)] = []
     switch phase {
@@ -163,7 +172,9 @@ public enum KeyMap {
     case .paused: entries += [("q", "stop"), ("p", "resume")]
     case .running, .starting: entries += [("q", "stop"), ("p", "pause")]
     }
-    if phase == .running || phase == .paused {
+    if searching && (phase == .running || phase == .paused) {
+      entries.append(("t", "tag"))
+    } else if phase == .running || phase == .paused {
       let plusMinus = symbols == .unicode ? "±" : "+-"
       entries += [
         ("+/-", rateStep.map { "rate \(plusMinus)\(RateText.format($0))/s" } ?? "vusers"), ("t", "tag"),
@@ -195,11 +206,18 @@ public enum KeyMap {
             search
               ? "pause / resume; paused time is not in the budget"
               : "pause / resume arrivals; none owed on resume"
-          ),
-          ("+  -", "rate up / down one step, now \(RateText.format(rateStep))/s"),
-          ("[  ]", "smaller / larger rate step"),
-          ("V h n , .", "vuser keys: closed model only"),
+          )
         ]
+          + (search
+            ? [("+ - [ ]", "rate keys: find sets the rate itself")]
+            : [
+              ("+  -", "rate up / down one step, now \(RateText.format(rateStep))/s"),
+              ("[  ]", "smaller / larger rate step"),
+            ])
+          + [
+
+            ("V h n , .", "vuser keys: closed model only")
+          ]
       } else {
         [
           ("p  Space", "pause / resume the load"),

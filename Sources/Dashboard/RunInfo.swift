@@ -10,6 +10,8 @@ public struct RunInfo: Sendable, Equatable {
   public var fileLimit: Int
   /// One more thing the header shows after the run directory (the demo target's log file).
   public var note: String?
+  /// `rampart find`: the search sets the rate, so the rate keys say so instead of acting.
+  public var searching = false
 
   public init(
     target: String, plan: String, runDirectory: String, plannedDuration: Double?, fileLimit: Int,

@@ -214,9 +214,11 @@ struct LoadRunner {
     let result: EngineResult
     if let session {
       let running = Task { await engine.run() }
-      let info = RunInfo(
+      var info = RunInfo(
         target: target, plan: config.planSummary, runDirectory: journal.directory,
-        plannedDuration: config.duration ?? config.naturalDuration, fileLimit: files.now, note: note)
+        plannedDuration: search?.settings.budget ?? config.duration ?? config.naturalDuration,
+        fileLimit: files.now, note: note)
+      info.searching = search != nil
       await session.run(engine: engine, store: store, info: info, logs: hub)
       result = await running.value
     } else {

@@ -91,6 +91,30 @@ import Testing
     }
   }
 
+  @Test("in a find run the rate and vuser keys say why they do nothing; p, q and t act as ever")
+  func findOwnsTheRate() {
+    let notice = [DashboardCommand.notice(KeyMap.rateKeyInSearch)]
+    for key in ["+", "-", "[", "]", "h", "n", "V", ",", "."].map(Key.character) {
+      #expect(
+        KeyMap.commands(for: key, state: DashboardState(), phase: .running, load: .open, searching: true)
+          == notice,
+        "\(key)")
+    }
+    let search = { (key: Key) in
+      KeyMap.commands(for: key, state: DashboardState(), phase: .running, load: .open, searching: true)
+    }
+    #expect(search(.character("p")) == [.togglePause])
+    #expect(search(.character("q")) == [.stopRun])
+    #expect(search(.character("t")) == [.openPrompt(.tag)])
+    // Once the run is over the keys say that, as in any run.
+    #expect(
+      KeyMap.commands(
+        for: .character("+"), state: DashboardState(), phase: .done, load: .open, searching: true)
+        == [.notice("the run is over: nothing to change")])
+    let bar = KeyMap.keyBar(phase: .running, symbols: .unicode, rateStep: 10, searching: true)
+    #expect(!bar.contains { $0.key == "+/-" } && bar.contains { $0.key == "t" }, "\(bar)")
+  }
+
   @Test func keyBarOffersWhatThePhaseAllows() {
     #expect(KeyMap.keyBar(phase: .running, symbols: .unicode).prefix(2).map(\.action) == ["stop", "pause"])
     #expect(KeyMap.keyBar(phase: .paused, symbols: .unicode).prefix(2).map(\.action) == ["stop", "resume"])
