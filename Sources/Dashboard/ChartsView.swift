@@ -172,12 +172,17 @@ struct ChartsView: Widget {
         ("\(active) \(last?.vusers ?? 0)", .vusers),
         ("\(target) \(model.status.targetVusers)", .targetVusers),
       ])
+    // A pool cap far above what the arrivals use (a search's cap is sized for --max-rate) would
+    // flatten the in-use line against the floor: then the title names the cap and the chart
+    // scales to the vusers in use.
+    let peakInUse = model.metrics.samples.map(\.vusers).max() ?? 0
+    let drawsTarget = !open || model.status.targetVusers <= 4 * max(peakInUse, 10)
+    let targetSeries = ChartSeries(
+      name: target, points: points { Double($0.targetVusers) }, style: model.style(.targetVusers))
     grid.render(
       LineChart(
-        series: [
-          ChartSeries(
-            name: target, points: points { Double($0.targetVusers) }, style: model.style(.targetVusers)),
-          ChartSeries(name: active, points: points { Double($0.vusers) }, style: model.style(.vusers)),
+        series: (drawsTarget ? [targetSeries] : []) + [
+          ChartSeries(name: active, points: points { Double($0.vusers) }, style: model.style(.vusers))
         ], dots: model.dots, axis: axis(minimumTop: 10) { $0.showTimeLabels = true }),
       in: vusersArea)
   }

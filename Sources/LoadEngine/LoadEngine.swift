@@ -126,10 +126,12 @@ public final class LoadEngine: EngineControl, EngineStatusSource, Sendable {
     var outcome = RunOutcome.complete
     while true {
       let now = RunContext.now()
-      let (target, stop, planTime, planFinished) = control.withLock { [isOpenModel, config] state in
+      let (target, stop, planTime, planFinished) = control.withLock { [isOpenModel, config, context] state in
         let t = Self.planTime(state, now: now, start: startNanos)
         // The open model's target is its pool's cap: the arrivals open vusers as they need them.
-        state.lastTarget = isOpenModel ? config.peakVusers : state.ramp.target(at: t)
+        // The open-file limit lowers the cap the loops keep to, so that is the one shown.
+        state.lastTarget =
+          isOpenModel ? min(config.peakVusers, context.connectionLimit) : state.ramp.target(at: t)
         return (state.lastTarget, state.stopRequested, t, state.planFinished)
       }
       if target != lastTarget {
