@@ -136,6 +136,12 @@ public struct CapacityResult: Codable, Sendable, Equatable {
     return result.unit.text(value)
   }
 
+  /// The closed-model view in words, as the summary and the report say it: "about 37 vusers at
+  /// capacity (Little's law)"; nil when no rate passed.
+  public var vusersAtCapacityText: String? {
+    vusersAtCapacity.map { "about \($0) vusers at capacity (Little's law)" }
+  }
+
   /// One line: "capacity 190/s (failed at 200/s: p99<300ms read 412ms; 5.0% apart)".
   public var headline: String {
     let capacity = capacityRps.map { RateText.formatLive($0) + "/s" }

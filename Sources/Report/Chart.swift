@@ -2,9 +2,10 @@ import Foundation
 import Plot
 import RunStore
 
-/// One chart of the report as values: series, markers (tags, the knee), shaded spans (pauses) and
-/// reference levels. `render()` turns it into a `<figure>` holding one inline `<svg>` with axes,
-/// gridlines, tick labels and axis titles with units, and an HTML legend below it.
+/// One chart of the report as values: series, markers (tags, the knee), shaded spans (pauses),
+/// bands shaded by verdict (`ChartBands.swift`) and reference levels. `render()` turns it into a
+/// `<figure>` holding one inline `<svg>` with axes, gridlines, tick labels and axis titles with
+/// units, and an HTML legend below it.
 struct Chart {
   enum XAxis { case time, vusers }
 
@@ -58,6 +59,8 @@ struct Chart {
   var stacked = false
   var markers: [Marker] = []
   var spans: [Span] = []
+  /// Intervals shaded by verdict (a capacity search's held steps), under everything else.
+  var bands: [Band] = []
   var levels: [Level] = []
   /// Written across an empty plot ("no errors").
   var emptyText: String?
@@ -239,6 +242,7 @@ struct Chart {
       [
         Self.element("title", [("id", "\(id)-title")], [Markup.text("\(title) — \(yTitle)")]),
         Self.element("g", [("class", "grid-lines")], grid),
+        bands.isEmpty ? .empty : Self.element("g", [("class", "bands")], bandNodes(px: px, top: top)),
         Self.element("g", [("class", "spans")], spanNodes),
         Self.element("g", [("class", "series")], seriesNodes),
         Self.element("g", [("class", "levels")], levelNodes),
@@ -286,6 +290,7 @@ struct Chart {
       items.append(Self.key("key-knee", "solid line and diamond: knee"))
     }
     if !spans.isEmpty { items.append(Self.key("key-pause", "shaded: paused")) }
+    items += bandKeys()
     if !levels.isEmpty { items.append(Self.key("key-level", "dotted line: knee vusers")) }
     return Markup.element("ul", ["class": "legend"], items)
   }

@@ -56,6 +56,8 @@ struct ReportPage {
       main.append(notes())
       main.append(ReportSections.runsTable(runs, comparing: true))
       main.append(comparisonSection())
+      // A search's answer is what its runs are compared for: right after the delta table.
+      if let capacity = ReportSections.capacitySearch(runs) { main.append(capacity) }
       main.append(chartSection(id: "overlays", heading: "Runs overlaid by time", ReportCharts.overlays(runs)))
       if comparison?.axis == .vusers {
         main.append(
@@ -75,6 +77,7 @@ struct ReportPage {
         Markup.element(
           "div", ["class": "overview"],
           [ReportSections.runsTable(runs, comparing: false), ReportSections.totals(runs)]))
+      if let capacity = ReportSections.capacitySearch(runs) { main.append(capacity) }
       main.append(chartSection(id: "detail", heading: "Over time", ReportCharts.detail(primary)))
       main.append(ReportSections.percentiles(runs))
     }

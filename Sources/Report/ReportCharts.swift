@@ -31,7 +31,7 @@ enum ReportCharts {
         id: "chart-tps", title: open ? "Throughput (TPS) and offered rate" : "Throughput (TPS)",
         yTitle: "requests per second", xAxis: .time, xMax: xMax,
         series: [series("TPS", primary, nil, whole, \.tps)] + offered,
-        markers: markers(run, dot: { knee in knee.tps }), spans: spans(run)),
+        markers: markers(run, dot: { knee in knee.tps }), spans: spans(run), bands: searchBands(run)),
       Chart(
         id: "chart-latency",
         title: open
@@ -189,6 +189,26 @@ enum ReportCharts {
           dot: dot.map { Chart.Point(x: at, y: $0(knee)) }))
     }
     return out
+  }
+
+  /// A capacity search's held steps over their measured windows, shaded by verdict, so the search
+  /// reads at a glance on the throughput it offered. Exploratory steps are left unshaded: too short
+  /// to set the answer.
+  static func searchBands(_ run: ReportRun) -> [Chart.Band] {
+    (run.capacity?.steps ?? []).filter { $0.phase == .hold }.map { step in
+      let rate = RateText.formatLive(step.rate) + "/s"
+      let verdict = ReportSections.verdictText(step.verdict)
+      let window = "\(Clock.text(Double(step.windowStartS)))–\(Clock.text(Double(step.endS)))"
+      let (role, meaning): (Chart.Band.Role, String) =
+        switch step.verdict {
+        case .pass: (.pass, "held step passed every SLO")
+        case .fail: (.fail, "held step failed an SLO")
+        case .clientLimited: (.neutral, "held step client-limited (says nothing about the target)")
+        }
+      return Chart.Band(
+        from: Double(step.windowStartS), to: Double(step.endS), role: role, label: rate,
+        title: "held \(rate): \(verdict), measured \(window)", meaning: meaning)
+    }
   }
 
   static func spans(_ run: ReportRun, prefix: Bool = false) -> [Chart.Span] {

@@ -25,6 +25,8 @@ struct ReportRun {
   var name: String { run.meta.name }
   /// "A one-backend".
   var label: String { "\(letter) \(name)" }
+  /// `rampart find` only: the search's answer (a search killed before its summary has none).
+  var capacity: CapacityResult? { figures.capacity }
   var hasLogErrors: Bool {
     run.samples.contains { $0.logErrors != nil } || !(figures.logErrors ?? [:]).isEmpty
   }

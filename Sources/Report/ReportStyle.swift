@@ -6,13 +6,13 @@ enum ReportStyle {
       color-scheme: light dark;
       --fg: #1f2328; --muted: #59636e; --bg: #ffffff; --grid: #dfe4e9; --axis: #59636e;
       --rule: #d1d9e0; --head: #f6f8fa; --flag-bg: #fff8c5; --flag-border: #d4a72c;
-      --bad: #b3261e; --best-bg: #dafbe1;
+      --bad: #b3261e; --best-bg: #dafbe1; --good: #1a7f37;
     }
     @media (prefers-color-scheme: dark) {
       :root {
         --fg: #e6edf3; --muted: #9198a1; --bg: #0d1117; --grid: #2a3038; --axis: #9198a1;
         --rule: #3d444d; --head: #151b23; --flag-bg: #2e2a14; --flag-border: #9e6a03;
-        --bad: #ff8182; --best-bg: #12361f;
+        --bad: #ff8182; --best-bg: #12361f; --good: #3fb950;
       }
     }
     * { box-sizing: border-box; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
@@ -38,6 +38,9 @@ enum ReportStyle {
     .notes li { margin: 3px 0; }
     .overview { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 0 40px; }
     .overview table { width: 100%; }
+    /* Long row names (the open model's "Late arrivals (sent > 1 ms after due)") wrap rather than
+       push the figures out of the narrow column. */
+    .overview #totals tbody th { white-space: normal; }
     @media (max-width: 760px) { .overview { display: block; } }
     .table-wrap { overflow-x: auto; }
     table { border-collapse: collapse; margin: 8px 0 12px; font-variant-numeric: tabular-nums; }
@@ -56,6 +59,23 @@ enum ReportStyle {
     td.bad, .bad { color: var(--bad); font-weight: 600; }
     td.best { background: var(--best-bg); font-weight: 600; }
     .mark { font-weight: 700; white-space: nowrap; }
+    p.lead { font-size: 18px; font-weight: 600; margin: 6px 0 10px; overflow-wrap: anywhere; }
+    p.lead.versus { font-size: 17px; }
+    .capacity-run h3 { font-size: 18px; margin-top: 30px; }
+    .capacity-run h3 + p.lead { font-size: 16px; margin-top: 2px; }
+    table.figures td.text { text-align: left; white-space: normal; }
+    table.capacity-facts td { white-space: normal; }
+    /* A search's steps: eleven columns or more, so tighter than the other tables to fit the page. */
+    table.steps { font-size: 14px; }
+    table.steps th, table.steps td { padding: 5px 6px; }
+    table.steps td.verdict, table.steps td.phase, table.steps thead th:nth-child(2) { text-align: left; }
+    table.steps td.verdict .mark { display: block; }
+    table.steps thead th:last-child { text-align: left; }
+    table.steps td.pass { color: var(--good); }
+    table.steps td.short { color: var(--muted); }
+    table.steps tr.held { background: var(--head); }
+    table.steps tr.held th, table.steps tr.held td { font-weight: 600; }
+    table.steps tr.held th { box-shadow: inset 4px 0 0 var(--rule); }
     caption { caption-side: bottom; text-align: left; color: var(--muted); font-size: 13px; padding-top: 6px; }
     figure.chart { margin: 14px 0 24px; break-inside: avoid; page-break-inside: avoid; }
     figcaption { font-weight: 600; margin-bottom: 2px; }
@@ -71,6 +91,10 @@ enum ReportStyle {
     svg .span { fill-opacity: .13; }
     svg .span-label {
       fill: var(--muted); font-size: 11px; paint-order: stroke; stroke: var(--bg); stroke-width: 3px;
+    }
+    svg .band { fill-opacity: .2; }
+    svg .band-label {
+      fill: var(--fg); font-size: 11px; paint-order: stroke; stroke: var(--bg); stroke-width: 3px;
     }
     svg .marker { stroke-width: 1.3; }
     svg .marker.tag { stroke-dasharray: 5 4; }
@@ -95,6 +119,7 @@ enum ReportStyle {
     .swatch.key-knee { height: 0; border-top: 2px solid currentColor; }
     .swatch.key-level { height: 0; border-top: 2px dotted currentColor; }
     .swatch.key-pause { width: 18px; height: 12px; background: currentColor; opacity: .15; }
+    .swatch.key-band { width: 18px; height: 12px; opacity: .3; }
     .intro, .footnote, .count { color: var(--muted); font-size: 14px; }
     ol.samples { padding-left: 22px; margin: 4px 0 12px; }
     .where { color: var(--muted); font-size: 12px; }

@@ -98,7 +98,7 @@ enum HeadlessReport {
       lines.append(
         "  slo            \(capacity.slos.joined(separator: ", ")); \(capacity.steps.count) steps ("
           + "\(capacity.steps.filter { $0.phase == .hold }.count) held)"
-          + (capacity.vusersAtCapacity.map { "; about \($0) vusers at capacity (Little's law)" } ?? ""))
+          + (capacity.vusersAtCapacityText.map { "; " + $0 } ?? ""))
     }
     if let knee = r.knee {
       lines.append(

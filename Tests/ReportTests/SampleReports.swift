@@ -24,6 +24,13 @@ func writeSampleReports() throws {
         fixtures.oneBackend, compare: [fixtures.twoBackends, fixtures.killed, fixtures.stages], axis: .vusers,
         generatedAt: FixtureRuns.generatedAt)
     ),
+    ("find", try HTMLReport.render(try CapacityFixture.shared().one, generatedAt: FixtureRuns.generatedAt)),
+    (
+      "find-compare",
+      try HTMLReport.render(
+        try CapacityFixture.shared().one, compare: [try CapacityFixture.shared().two],
+        generatedAt: FixtureRuns.generatedAt)
+    ),
   ]
   for (name, html) in reports {
     try ReportFile.write(html, to: "\(directory)/\(name).html")

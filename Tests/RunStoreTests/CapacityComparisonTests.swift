@@ -20,11 +20,13 @@ struct CapacityComparisonTests {
     let plain: LoadedRun
 
     init() throws {
-      let a = try FindFixture.write(root: root, name: "one-backend", capacity: 200)
-      let b = try FindFixture.write(root: root, name: "two-backends", capacity: 400, startMinute: 130)
-      (oneResult, twoResult) = (a.result, b.result)
-      one = try RunLoader.load(a.directory)
-      two = try RunLoader.load(b.directory)
+      one = try FindFixture.write(root: root, name: "one-backend", capacity: FindFixture.oneBackend)
+      two = try FindFixture.write(
+        root: root, name: "two-backends", capacity: FindFixture.twoBackends, startMinute: 130)
+      guard let a = one.summary?.capacity, let b = two.summary?.capacity else {
+        throw CancellationError()
+      }
+      (oneResult, twoResult) = (a, b)
       plain = try RunLoader.load(try CompareFixture.writeAll(root: root + "/plain")[0])
     }
 
@@ -37,8 +39,9 @@ struct CapacityComparisonTests {
     defer { runs.remove() }
     // The search on the simulated target: the answer lies within [0.85 C, 1.02 C].
     let capacities = try [runs.oneResult, runs.twoResult].map { try #require($0.capacityRps) }
-    #expect(capacities[0] >= 0.85 * 200 && capacities[0] <= 1.02 * 200, "\(runs.oneResult.headline)")
-    #expect(capacities[1] >= 0.85 * 400 && capacities[1] <= 1.02 * 400, "\(runs.twoResult.headline)")
+    for (found, known) in zip(capacities, [FindFixture.oneBackend, FindFixture.twoBackends]) {
+      #expect(found >= 0.85 * known && found <= 1.02 * known, "\(found)/s against \(known)/s")
+    }
 
     let comparison = try RunComparison([runs.one, runs.two], axis: .time)
     let row = try #require(comparison.rows.first)
