@@ -138,6 +138,47 @@ struct FindCLITests {
     }
   }
 
+  @Test(
+    "a plan file gives the target and requests; its ramp is not used; passing at --max-rate is the verdict")
+  func planFileGivesTargetAndRequests() async throws {
+    try await HeavyTest.run {
+      let server = try await TestHTTPServer()
+      defer { Task { await server.shutdown() } }
+      let plan = """
+        target = "\(server.url)"
+
+        [ramp]
+        vusers = 2
+
+        [[requests]]
+        path = "/items"
+        weight = 3
+
+        [[requests]]
+        path = "/orders"
+        """
+      let p = try RampartProcess(
+        [
+          "find", "plan.toml", "--slo", "errors<1%", "--min-rate", "20", "--max-rate", "40", "--step-time",
+          "2s",
+          "--budget", "20s", "--no-tui", "--json",
+        ], files: ["plan.toml": plan])
+      defer { p.cleanUp() }
+      let status = await p.wait(seconds: 60)
+      #expect(status == 0, "stderr: \(p.stderr)")
+      let object = try OpenModelCLITests.jsonObject(p.stdout)
+      #expect(object["model"] as? String == "open", "the plan's [ramp] was used: \(object)")
+      let search = try #require(object["capacity"] as? [String: Any], "\(object)")
+      // The test server keeps up with 40/s: the search holds --max-rate and says so.
+      #expect(search["verdict"] as? String == "passes_at_max_rate", "\(search)")
+      #expect(object["capacity_rps"] as? Double == 40, "\(object)")
+      #expect(object["failed_rps"] == nil || object["failed_rps"] is NSNull, "\(object)")
+      let items = server.requests("GET /items").count
+      let orders = server.requests("GET /orders").count
+      #expect(items > 0 && orders > 0 && items > orders, "items \(items), orders \(orders)")
+    }
+  }
+
   static let badInput: [(args: [String], says: String)] = [
     (["--slo", "p99<<300ms"], "--slo 'p99<<300ms'"),
     (["--slo", "tps>100"], "throughput is what find searches for"),
