@@ -179,6 +179,37 @@ struct FindCLITests {
     }
   }
 
+  @Test("stopped mid-search (SIGTERM, as q): the run is kept with the best answer so far, verdict stopped")
+  func stoppedKeepsTheBestAnswer() async throws {
+    try await HeavyTest.run {
+      let server = try await TestHTTPServer()
+      defer { Task { await server.shutdown() } }
+      let p = try RampartProcess([
+        "find", server.url, "--slo", "p99<1s", "--min-rate", "20", "--max-rate", "640", "--step-time", "2s",
+        "--budget", "60s", "--no-tui", "--json",
+      ])
+      defer { p.cleanUp() }
+      // Two exploratory steps (3 s each) judged, then a graceful stop.
+      let explored = try await waitFor(seconds: 30) {
+        p.stderr.components(separatedBy: "explore pass").count > 2
+      }
+      try #require(explored, "stderr: \(p.stderr)")
+      p.signal(SIGTERM)
+      let status = await p.wait(seconds: 30)
+      #expect(status == 130, "exit \(String(describing: status)); stderr: \(p.stderr)")
+      let object = try OpenModelCLITests.jsonObject(p.stdout)
+      let search = try #require(object["capacity"] as? [String: Any], "\(object)")
+      #expect(search["verdict"] as? String == "stopped", "\(search)")
+      let steps = try #require(search["steps"] as? [[String: Any]])
+      #expect(steps.count >= 2 && steps.allSatisfy { $0["verdict"] as? String == "pass" }, "\(steps)")
+      // Only a held step sets the capacity: two exploratory passes do not.
+      #expect(object["capacity_rps"] == nil || object["capacity_rps"] is NSNull, "\(object)")
+      let run = try RunLoader.load(try #require(p.runDirectories.first))
+      #expect(run.summary?.capacity?.headline.hasPrefix("no rate passed yet") == true)
+      #expect(run.events.contains { $0.kind == .capacity }, "the answer is journalled as an event")
+    }
+  }
+
   static let badInput: [(args: [String], says: String)] = [
     (["--slo", "p99<<300ms"], "--slo 'p99<<300ms'"),
     (["--slo", "tps>100"], "throughput is what find searches for"),
