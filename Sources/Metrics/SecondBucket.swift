@@ -49,10 +49,12 @@ public struct SecondBucket: Sendable {
   public var errorCount: Int { errors.reduce(0, +) }
   public var latencyCount: Int { Int(histogram.totalCount) }
 
-  public mutating func recordLatency(micros: UInt64) {
+  /// One response's latency, or `count` responses of the same latency (nothing when 0).
+  public mutating func recordLatency(micros: UInt64, count: UInt64 = 1) {
+    guard count > 0 else { return }
     let value = max(1, min(micros, LatencyHistogram.highestTrackableMicros))
-    _ = histogram.record(value)
-    latencySumMicros &+= value
+    _ = histogram.record(value, count: count)
+    latencySumMicros &+= value &* count
     if value < latencyMinMicros { latencyMinMicros = value }
     if value > latencyMaxMicros { latencyMaxMicros = value }
   }

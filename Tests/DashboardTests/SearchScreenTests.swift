@@ -82,10 +82,7 @@ enum SearchRunFixture {
         let count = UInt64(Double(completed) * fraction)
         let sent = UInt64(20 * factor * 1000)
         let due = sent + UInt64(waitMs * 1000)
-        _ = bucket.histogram.record(due, count: count)
-        bucket.latencySumMicros += due * count
-        bucket.latencyMinMicros = min(bucket.latencyMinMicros, due)
-        bucket.latencyMaxMicros = max(bucket.latencyMaxMicros, due)
+        bucket.recordLatency(micros: due, count: count)
         _ = arrivals.uncorrected.record(sent, count: count)
         arrivals.uncorrectedSumMicros += sent * count
       }

@@ -108,13 +108,7 @@ public enum FindFixture {
       (served * $0.0, $0.1 + waitedMs)
     }
     for (count, ms) in latencies + [(refused, 2)] {
-      let count = UInt64(count.rounded())
-      guard count > 0 else { continue }
-      let micros = UInt64(ms * 1000)
-      _ = bucket.histogram.record(micros, count: count)
-      bucket.latencySumMicros += micros * count
-      bucket.latencyMinMicros = min(bucket.latencyMinMicros, micros)
-      bucket.latencyMaxMicros = max(bucket.latencyMaxMicros, micros)
+      bucket.recordLatency(micros: UInt64(ms * 1000), count: UInt64(count.rounded()))
     }
     bucket.bytesIn = bucket.ok * 160
     bucket.bytesOut = bucket.started * 80
