@@ -210,6 +210,30 @@ struct FindCLITests {
     }
   }
 
+  @Test("a target that fails at --min-rate gets that verdict, not a number")
+  func failsAtMinRate() async throws {
+    try await HeavyTest.run {
+      // Nothing listens: every request is refused.
+      let url = "http://127.0.0.1:\(SimpleHTTP.unusedPort())/"
+      let p = try RampartProcess([
+        "find", url, "--slo", "errors<1%", "--min-rate", "10", "--step-time", "2s", "--budget", "30s",
+        "--no-tui", "--json",
+      ])
+      defer { p.cleanUp() }
+      let status = await p.wait(seconds: 60)
+      #expect(status == 0, "exit \(String(describing: status)); stderr: \(p.stderr)")
+      let object = try OpenModelCLITests.jsonObject(p.stdout)
+      let search = try #require(object["capacity"] as? [String: Any], "\(object)")
+      #expect(search["verdict"] as? String == "fails_at_min_rate", "\(search)")
+      #expect(object["capacity_rps"] == nil || object["capacity_rps"] is NSNull, "\(object)")
+      #expect(
+        object["failed_rps"] as? Double == 10 && object["limiting_slo"] as? String == "errors<1%", "\(object)"
+      )
+      #expect(
+        p.stderr.contains("no capacity: failed at 10/s: errors<1% read 100.00% at --min-rate"), "\(p.stderr)")
+    }
+  }
+
   static let badInput: [(args: [String], says: String)] = [
     (["--slo", "p99<<300ms"], "--slo 'p99<<300ms'"),
     (["--slo", "tps>100"], "throughput is what find searches for"),
