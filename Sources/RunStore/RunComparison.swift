@@ -83,8 +83,12 @@ public struct RunComparison: Sendable {
     self.runs = runs
     self.axis = axis
     let reach = runs.map { $0.curve.last?.vusers }
+    // Open-model runs' curves lie on the offered rate, closed ones' on vusers: no common level
+    // between the two kinds.
+    let models = Set(runs.map(\.figures.model))
     commonVusers =
-      reach.contains(where: { $0 == nil }) ? nil : reach.compactMap { $0 }.min().map { Int($0.rounded()) }
+      reach.contains(where: { $0 == nil }) || models.count > 1
+      ? nil : reach.compactMap { $0 }.min().map { Int($0.rounded()) }
     rows = Self.rows(runs, at: commonVusers)
     notes = Self.notes(runs, axis: axis)
   }
@@ -101,7 +105,11 @@ public struct RunComparison: Sendable {
     func atVusers(_ metric: @escaping (CapacityPoint) -> Double) -> (ComparedRun) -> Double? {
       { run in vusers.flatMap { CapacityCurve.value(at: Double($0), in: run.curve, metric) } }
     }
-    let at = vusers.map { " at \($0) vusers" } ?? " at the same vusers"
+    let onRate = runs.allSatisfy { $0.figures.model == .open }
+    let at =
+      onRate
+      ? vusers.map { " at \($0)/s offered" } ?? " at the same rate"
+      : vusers.map { " at \($0) vusers" } ?? " at the same vusers"
     // `rampart find` runs: the search's answer first, the question the comparison is for.
     let capacityRows =
       runs.contains(where: { $0.figures.capacity != nil })

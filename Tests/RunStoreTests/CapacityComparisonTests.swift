@@ -56,6 +56,9 @@ struct CapacityComparisonTests {
     // The rate went up and down on purpose: no knee is read off it, in either run.
     #expect(comparison.runs.allSatisfy { $0.figures.knee == nil })
     #expect(comparison.notes.isEmpty, "\(comparison.notes)")
+    // Open-model curves lie on the offered rate: the "at the same level" rows say so.
+    let at = try #require(comparison.rows.first { $0.key == "tps_at_vusers" })
+    #expect(at.title.hasSuffix("/s offered"), "\(at.title)")
   }
 
   @Test("a plain run beside a search: its capacity row is empty and a note says why")
@@ -66,6 +69,8 @@ struct CapacityComparisonTests {
     let row = try #require(comparison.rows.first { $0.key == "capacity_rps" })
     #expect(row.values[1] == nil && row.best == nil)
     #expect(comparison.notes.contains { $0.contains("B (one-backend) has no capacity search") })
+    // A rate axis and a vusers axis have no common level to read both curves at.
+    #expect(comparison.commonVusers == nil)
     // Runs without a search have no capacity rows at all.
     let plainOnly = try RunComparison([runs.plain, runs.plain], axis: .time)
     #expect(!plainOnly.rows.contains { $0.key.hasPrefix("capacity") })
