@@ -9,7 +9,7 @@ import Testing
   import Glibc
 #endif
 
-@Suite struct ControlCommandTests {
+@Suite(.timeLimit(.minutes(5))) struct ControlCommandTests {
   @Test func everyCommandParses() throws {
     let table: [(String, ControlCommand)] = [
       ("pause", .pause), ("resume", .resume), ("vusers 250", .vusers(250)), ("vusers 0", .vusers(0)),
@@ -83,7 +83,7 @@ final class FakeControl: EngineControl, EngineStatusSource, MetricsSource, Senda
   func stop() { log("stop") }
 }
 
-@Suite struct ControlResponderTests {
+@Suite(.timeLimit(.minutes(5))) struct ControlResponderTests {
   @Test func commandsActLikeTheKeysAndRefusalsChangeNothing() throws {
     let fake = FakeControl()
     let responder = ControlResponder(control: fake, engine: fake, metrics: fake)
@@ -128,7 +128,7 @@ final class FakeControl: EngineControl, EngineStatusSource, MetricsSource, Senda
   }
 }
 
-@Suite struct ControlServerTests {
+@Suite(.timeLimit(.minutes(5))) struct ControlServerTests {
   static func socketPath(_ name: String) -> String {
     "/tmp/rampart-ctl-\(getpid())-\(name)-\(UInt32.random(in: 0...UInt32.max)).sock"
   }

@@ -11,7 +11,7 @@ import Theme
 /// The compare screen from the fixture runs (one backend, two backends, a killed run and an
 /// aborted run with another plan). `RECORD_SNAPSHOTS=1 swift test --filter CompareScreenTests`
 /// re-records.
-@Suite struct CompareScreenTests {
+@Suite(.timeLimit(.minutes(5))) struct CompareScreenTests {
   /// The fixture runs, written once: one-backend, two-backends, killed, stages.
   static let runs: [LoadedRun] = {
     let root = NSTemporaryDirectory() + "rampart-compare-screen-\(UUID().uuidString)"
@@ -152,7 +152,7 @@ import Theme
   }
 }
 
-@Suite struct CompareKeyTests {
+@Suite(.timeLimit(.minutes(5))) struct CompareKeyTests {
   /// Each key and what it must do, written out rather than derived, so the table checks the map.
   static let table: [(Key, [CompareCommand])] = [
     (.character("q"), [.exit]), (.character("Q"), [.exit]), (.escape, [.exit]),

@@ -8,7 +8,7 @@ import Theme
 @testable import Dashboard
 
 /// The live-control keys: what each asks for in each phase, and what the loop does with it.
-@Suite struct ControlKeyTests {
+@Suite(.timeLimit(.minutes(5))) struct ControlKeyTests {
   static let table: [(Key, DashboardCommand)] = [
     (.character("+"), .changeVusers(1)), (.character("="), .changeVusers(1)),
     (.character("-"), .changeVusers(-1)), (.character("["), .changeRampStep(-1)),
@@ -83,7 +83,7 @@ final class RecordingControl: EngineControl, EngineStatusSource, MetricsSource, 
   }
 }
 
-@Suite struct ControlLoopTests {
+@Suite(.timeLimit(.minutes(5))) struct ControlLoopTests {
   func run(_ keys: [Key]) -> (DashboardLoop, RecordingControl, MemoryBackend) {
     let control = RecordingControl()
     let backend = MemoryBackend(width: 120, height: 40, keys: keys + [.character("q")])

@@ -58,7 +58,7 @@ final class FakeEngine: EngineStatusSource, EngineControl, MetricsSource, Sendab
   }
 }
 
-@Suite struct DashboardLoopTests {
+@Suite(.timeLimit(.minutes(5))) struct DashboardLoopTests {
   func loop(
     _ engine: FakeEngine, _ backend: MemoryBackend, exitOnEnd: Bool = false, flag: ExitFlag = ExitFlag()
   )
@@ -101,10 +101,17 @@ final class FakeEngine: EngineStatusSource, EngineControl, MetricsSource, Sendab
   @Test func exitOnEndAndTheSignalFlagLeaveWithoutAKey() {
     let engine = FakeEngine(snapshot: RunFixture.snapshot(seconds: 5))
     engine.finish()
-    loop(engine, MemoryBackend(width: 80, height: 24), exitOnEnd: true).run()
+    // No key is ever pressed: each loop must return by itself, the first after showing the end.
+    let ended = MemoryBackend(width: 80, height: 24)
+    let started = ContinuousClock.now
+    loop(engine, ended, exitOnEnd: true).run()
+    // Leaving at the end is the run's own doing: no frame waits on the keyboard first.
+    #expect(ended.presented.isEmpty, "\(ended.presented.count) frames before leaving")
     let flag = ExitFlag()
     flag.set()
     loop(engine, MemoryBackend(width: 80, height: 24), flag: flag).run()
+    // Both returned without waiting for a key (a frame waits 200 ms for one at most).
+    #expect(ContinuousClock.now - started < .seconds(5))
   }
 
   @Test func themeCyclesAndPostsItsName() {
@@ -130,7 +137,7 @@ final class StoppedProcessEngine: EngineStatusSource, Sendable {
   }
 }
 
-@Suite struct SuspensionNoticeTests {
+@Suite(.timeLimit(.minutes(5))) struct SuspensionNoticeTests {
   @Test func aStoppedProcessIsNamedOnResume() {
     let engine = FakeEngine(snapshot: RunFixture.snapshot(seconds: 20))
     let backend = MemoryBackend(width: 120, height: 40)

@@ -9,7 +9,7 @@ import Theme
 
 /// Golden screens of a run whose disk filled up at 3:05: the header's badge (glyph and words, so
 /// it reads without colour) and the marker where journalling stopped, while the load goes on.
-@Suite struct JournalStopScreenTests {
+@Suite(.timeLimit(.minutes(5))) struct JournalStopScreenTests {
   static func model(symbols: SymbolSet = .unicode) -> DashboardModel {
     var metrics = RunFixture.snapshot(seconds: 240)
     metrics.events.append(

@@ -7,7 +7,7 @@ import Testing
 
 /// Every bound key (and an unbound one) in every engine phase, in both load models, with and
 /// without the help overlay.
-@Suite struct KeyMapTests {
+@Suite(.timeLimit(.minutes(5))) struct KeyMapTests {
   static let phases: [EngineStatus.Phase] = [.starting, .running, .paused, .stopping, .done]
   static let keys: [Key] =
     [
@@ -152,7 +152,7 @@ import Testing
   }
 }
 
-@Suite struct ViewportTests {
+@Suite(.timeLimit(.minutes(5))) struct ViewportTests {
   @Test func wholeRunByDefaultToThePlannedEnd() {
     let v = Viewport()
     #expect(v.range(elapsed: 42, plannedDuration: 600) == 0...600)

@@ -9,7 +9,7 @@ import Theme
 
 /// Golden screens of live control: every kind of marker with its legend, a closed pause, the
 /// prompts for a vuser count and a tag, and the knee's marker and stats.
-@Suite struct LiveControlScreenTests {
+@Suite(.timeLimit(.minutes(5))) struct LiveControlScreenTests {
   /// The saturation run with a pause from 200 s to 230 s, a hold, a tag and the end of the plan.
   static func model(_ adjust: (inout DashboardState) -> Void = { _ in }) -> DashboardModel {
     var metrics = RunFixture.snapshot(seconds: 600)

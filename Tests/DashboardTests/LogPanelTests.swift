@@ -9,7 +9,7 @@ import Theme
 @testable import Dashboard
 
 /// The log panel and the log-errors lane as golden screens, and the panel's keys.
-@Suite struct LogPanelScreenTests {
+@Suite(.timeLimit(.minutes(5))) struct LogPanelScreenTests {
   static func model(
     sources: Int = 1, seconds: Int = 480, _ adjust: (inout DashboardState) -> Void = { _ in }
   ) -> DashboardModel {
@@ -100,7 +100,7 @@ import Theme
   }
 }
 
-@Suite struct LogPanelKeyTests {
+@Suite(.timeLimit(.minutes(5))) struct LogPanelKeyTests {
   func state(focused: Bool = false, shown: Bool = true, prompt: Prompt? = nil) -> DashboardState {
     var state = DashboardState()
     state.hasLogPanel = true
@@ -178,7 +178,7 @@ struct FixedLogFeed: LogFeed {
   func logSnapshot() -> LogSnapshot { value }
 }
 
-@Suite struct LogPanelLoopTests {
+@Suite(.timeLimit(.minutes(5))) struct LogPanelLoopTests {
   func run(_ keys: [Key], logs: LogSnapshot = LogFixture.snapshot()) -> (DashboardLoop, MemoryBackend) {
     let engine = FakeEngine(snapshot: RunFixture.snapshot(seconds: 60, logs: true))
     let backend = MemoryBackend(width: 160, height: 48, keys: keys + [.character("q")])
@@ -239,7 +239,7 @@ struct FixedLogFeed: LogFeed {
   }
 }
 
-@Suite struct LogFilterTests {
+@Suite(.timeLimit(.minutes(5))) struct LogFilterTests {
   func entry(_ text: String, errorClass: String? = nil, lines: [String]? = nil) -> LogEntry {
     LogEntry(
       id: 1, source: 0, elapsed: 0, kind: .live,

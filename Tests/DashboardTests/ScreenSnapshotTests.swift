@@ -9,7 +9,7 @@ import Theme
 
 /// Whole screens from fixed runs at the three sizes a user is likely to have, plus one that is
 /// too small. `RECORD_SNAPSHOTS=1 swift test --filter ScreenSnapshotTests` re-records.
-@Suite struct ScreenSnapshotTests {
+@Suite(.timeLimit(.minutes(5))) struct ScreenSnapshotTests {
   enum Scene: String, CaseIterable {
     case empty, ramp, saturation, paused
 

@@ -244,7 +244,7 @@ enum SearchRunFixture {
 }
 
 /// The Search section's rows on their own, for the states a golden screen does not show.
-@Suite struct SearchStatsTests {
+@Suite(.timeLimit(.minutes(5))) struct SearchStatsTests {
   typealias Row = StatsPanel.Row
 
   func find(_ rows: [Row], _ label: String) -> Row? { rows.first { $0.label == label } }

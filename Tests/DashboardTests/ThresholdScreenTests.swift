@@ -10,7 +10,7 @@ import Theme
 /// Golden screens of thresholds: the stats panel's "Thresholds" section with one passing and one
 /// failing (glyph, expression, observed value), the header's failing badge and the marker where
 /// the threshold started failing.
-@Suite struct ThresholdScreenTests {
+@Suite(.timeLimit(.minutes(5))) struct ThresholdScreenTests {
   /// The whole saturation run (errors near 2%, p95 near 150 ms) with `p95<300ms` passing and
   /// `errors<1%` failing since 5:07.
   static func model(symbols: SymbolSet = .unicode) throws -> DashboardModel {

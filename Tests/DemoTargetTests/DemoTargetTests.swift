@@ -7,7 +7,7 @@ import Testing
 
 /// The demo target measured with rampart's own engine: its capacity must be what it claims, its
 /// overload must show as errors of the right kind, and its log must tell what a uvicorn log tells.
-@Suite struct DemoTargetTests {
+@Suite(.timeLimit(.minutes(30))) struct DemoTargetTests {
   func target(_ change: (inout TargetConfig) -> Void = { _ in }) async throws -> DemoTarget {
     var config = TargetConfig()
     change(&config)

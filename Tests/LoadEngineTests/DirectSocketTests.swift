@@ -13,7 +13,7 @@ import Testing
 
 /// Requests written with send(2) beside NIO: the descriptor must be the channel's own, a request
 /// that does not go out whole must finish through NIO without anything overtaking it.
-@Suite("Direct request writes")
+@Suite("Direct request writes", .timeLimit(.minutes(30)))
 struct DirectSocketTests {
   @Test("the descriptor found for a NIO connection is that connection's socket")
   func descriptorOfAConnection() async throws {

@@ -4,7 +4,7 @@ import Metrics
 import TestSupport
 import Testing
 
-@Suite("Engine against a real NIO server")
+@Suite("Engine against a real NIO server", .timeLimit(.minutes(30)))
 struct EngineBasicsTests {
   @Test("keep-alive load: counts agree with the server, one connection per vuser")
   func keepAliveCountsAgree() async throws {

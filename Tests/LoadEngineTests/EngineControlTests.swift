@@ -6,7 +6,7 @@ import Testing
 
 /// FAULTS CTL-01 and CTL-02 through the EngineControl API (keys and the control socket drive the
 /// same calls in later issues).
-@Suite("Engine control (FAULTS CTL)")
+@Suite("Engine control (FAULTS CTL)", .timeLimit(.minutes(30)))
 struct EngineControlTests {
   @Test("CTL-01 pause: zero new requests, in-flight ones finish and count; resume without a burst")
   func pauseAndResume() async throws {

@@ -6,7 +6,7 @@ import Testing
 
 /// FAULTS.md section A against faultd.py and loopback sockets: each fault lands in the right error
 /// kind, the run keeps going, and nothing is lost.
-@Suite("Target and network faults (FAULTS NET)")
+@Suite("Target and network faults (FAULTS NET)", .timeLimit(.minutes(30)))
 struct EngineFaultTests {
   @Test("NET-01 connection refused: every attempt is connect_refused, with backoff and no storm")
   func connectionRefused() async throws {

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// FAULTS NET-11 (the corpus) end to end, and https through swift-nio-ssl.
-@Suite("Malformed responses and TLS")
+@Suite("Malformed responses and TLS", .timeLimit(.minutes(30)))
 struct EngineProtocolTests {
   static var corpus: [String] {
     let dir = Faultd.fixturesDirectory.appendingPathComponent("malformed").path

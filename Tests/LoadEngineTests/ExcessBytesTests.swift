@@ -8,7 +8,7 @@ import Testing
 /// latency); its connection is dropped and counted as `unexpected_data` in the protocol breakdown,
 /// which fails no request; the next request never takes the excess for its answer.
 // The limit covers the wait for HeavyTest: in the full run these start about 5 minutes in.
-@Suite("Bytes after a complete response", .timeLimit(.minutes(10)))
+@Suite("Bytes after a complete response", .timeLimit(.minutes(30)))
 struct ExcessBytesTests {
   @Test("excess in the same read as the response's end: every response booked, each connection dropped")
   func excessInTheSameRead() async throws {

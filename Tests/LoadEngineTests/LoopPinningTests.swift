@@ -7,7 +7,7 @@ import Testing
 
 @testable import LoadEngine
 
-@Suite("Event loops bound to CPUs")
+@Suite("Event loops bound to CPUs", .timeLimit(.minutes(30)))
 struct LoopPinningTests {
   @Test("loops are pinned only when there is exactly one per usable CPU")
   func pinningRule() {

@@ -8,7 +8,7 @@ import Testing
 /// offered request accounted for, and the latency of a stalling target measured from each
 /// request's intended start (FAULTS NET-03). Figures asserted come from the mechanism (the stall's
 /// share of the time, the pool's size), never from one quiet run.
-@Suite("Open model: arrival rate, backlog, corrected latency", .timeLimit(.minutes(10)))
+@Suite("Open model: arrival rate, backlog, corrected latency", .timeLimit(.minutes(30)))
 struct OpenModelTests {
   static func openConfig(
     _ url: String, rate: Double, duration: Double, maxVusers: Int? = nil, maxBacklog: Int? = nil,

@@ -2,7 +2,7 @@ import LoadEngine
 import Metrics
 import Testing
 
-@Suite struct DurationTextTests {
+@Suite(.timeLimit(.minutes(5))) struct DurationTextTests {
   @Test(arguments: [
     ("500ms", 0.5), ("5s", 5.0), ("1m30s", 90.0), ("2h", 7_200.0), ("1.5s", 1.5), ("10", 10.0),
     ("0", 0.0), ("0.25", 0.25), ("1h2m3s", 3_723.0), ("250us", 0.000_25), (" 5s ", 5.0), ("1m", 60.0),
@@ -33,7 +33,7 @@ import Testing
   }
 }
 
-@Suite struct LoadPlanTests {
+@Suite(.timeLimit(.minutes(5))) struct LoadPlanTests {
   @Test func summaries() {
     #expect(
       LoadPlan.steps(start: 100, step: 100, every: 5, max: 1_000).summary == "ramp 100 -> 1000 step 100/5s")
@@ -58,7 +58,7 @@ import Testing
   }
 }
 
-@Suite struct HTTPTargetTests {
+@Suite(.timeLimit(.minutes(5))) struct HTTPTargetTests {
   @Test(
     arguments: [
       ("http://example.com", HTTPTarget.Scheme.http, "example.com", 80, "/"),
@@ -171,7 +171,7 @@ import Testing
   }
 }
 
-@Suite struct RequestTemplateTests {
+@Suite(.timeLimit(.minutes(5))) struct RequestTemplateTests {
   let target = HTTPTarget(scheme: .http, host: "api.example.com", port: 8080, pathAndQuery: "/health?full=1")
   let ua = "User-Agent: rampart/\(RampartVersion.current)\r\n"
 

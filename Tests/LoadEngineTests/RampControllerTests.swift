@@ -11,7 +11,7 @@ private let k6Plan = LoadPlan.stages([
   .init(duration: 30, target: 100), .init(duration: 60, target: 100), .init(duration: 30, target: 0),
 ])
 
-@Suite struct RampControllerStepsTests {
+@Suite(.timeLimit(.minutes(5))) struct RampControllerStepsTests {
   let plan = LoadPlan.steps(start: 10, step: 10, every: 5, max: 50)
 
   @Test func stepsGrowEveryIntervalUpToTheMax() {
@@ -118,7 +118,7 @@ private let k6Plan = LoadPlan.stages([
   }
 }
 
-@Suite struct RampControllerStagesTests {
+@Suite(.timeLimit(.minutes(5))) struct RampControllerStagesTests {
   @Test func stagesInterpolateLinearlyAndFinish() {
     var ramp = RampController(plan: k6Plan)
     #expect(

@@ -2,7 +2,7 @@ import Testing
 
 @testable import LoadEngine
 
-@Suite("Redirect steps")
+@Suite("Redirect steps", .timeLimit(.minutes(5)))
 struct RedirectStepTests {
   let target = try! HTTPTarget(parsing: "http://127.0.0.1:8080/a")
 

@@ -3,7 +3,7 @@ import Metrics
 import TestSupport
 import Testing
 
-@Suite struct RequestMixTests {
+@Suite(.timeLimit(.minutes(30))) struct RequestMixTests {
   @Test func vusersPickRequestsByWeight() async throws {
     let server = try await TestHTTPServer()
     let config = try makeConfig(server.url, vusers: 4, requests: 2000) { config in

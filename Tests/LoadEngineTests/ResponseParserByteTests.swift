@@ -5,7 +5,7 @@ import Testing
 
 // MARK: - the word-at-a-time checks against byte-by-byte expectations
 
-@Suite struct ResponseParserByteTests {
+@Suite(.timeLimit(.minutes(5))) struct ResponseParserByteTests {
   /// Values are checked eight bytes at a time: every byte value at every position of a value
   /// longer than two words must be judged as a byte-by-byte check would (controls but tab, and
   /// DEL, refused; obs-text 0x80-0xFF allowed).

@@ -6,7 +6,7 @@ import Testing
 
 // MARK: - fuzz
 
-@Suite struct ResponseParserFuzzTests {
+@Suite(.timeLimit(.minutes(5))) struct ResponseParserFuzzTests {
   static let seeds: [[UInt8]] = [
     okBody,
     chunkedWithExtensionsAndTrailers,

@@ -5,7 +5,7 @@ import Testing
 
 // MARK: - valid responses
 
-@Suite struct ResponseParserValidTests {
+@Suite(.timeLimit(.minutes(5))) struct ResponseParserValidTests {
   @Test func contentLengthBody() {
     let end = expectSplitInvariant(okBody)
     #expect(end == .complete(at: okBody.count, status: 200, keepAlive: true, location: nil))
@@ -248,7 +248,7 @@ import Testing
 
 // MARK: - malformed responses
 
-@Suite struct ResponseParserMalformedTests {
+@Suite(.timeLimit(.minutes(5))) struct ResponseParserMalformedTests {
   static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Fixtures/malformed")
 

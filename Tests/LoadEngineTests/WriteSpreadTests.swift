@@ -7,7 +7,7 @@ import Testing
 /// A big round's requests are carried into the next round and written one per response read
 /// there (`LoopWorker.writeQueued`): every carried request must still go out, on its own vuser's
 /// connection, and be booked once.
-@Suite("Writes spread over the next round")
+@Suite("Writes spread over the next round", .timeLimit(.minutes(30)))
 struct WriteSpreadTests {
   @Test("a lone vuser's carried request goes out with no response to pace it")
   func carriedWithoutReads() async throws {

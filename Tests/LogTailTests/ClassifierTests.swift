@@ -2,7 +2,7 @@ import Testing
 
 @testable import LogTail
 
-@Suite struct ClassifierTests {
+@Suite(.timeLimit(.minutes(5))) struct ClassifierTests {
   private let classifier = LogClassifier()
 
   private func classify(_ text: String, with classifier: LogClassifier? = nil) -> Classified {

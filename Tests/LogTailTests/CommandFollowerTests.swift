@@ -7,7 +7,7 @@ import Testing
   import Glibc
 #endif
 
-@Suite struct CommandFollowerTests {
+@Suite(.timeLimit(.minutes(5))) struct CommandFollowerTests {
   /// What the follower produced at one poll, and when.
   private struct Polled {
     var at: Double

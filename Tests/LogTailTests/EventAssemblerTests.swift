@@ -73,7 +73,7 @@ enum PythonOutput {
     #"2026-11-27 09:00:00,124 INFO     uvicorn.access: 127.0.0.1:5555 - "GET / HTTP/1.1" 200 OK 0.3ms"#
 }
 
-@Suite struct EventAssemblerTests {
+@Suite(.timeLimit(.minutes(5))) struct EventAssemblerTests {
   /// Feeds lines 1 ms apart, then finishes.
   private func events(
     _ lines: [String], classifier: LogClassifier = LogClassifier(), idleChecks: Bool = false

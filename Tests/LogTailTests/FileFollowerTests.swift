@@ -208,7 +208,7 @@ struct RotationOutcome: Sendable {
   }
 }
 
-@Suite struct FileFollowerTests {
+@Suite(.timeLimit(.minutes(5))) struct FileFollowerTests {
   // MARK: LOG-01 rename rotation under write load
 
   @Test(arguments: 0..<20)

@@ -2,7 +2,7 @@ import Testing
 
 @testable import LogTail
 
-@Suite struct LineSplitterTests {
+@Suite(.timeLimit(.minutes(5))) struct LineSplitterTests {
   /// Feeds `pieces` one after the other and returns every line emitted.
   private func split(_ pieces: [[UInt8]], into splitter: inout LineSplitter) -> [RawLine] {
     var lines: [RawLine] = []

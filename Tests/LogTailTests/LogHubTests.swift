@@ -6,7 +6,7 @@ import Testing
 
 /// The hub end to end on real files and commands: lines become entries, tracebacks fold, error
 /// classes are counted once, the display budget drops lines but never counts, stop flushes.
-@Suite struct LogHubTests {
+@Suite(.timeLimit(.minutes(5))) struct LogHubTests {
   final class Counts: Sendable {
     private let value = Mutex<[String: Int]>([:])
     func add(_ counts: [String: Int]) { value.withLock { for (k, v) in counts { $0[k, default: 0] += v } } }

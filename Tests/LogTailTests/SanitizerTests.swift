@@ -36,7 +36,7 @@ func referenceDisplayText(_ bytes: [UInt8], tabWidth: Int = 8) -> String {
   return text
 }
 
-@Suite struct SanitizerTests {
+@Suite(.timeLimit(.minutes(5))) struct SanitizerTests {
   private func display(_ bytes: [UInt8], droppedBytes: Int = 0, maxColumns: Int = LineLimits.displayColumns)
     -> String
   {

@@ -116,7 +116,7 @@ private func isAccurate(_ knee: Knee?, _ target: ClosedTarget, successShare: Dou
 
 // MARK: - Accuracy
 
-@Suite struct KneeDetectorAccuracyTests {
+@Suite(.timeLimit(.minutes(5))) struct KneeDetectorAccuracyTests {
   let detector = KneeDetector()
 
   @Test(arguments: closedTargets)
@@ -185,7 +185,7 @@ private func isAccurate(_ knee: Knee?, _ target: ClosedTarget, successShare: Dou
 
 // MARK: - Live
 
-@Suite struct KneeDetectorLiveTests {
+@Suite(.timeLimit(.minutes(5))) struct KneeDetectorLiveTests {
   let detector = KneeDetector()
 
   /// Feeds the run second by second. The knee must not be claimed before the ramp has passed the
@@ -247,7 +247,7 @@ private func isAccurate(_ knee: Knee?, _ target: ClosedTarget, successShare: Dou
 
 // MARK: - No knee
 
-@Suite struct KneeDetectorRefusalTests {
+@Suite(.timeLimit(.minutes(5))) struct KneeDetectorRefusalTests {
   let detector = KneeDetector()
 
   @Test func emptyAndSingleStep() {
@@ -293,7 +293,7 @@ private func isAccurate(_ knee: Knee?, _ target: ClosedTarget, successShare: Dou
 
 // MARK: - What the steps are made of
 
-@Suite struct KneeStepTests {
+@Suite(.timeLimit(.minutes(5))) struct KneeStepTests {
   let detector = KneeDetector()
 
   @Test func aStepDropsItsSettleTimeAndAveragesTheRest() throws {
@@ -409,7 +409,7 @@ private func isAccurate(_ knee: Knee?, _ target: ClosedTarget, successShare: Dou
 
 // MARK: - Confidence and encoding
 
-@Suite struct KneeConfidenceTests {
+@Suite(.timeLimit(.minutes(5))) struct KneeConfidenceTests {
   let detector = KneeDetector()
 
   @Test func moreStepsAboveRaiseConfidence() throws {

@@ -4,7 +4,7 @@ import Testing
 
 @testable import Metrics
 
-@Suite struct LatencyDistributionTests {
+@Suite(.timeLimit(.minutes(5))) struct LatencyDistributionTests {
   @Test func percentilesMatchTheHistogramsOwn() throws {
     var histogram = LatencyHistogram.make()
     var seed: UInt64 = 42

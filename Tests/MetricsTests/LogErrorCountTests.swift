@@ -2,7 +2,7 @@ import Foundation
 import Metrics
 import Testing
 
-@Suite struct LogErrorCountTests {
+@Suite(.timeLimit(.minutes(5))) struct LogErrorCountTests {
   @Test func countsJoinTheNextClosedSecondAndTheTotals() {
     let store = MetricsStore()
     store.enableLogErrors()
@@ -47,7 +47,7 @@ import Testing
   }
 }
 
-@Suite struct SummaryControlTests {
+@Suite(.timeLimit(.minutes(5))) struct SummaryControlTests {
   @Test func tagsAndPausesAreInTheSummary() throws {
     let store = MetricsStore()
     store.ingest(bucket(second: 0, ok: 1), gauges: vusers(1), duration: 1)

@@ -1,7 +1,7 @@
 import Metrics
 import Testing
 
-@Suite struct RecorderTests {
+@Suite(.timeLimit(.minutes(5))) struct RecorderTests {
   @Test func outcomesAreBucketedByTheSecondTheyFinishIn() {
     var recorder = Recorder()
     recorder.recordStart(second: 0)

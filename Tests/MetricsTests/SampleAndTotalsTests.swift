@@ -15,7 +15,7 @@ func withinHistogramPrecision(_ got: Double, _ exact: Double) -> Bool {
 
 let gauges = EngineGauges(vusers: 40, targetVusers: 50, connections: 38, paused: false)
 
-@Suite struct SecondBucketMergeTests {
+@Suite(.timeLimit(.minutes(5))) struct SecondBucketMergeTests {
   @Test func mergeAddsEveryCounterAndCombinesLatency() {
     var a = SecondBucket(second: 4)
     a.started = 3
@@ -97,7 +97,7 @@ let gauges = EngineGauges(vusers: 40, targetVusers: 50, connections: 38, paused:
   }
 }
 
-@Suite struct SecondSampleTests {
+@Suite(.timeLimit(.minutes(5))) struct SecondSampleTests {
   /// 1000 responses of 1, 2, ... 1000 ms (200 OK), plus errors.
   func loadedBucket() -> (SecondBucket, [UInt64]) {
     var recorder = Recorder(second: 12)
@@ -183,7 +183,7 @@ let gauges = EngineGauges(vusers: 40, targetVusers: 50, connections: 38, paused:
   }
 }
 
-@Suite struct RunTotalsTests {
+@Suite(.timeLimit(.minutes(5))) struct RunTotalsTests {
   @Test func totalsAccumulateBuckets() {
     var recorder = Recorder()
     for second in 0..<5 {

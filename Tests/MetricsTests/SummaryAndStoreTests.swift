@@ -17,7 +17,7 @@ func vusers(_ n: Int) -> EngineGauges {
 
 let start = Date(timeIntervalSince1970: 1_800_000_000)
 
-@Suite struct RunSummaryTests {
+@Suite(.timeLimit(.minutes(5))) struct RunSummaryTests {
   @Test func summaryFromSnapshot() {
     let store = MetricsStore()
     store.ingest(bucket(second: 0, ok: 10, latencyMicros: 2_000), gauges: vusers(5), duration: 1)
@@ -114,7 +114,7 @@ let start = Date(timeIntervalSince1970: 1_800_000_000)
   }
 }
 
-@Suite struct MetricsStoreTests {
+@Suite(.timeLimit(.minutes(5))) struct MetricsStoreTests {
   @Test func ingestAppendsRowsAndTotals() {
     let store = MetricsStore()
     let b0 = bucket(second: 0, ok: 3)
@@ -165,7 +165,7 @@ let start = Date(timeIntervalSince1970: 1_800_000_000)
   }
 }
 
-@Suite struct ErrorKindTests {
+@Suite(.timeLimit(.minutes(5))) struct ErrorKindTests {
   @Test func indexIsADenseBijection() {
     let indices = ErrorKind.allCases.map(\.index)
     #expect(ErrorKind.count == ErrorKind.allCases.count)
@@ -204,7 +204,7 @@ let start = Date(timeIntervalSince1970: 1_800_000_000)
   }
 }
 
-@Suite struct JSONKeyTests {
+@Suite(.timeLimit(.minutes(5))) struct JSONKeyTests {
   func keys<T: Encodable>(_ value: T) throws -> Set<String> {
     let encoder = JSONEncoder()
     let data = try encoder.encode(value)

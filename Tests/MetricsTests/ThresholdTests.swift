@@ -4,7 +4,7 @@ import Testing
 
 /// Thresholds: every metric, comparison and unit parsed; the errors for bad input; each metric
 /// checked passing and failing; the live tracker journalling only a change to failing.
-@Suite struct ThresholdParsingTests {
+@Suite(.timeLimit(.minutes(5))) struct ThresholdParsingTests {
   static let valid: [(String, Threshold.Metric, Threshold.Comparison, Double)] = [
     ("tps>500", .tps, .greater, 500),
     ("tps >= 12.5/s", .tps, .greaterOrEqual, 12.5),
@@ -97,7 +97,7 @@ import Testing
   }
 }
 
-@Suite struct ThresholdEvaluationTests {
+@Suite(.timeLimit(.minutes(5))) struct ThresholdEvaluationTests {
   /// 100 requests over 4 s: 90 ok at 10 ms, 2 at 400 ms, 8 errors (5 http_5xx, 3 timeouts),
   /// 4 log errors (3 BrokenPipeError, 1 fatal).
   static let figures = ThresholdFigures(
@@ -176,7 +176,7 @@ import Testing
   }
 }
 
-@Suite struct ThresholdLiveTests {
+@Suite(.timeLimit(.minutes(5))) struct ThresholdLiveTests {
   @Test func onlyAChangeToFailingIsJournalled() throws {
     let store = MetricsStore()
     store.setThresholds(try [Threshold(parsing: "errors<10%"), Threshold(parsing: "p99<50ms")])
@@ -226,7 +226,7 @@ import Testing
   }
 }
 
-@Suite struct ThresholdSummaryTests {
+@Suite(.timeLimit(.minutes(5))) struct ThresholdSummaryTests {
   @Test func thresholdKeysAreOptionalAndRoundTrip() throws {
     let store = MetricsStore()
     store.ingest(thresholdBucket(second: 0, ok: 10, latencyMicros: 1_000), gauges: oneVuser, duration: 1)

@@ -3,7 +3,7 @@ import Testing
 
 @testable import NcursesBackend
 
-@Suite struct ColorNumberTests {
+@Suite(.timeLimit(.minutes(5))) struct ColorNumberTests {
   @Test func defaultsAndNoColour() {
     #expect(ColorNumber.number(for: nil, colorCount: 256) == -1)
     #expect(ColorNumber.number(for: .terminalDefault, colorCount: 256) == -1)

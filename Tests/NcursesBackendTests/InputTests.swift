@@ -4,7 +4,7 @@ import TerminalUI
 import Testing
 
 extension NcursesSerial {
-  @Suite struct InputTests {
+  @Suite(.timeLimit(.minutes(5))) struct InputTests {
     /// Sequences as xterm-256color's terminfo says the keys arrive in keypad mode (kcuu1=\EOA):
     /// `ESC [ A` would be three separate characters.
     @Test func decodesWhatTheTerminalSends() throws {

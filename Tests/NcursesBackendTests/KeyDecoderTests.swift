@@ -4,7 +4,7 @@ import Testing
 
 @testable import NcursesBackend
 
-@Suite struct KeyDecoderTests {
+@Suite(.timeLimit(.minutes(5))) struct KeyDecoderTests {
   @Test(arguments: [
     (UInt32(0x71), Key.character("q")),
     (0x20, .character(" ")),

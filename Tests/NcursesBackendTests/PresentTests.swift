@@ -5,7 +5,7 @@ import TerminalUI
 import Testing
 
 extension NcursesSerial {
-  @Suite struct PresentTests {
+  @Suite(.timeLimit(.minutes(5))) struct PresentTests {
     /// A terminal writing into an unlinked temporary file, so the bytes it sends can be counted.
     final class FileTerminal {
       let terminal: NcursesTerminal

@@ -5,7 +5,7 @@ import Testing
 
 extension NcursesSerial {
   /// FAULTS TUI-03: stray stderr writes never reach the screen; they appear after close.
-  @Suite struct StandardErrorTests {
+  @Suite(.timeLimit(.minutes(5))) struct StandardErrorTests {
     @Test func capturedWhileOpenReplayedAfterClose() throws {
       let marker = "stray-stderr-\(getpid())"
       let pty = try Pty()

@@ -2,7 +2,7 @@ import Testing
 
 @testable import PlanFile
 
-@Test func planFormatFollowsTheExtension() {
+@Test(.timeLimit(.minutes(5))) func planFormatFollowsTheExtension() {
   #expect(PlanFormat(path: "plan.toml") == .toml)
   #expect(PlanFormat(path: "dir/Plan.YAML") == .yaml)
   #expect(PlanFormat(path: "plan.yml") == .yaml)

@@ -9,7 +9,7 @@ import Testing
 /// environment references); every file must load or fail with a one-line `PlanError`, within
 /// a second, and no message may hold the secret. The seed is printed; set PLAN_FUZZ_SEED to
 /// replay a run, and PLAN_FUZZ_TRACE=PATH to keep the file being parsed at PATH.toml/PATH.yaml.
-@Suite struct PlanFuzzTests {
+@Suite(.timeLimit(.minutes(5))) struct PlanFuzzTests {
   static let filesPerFormat = 5_000
   static let canary = "s3cr3t-canary"
 

@@ -2,7 +2,7 @@ import Foundation
 import PlanFile
 import Testing
 
-@Suite struct PlanLoaderTests {
+@Suite(.timeLimit(.minutes(5))) struct PlanLoaderTests {
   let environment = ["TOKEN": "abc123"]
 
   @Test func fullTOMLPlanLoadsEveryKey() throws {

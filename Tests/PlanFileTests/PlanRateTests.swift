@@ -3,7 +3,7 @@ import Testing
 
 /// The open model in a plan file (issue 19): `[rate]` and `[[rate_stages]]`, in TOML and YAML
 /// alike, and every rule by the exact one-line message it gives, with its line.
-@Suite struct PlanRateTests {
+@Suite(.timeLimit(.minutes(5))) struct PlanRateTests {
   @Test func stepRampLoadsTheSameFromTOMLAndYAML() throws {
     let toml = try PlanLoader.load(path: Plans.fixtures + "/open.toml", environment: [:])
     #expect(

@@ -4,7 +4,7 @@ import Testing
 
 /// SEC-03: body files that escape the plan's directory, extreme values, oversized and deeply
 /// nested input.
-@Suite struct PlanSafetyTests {
+@Suite(.timeLimit(.minutes(5))) struct PlanSafetyTests {
   /// A plan directory with a body file inside, a secret file outside and a symlink escaping.
   struct Layout {
     let root: String

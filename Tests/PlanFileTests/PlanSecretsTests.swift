@@ -3,7 +3,7 @@ import Testing
 
 /// `${env:NAME}` substitution and SEC-02: substituted values never appear in messages, and the
 /// redactor scrubs them from any text.
-@Suite struct PlanSecretsTests {
+@Suite(.timeLimit(.minutes(5))) struct PlanSecretsTests {
   let canary = "s3cr3t-canary"
 
   @Test func substitutesAndEscapes() throws {

@@ -2,7 +2,7 @@ import PlanFile
 import Testing
 
 /// Every rule of the schema, by the exact one-line message it gives.
-@Suite struct PlanValidationTests {
+@Suite(.timeLimit(.minutes(5))) struct PlanValidationTests {
   @Test func unknownKeysAreNamedWithASuggestion() {
     #expect(
       Plans.tomlError("[ramp]\nstep = 1\nstpe = 2\n")

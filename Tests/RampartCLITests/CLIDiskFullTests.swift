@@ -7,7 +7,7 @@ import Testing
 /// FAULTS DUR-03 with the real binary on a real full disk: a tmpfs of 256 kB in a mount namespace
 /// (`TinyDisk`). No time limit: `HeavyTest` queues these behind the other load tests, and every
 /// wait in them is bounded.
-@Suite("rampart run: a full disk")
+@Suite("rampart run: a full disk", .timeLimit(.minutes(30)))
 struct CLIDiskFullTests {
   @Test("DUR-03 the disk fills mid-run: said within the second, load goes on, journal stays valid")
   func fillsMidRun() async throws {

@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// FAULTS D (durability) and RES-01 with the real binary: signals, SIGKILL, open-file limits.
-@Suite("rampart run: stops, kills and limits")
+@Suite("rampart run: stops, kills and limits", .timeLimit(.minutes(30)))
 struct CLIDurabilityTests {
   static func startRun(_ server: TestHTTPServer, extra: [String] = [], fileLimit: Int? = nil) throws
     -> RampartProcess

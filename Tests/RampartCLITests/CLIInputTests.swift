@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// Bad input: one clear line on stderr, exit code 2, nothing sent (FAULTS SEC-03 extremes too).
-@Suite("rampart run: bad input")
+@Suite("rampart run: bad input", .timeLimit(.minutes(30)))
 struct CLIInputTests {
   static let cases: [(args: [String], mentions: String)] = [
     (["not a url"], "URL"),

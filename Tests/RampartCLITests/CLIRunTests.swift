@@ -4,7 +4,7 @@ import RunStore
 import TestSupport
 import Testing
 
-@Suite("rampart run: headless output and the run directory")
+@Suite("rampart run: headless output and the run directory", .timeLimit(.minutes(30)))
 struct CLIRunTests {
   @Test("progress lines each second, a summary, and a complete run directory with safe modes")
   func headlessRun() async throws {

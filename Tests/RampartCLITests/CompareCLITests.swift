@@ -6,7 +6,7 @@ import Testing
 /// `rampart compare` as a user runs it, on the fixture runs: JSON for scripts, plain text through
 /// a pipe, one line and exit 2 for a run it cannot find, and FAULTS DUR-02 (a killed run beside a
 /// clean and an aborted one).
-@Suite("rampart compare")
+@Suite("rampart compare", .timeLimit(.minutes(30)))
 final class CompareCLITests {
   let fixtures: LoadedFixtures
   var root: String { fixtures.root }

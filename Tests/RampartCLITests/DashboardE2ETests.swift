@@ -5,7 +5,7 @@ import Testing
 /// The dashboard end to end in a real terminal emulator (tmux), as a user runs it from a shell:
 /// it draws, `q` stops the run, the summary follows on the normal screen and the shell gets its
 /// terminal back exactly as it was.
-@Suite("rampart run: the dashboard end to end in tmux")
+@Suite("rampart run: the dashboard end to end in tmux", .timeLimit(.minutes(30)))
 struct DashboardE2ETests {
   @Test(
     "header, charts, axes and live numbers show; q prints the summary, exits 130 and restores the terminal",

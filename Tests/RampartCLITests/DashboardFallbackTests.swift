@@ -6,7 +6,8 @@ import Testing
 
 /// FAULTS TUI-04 to TUI-06 and bad themes: when rampart must not draw (no terminal, no usable
 /// TERM), when it must draw without colour, and input it must refuse before sending anything.
-@Suite("rampart run: headless fallbacks, colours and bad themes (FAULTS TUI-04..06)")
+@Suite(
+  "rampart run: headless fallbacks, colours and bad themes (FAULTS TUI-04..06)", .timeLimit(.minutes(30)))
 struct DashboardFallbackTests {
   static let fallbackNote = ": running without the dashboard"
 

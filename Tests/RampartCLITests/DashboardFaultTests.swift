@@ -7,7 +7,7 @@ import Testing
 
 /// FAULTS TUI-01 to TUI-03 on a pseudo-terminal (Tests/Fixtures/ptydrive.py): resize storms,
 /// Ctrl-Z and SIGTSTP, crashes in the render path. Loopback targets only, each run bounded.
-@Suite("rampart run: dashboard faults on a pty (FAULTS TUI-01..03)")
+@Suite("rampart run: dashboard faults on a pty (FAULTS TUI-01..03)", .timeLimit(.minutes(30)))
 struct DashboardFaultTests {
   static let header = "▶ RUNNING"
   static let sections = ["── TPS ", "── Latency ──", "── Errors/s ──", "── Vusers ──", "requests"]

@@ -4,7 +4,7 @@ import Testing
 
 /// `rampart demo` as the README's first command runs it, in a terminal: the dashboard appears,
 /// the (short) run ends by itself, and the summary names the known capacity and the measured peak.
-@Suite("rampart demo end to end in tmux")
+@Suite("rampart demo end to end in tmux", .timeLimit(.minutes(30)))
 struct DemoE2ETests {
   @Test(
     "short demo: dashboard, end by itself, capacity and peak in the summary",

@@ -14,7 +14,7 @@ import Testing
 /// limiting SLO is named and the search keeps to its budget. Bad input is one line and exit 2.
 @Suite(
   "rampart find: capacity against targets of known capacity, the seed question, bad input",
-  .timeLimit(.minutes(10)))
+  .timeLimit(.minutes(30)))
 struct FindCLITests {
   /// Short steps and a loose precision, so a whole search takes well under a minute; the budget
   /// is the bound the test holds it to.

@@ -10,7 +10,9 @@ import Testing
 /// injection) and LOG-05 (binary garbage) on the bytes a pty received, exact `log_errors` counts
 /// in `--json`, series.jsonl and events.jsonl, and bad `--log`/`--log-pattern` input. Loopback
 /// targets only; each run is bounded by its duration and a timeout.
-@Suite("rampart run --log: the log panel and log error counts end to end (FAULTS LOG-05, LOG-06)")
+@Suite(
+  "rampart run --log: the log panel and log error counts end to end (FAULTS LOG-05, LOG-06)",
+  .timeLimit(.minutes(30)))
 struct LogPanelE2ETests {
   // MARK: LOG-06 and LOG-05 on a pty
 

@@ -12,7 +12,7 @@ import Testing
 /// before anything is sent, the `--json` contract of an open and a closed run, and `rampart ctl`
 /// changing the rate of a running test. Loopback targets only; every wait is bounded; only
 /// processes started here are ended, by their id.
-@Suite("rampart run --rate: bad input, the --json contract, the control socket", .timeLimit(.minutes(10)))
+@Suite("rampart run --rate: bad input, the --json contract, the control socket", .timeLimit(.minutes(30)))
 struct OpenModelCLITests {
   // MARK: bad input
 

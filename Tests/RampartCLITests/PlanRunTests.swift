@@ -6,7 +6,7 @@ import Testing
 
 /// `rampart run plan.toml` as a user runs it: the plan's requests and ramp, flags on top of it,
 /// secrets from the environment that never reach a file or the terminal, errors naming the line.
-@Suite("rampart run PLAN")
+@Suite("rampart run PLAN", .timeLimit(.minutes(30)))
 struct PlanRunTests {
   static func summary(_ stdout: String) throws -> RunSummary {
     let decoder = JSONDecoder()

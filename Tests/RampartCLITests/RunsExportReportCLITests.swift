@@ -4,7 +4,7 @@ import TestSupport
 import Testing
 
 /// `rampart runs`, `export` and `report` as a user runs them on the fixture runs.
-@Suite("rampart runs, export, report")
+@Suite("rampart runs, export, report", .timeLimit(.minutes(30)))
 final class RunsExportReportCLITests {
   let fixtures: LoadedFixtures
   var root: String { fixtures.root }

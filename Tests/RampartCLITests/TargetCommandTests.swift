@@ -3,7 +3,7 @@ import TestSupport
 import Testing
 
 /// `rampart target` and `rampart demo` as a user runs them.
-@Suite("rampart target and demo")
+@Suite("rampart target and demo", .timeLimit(.minutes(30)))
 struct TargetCommandTests {
   @Test(
     "bad target flags: exit 2 and one line",

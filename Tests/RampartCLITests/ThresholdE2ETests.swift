@@ -6,7 +6,7 @@ import Testing
 
 /// `--threshold` as a user runs it: a live abort, a passing run, a run failing at its end, a bad
 /// expression, and Ctrl-C keeping its own exit code.
-@Suite("rampart run --threshold")
+@Suite("rampart run --threshold", .timeLimit(.minutes(30)))
 struct ThresholdE2ETests {
   /// The summary JSON printed with --json.
   static func summary(_ stdout: String) throws -> RunSummary {

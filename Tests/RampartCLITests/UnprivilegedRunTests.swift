@@ -9,7 +9,7 @@ import Testing
 @Suite(
   "a run without privileges",
   .enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/unshare"), "needs unshare"),
-  .timeLimit(.minutes(10)))
+  .timeLimit(.minutes(30)))
 struct UnprivilegedRunTests {
   @Test("every request succeeds in a user namespace with no capability on the host's sockets")
   func requestsSucceedWithoutPrivileges() async throws {

@@ -6,7 +6,7 @@ import Testing
 
 /// The plain lines of a headless run, pinned: a whole second shows its rate, the run's last,
 /// partial second what happened in it.
-@Suite struct HeadlessReportTests {
+@Suite(.timeLimit(.minutes(5))) struct HeadlessReportTests {
   /// A row of `ok` responses of 1 ms each (and `errors` timeouts) that lasted `duration` seconds.
   static func row(t: Int, ok: Int, errors: Int = 0, duration: Double) -> SecondSample {
     var recorder = Recorder(second: t)

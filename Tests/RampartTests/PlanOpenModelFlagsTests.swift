@@ -8,7 +8,7 @@ import Testing
 /// model: any rate flag replaces the plan's rate plan, the pool flags its settings one by one, and
 /// a closed-model flag (`--vusers`, `--stage`...) runs the plan closed, as k6's and Locust's
 /// command lines override a script's load shape.
-@Suite struct PlanOpenModelFlagsTests {
+@Suite(.timeLimit(.minutes(5))) struct PlanOpenModelFlagsTests {
   static let stepRamp = """
     target = "http://127.0.0.1:9/"
     [rate]

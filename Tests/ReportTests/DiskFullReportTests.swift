@@ -7,7 +7,7 @@ import Testing
 @testable import Report
 
 /// A run whose disk filled up, in the report: said from what happened, never as a kill.
-@Suite struct DiskFullReportTests {
+@Suite(.timeLimit(.minutes(5))) struct DiskFullReportTests {
   /// The disk-full fixtures (with and without a summary), loaded and their files removed.
   static func runs() throws -> (withSummary: LoadedRun, withoutSummary: LoadedRun) {
     let root = NSTemporaryDirectory() + "rampart-disk-full-\(UUID().uuidString)"

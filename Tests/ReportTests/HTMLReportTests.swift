@@ -31,7 +31,7 @@ struct Rendered {
   }
 }
 
-@Suite struct HTMLReportTests {
+@Suite(.timeLimit(.minutes(5))) struct HTMLReportTests {
   @Test func oneDocumentWithHeadAndBody() throws {
     let fixtures = try FixtureRuns.shared()
     let report = try Rendered(fixtures.oneBackend)

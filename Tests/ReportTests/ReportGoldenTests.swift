@@ -6,7 +6,7 @@ import Testing
 /// The report's skeleton as a golden file: every element with its id and classes, and the text of
 /// headings, captions and table header cells; charts are one `svg` line each (their inside is
 /// checked by `HTMLReportTests`). `RECORD_SNAPSHOTS=1` rewrites the files and fails the test.
-@Suite struct ReportGoldenTests {
+@Suite(.timeLimit(.minutes(5))) struct ReportGoldenTests {
   @Test func singleRunSkeleton() throws {
     let fixtures = try FixtureRuns.shared()
     let report = try Rendered(fixtures.oneBackend)

@@ -6,7 +6,7 @@ import Testing
 
 /// Renders the comparison report with a headless Chromium when one is installed (skipped where
 /// none is): the page must load from a file with no network and paint a real screenshot.
-@Suite struct ReportPNGTests {
+@Suite(.timeLimit(.minutes(30))) struct ReportPNGTests {
   static let chromium: String? = {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"
     for name in ["chromium", "chromium-browser", "google-chrome"] {

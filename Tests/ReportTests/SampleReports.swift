@@ -5,7 +5,8 @@ import Testing
 
 /// `RAMPART_REPORT_SAMPLES=DIR swift test --filter SampleReports` writes the fixture reports to
 /// DIR to look at them in a browser; skipped otherwise.
-@Test(.enabled(if: ProcessInfo.processInfo.environment["RAMPART_REPORT_SAMPLES"] != nil))
+@Test(
+  .enabled(if: ProcessInfo.processInfo.environment["RAMPART_REPORT_SAMPLES"] != nil), .timeLimit(.minutes(5)))
 func writeSampleReports() throws {
   let directory = ProcessInfo.processInfo.environment["RAMPART_REPORT_SAMPLES"]!
   let fixtures = try FixtureRuns.shared()

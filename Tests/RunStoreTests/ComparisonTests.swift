@@ -9,7 +9,7 @@ import Testing
 /// The fixture runs, written per test through the real journal and read back.
 typealias FixtureRuns = LoadedFixtures
 
-@Suite struct ComparisonTests {
+@Suite(.timeLimit(.minutes(5))) struct ComparisonTests {
   @Test func deltaJSONOfOneBackendAgainstTwo() throws {
     let f = try FixtureRuns()
     let comparison = try RunComparison([f.oneBackend, f.twoBackends], axis: .time)
@@ -87,7 +87,7 @@ typealias FixtureRuns = LoadedFixtures
   }
 }
 
-@Suite struct CatalogTests {
+@Suite(.timeLimit(.minutes(5))) struct CatalogTests {
   @Test func runsAreFoundByNameDirectoryOrUniquePrefix() throws {
     let f = try FixtureRuns()
     #expect(try RunCatalog.resolve("two-backends", root: f.root) == f.directories[1])
@@ -127,7 +127,7 @@ typealias FixtureRuns = LoadedFixtures
   }
 }
 
-@Suite struct SeriesCSVTests {
+@Suite(.timeLimit(.minutes(5))) struct SeriesCSVTests {
   @Test func everyRowHasTheSameColumns() throws {
     let f = try FixtureRuns()
     let text = SeriesCSV.text(f.oneBackend.samples)
@@ -154,7 +154,7 @@ typealias FixtureRuns = LoadedFixtures
   }
 }
 
-@Suite struct RunStoreEdgeTests {
+@Suite(.timeLimit(.minutes(5))) struct RunStoreEdgeTests {
   @Test func aListingNeverCarriesControlCharacters() {
     #expect(RunTable.printable("evil\u{1B}]0;title\u{07}name") == "evil?]0;title?name")
     #expect(RunTable.printable("plain-name") == "plain-name")

@@ -13,7 +13,7 @@ import Testing
 
 /// A run whose disk filled up: the space reserve, what `finish` writes, and how the loader,
 /// `compare` and `runs` word it.
-@Suite struct JournalStopTests {
+@Suite(.timeLimit(.minutes(5))) struct JournalStopTests {
   static let stop = RunEvent(elapsed: 31.2, time: startedAt, kind: .journalStopped, label: "disk full")
 
   @Test func theReserveIsHeldUntilTheRunCloses() throws {

@@ -4,7 +4,7 @@ import Testing
 
 @testable import RunStore
 
-@Suite struct LatencyFileTests {
+@Suite(.timeLimit(.minutes(5))) struct LatencyFileTests {
   private func distribution(_ micros: [UInt64]) -> LatencyDistribution {
     var histogram = LatencyHistogram.make()
     for value in micros { _ = histogram.record(value) }

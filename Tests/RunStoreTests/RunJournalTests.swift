@@ -82,7 +82,7 @@ func files(in directory: String) -> [String] {
   ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
 }
 
-@Suite struct RunJournalTests {
+@Suite(.timeLimit(.minutes(5))) struct RunJournalTests {
   @Test func createsAPrivateDirectoryWithPrivateFiles() throws {
     let tmp = try TempDir()
     let journal = try RunJournal(root: tmp.root, meta: meta())
@@ -278,7 +278,7 @@ func files(in directory: String) -> [String] {
   }
 }
 
-@Suite struct SecureFileTests {
+@Suite(.timeLimit(.minutes(5))) struct SecureFileTests {
   @Test func refusesASymlinkEvenADanglingOne() throws {
     let tmp = try TempDir()
     let target = "\(tmp.path)/target"
@@ -330,7 +330,7 @@ func files(in directory: String) -> [String] {
   }
 }
 
-@Suite struct RunLoaderTests {
+@Suite(.timeLimit(.minutes(5))) struct RunLoaderTests {
   @Test func directoryWithoutMetaIsNotARun() throws {
     let tmp = try TempDir()
     #expect(throws: StoreError.notARun(tmp.path)) { try RunLoader.load(tmp.path) }
@@ -384,7 +384,7 @@ func files(in directory: String) -> [String] {
   }
 }
 
-@Suite struct StoreErrorTests {
+@Suite(.timeLimit(.minutes(5))) struct StoreErrorTests {
   @Test func diskFullIsRecognised() {
     #expect(StoreError.io(path: "x", errno: ENOSPC).isDiskFull)
     #expect(StoreError.io(path: "x", errno: EDQUOT).isDiskFull)

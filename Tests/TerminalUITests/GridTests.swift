@@ -2,7 +2,7 @@ import Testing
 
 @testable import TerminalUI
 
-@Suite struct GridTests {
+@Suite(.timeLimit(.minutes(5))) struct GridTests {
   @Test func writesClipAtTheEdgesInsteadOfCrashing() {
     var grid = Grid(width: 5, height: 2)
     let used = grid.write("abcdefgh", x: 2, y: 0)
@@ -47,7 +47,7 @@ import Testing
   }
 }
 
-@Suite struct DisplayWidthTests {
+@Suite(.timeLimit(.minutes(5))) struct DisplayWidthTests {
   @Test(arguments: [
     ("a", 1), ("é", 1), ("e\u{301}", 1), ("日", 2), ("한", 2), ("😀", 2), ("⣿", 1), ("─", 1), ("\u{200B}", 0),
     ("\u{1b}", 0), ("ｱ", 1), ("Ａ", 2),
@@ -64,7 +64,7 @@ import Testing
   }
 }
 
-@Suite struct LayoutTests {
+@Suite(.timeLimit(.minutes(5))) struct LayoutTests {
   @Test func fixedThenMinimumThenFillSharesAddUp() {
     let rects = Layout.split(
       Rect(x: 0, y: 0, width: 10, height: 25), .vertical,
@@ -89,7 +89,7 @@ import Testing
   }
 }
 
-@Suite struct FormatTests {
+@Suite(.timeLimit(.minutes(5))) struct FormatTests {
   @Test(arguments: [
     (0.0, "0"), (7.5, "7.5"), (950, "950"), (1000, "1k"), (2500, "2.5k"), (12_340, "12.3k"),
     (120_000, "120k"),

@@ -5,7 +5,7 @@ import Testing
 
 /// Golden screens for every widget. `RECORD_SNAPSHOTS=1 swift test --filter WidgetSnapshotTests`
 /// re-records them (and fails, so a recording is never mistaken for a pass).
-@Suite struct WidgetSnapshotTests {
+@Suite(.timeLimit(.minutes(5))) struct WidgetSnapshotTests {
   let red = Style(foreground: .indexed(1))
   let green = Style(foreground: .indexed(2))
   let blue = Style(foreground: .indexed(4), modifiers: .bold)
@@ -167,7 +167,7 @@ import Testing
   }
 }
 
-@Suite struct TitleRuleSnapshotTests {
+@Suite(.timeLimit(.minutes(5))) struct TitleRuleSnapshotTests {
   @Test func titleAndLegendOnARule() {
     var grid = Grid(width: 40, height: 3)
     let bold = Style(modifiers: .bold)

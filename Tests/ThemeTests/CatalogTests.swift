@@ -3,7 +3,7 @@ import Testing
 
 @testable import Theme
 
-@Suite struct CatalogTests {
+@Suite(.timeLimit(.minutes(5))) struct CatalogTests {
   private let fixtureCatalog = Paths.fixture("catalog")
 
   @Test func loadsEveryTomlFileSortedByNameAndKeepsTheBuiltInDefault() throws {
@@ -81,7 +81,7 @@ import Testing
 }
 
 /// Finding the theme directory from the environment or from where the executable sits.
-@Suite struct ThemeDirectoryTests {
+@Suite(.timeLimit(.minutes(5))) struct ThemeDirectoryTests {
   /// A scratch tree with the given files, removed afterwards.
   private func withTree(_ files: [String], _ body: (String) throws -> Void) throws {
     let root = NSTemporaryDirectory() + "rampart-theme-dir-\(UUID().uuidString)"

@@ -2,7 +2,7 @@ import Testing
 
 @testable import Theme
 
-@Suite struct ColorDepthTests {
+@Suite(.timeLimit(.minutes(5))) struct ColorDepthTests {
   @Test func noColorDisablesColourOnlyWhenSetAndNotEmpty() {
     #expect(ColorDepth.detect(colorCount: 256, noColor: nil) == .palette256)
     #expect(ColorDepth.detect(colorCount: 256, noColor: "") == .palette256)

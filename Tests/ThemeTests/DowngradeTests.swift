@@ -5,7 +5,7 @@ import Testing
 
 /// Colours are taken down to what the terminal shows: the 256 palette (cube or grey ramp,
 /// whichever is nearer), 16 or 8 ANSI colours, or none with the role's mono modifiers.
-@Suite struct DowngradeTests {
+@Suite(.timeLimit(.minutes(5))) struct DowngradeTests {
   @Test(arguments: [
     (0xFF8700, 208),  // exactly cube (5, 2, 0)
     (0x000000, 16),  // the cube's black beats grey 232 (8, 8, 8)

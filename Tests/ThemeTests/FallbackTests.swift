@@ -4,7 +4,7 @@ import Testing
 @testable import Theme
 
 /// Keys a theme leaves out take the default theme's value for that role, key by key.
-@Suite struct FallbackTests {
+@Suite(.timeLimit(.minutes(5))) struct FallbackTests {
   @Test func missingRolesAndFieldsComeFromTheDefault() throws {
     let text = """
       [meta]

@@ -4,7 +4,7 @@ import Testing
 
 /// TOMLKit gives no positions for parsed keys, so errors about values find their line by
 /// scanning the text.
-@Suite struct KeyLocatorTests {
+@Suite(.timeLimit(.minutes(5))) struct KeyLocatorTests {
   private let text = """
     # "[roles]" in a comment is not a header, nor is tps = 1
     [meta]

@@ -4,7 +4,7 @@ import Testing
 @testable import Theme
 
 /// Each invalid fixture fails with one line naming the file, the line and what is accepted.
-@Suite struct ThemeErrorTests {
+@Suite(.timeLimit(.minutes(5))) struct ThemeErrorTests {
   /// Loads a fixture that must fail and returns its error.
   private func failure(_ name: String) -> ThemeError? {
     do {

@@ -6,7 +6,7 @@ import Testing
 
 /// The shipped theme files: they load, they spell out every role, and the built-in copy of the
 /// default cannot drift from themes/default.toml.
-@Suite struct ThemeFilesTests {
+@Suite(.timeLimit(.minutes(5))) struct ThemeFilesTests {
   @Test func thereAreAtLeastSixThemesIncludingTheRequiredOnes() throws {
     let names = try Paths.themeFiles().map {
       URL(fileURLWithPath: $0).deletingPathExtension().lastPathComponent
