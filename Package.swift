@@ -83,6 +83,8 @@ let package = Package(
       path: "Tests/TestSupport"
     ),
     .target(name: "SeededRandom", path: "Tests/SeededRandom"),
+    // Polling with a deadline and temporary directories: the helpers every test target shares.
+    .target(name: "TestKit", path: "Tests/TestKit"),
     .target(
       name: "RunFixtures", dependencies: ["RunStore", "Metrics", "SeededRandom"], path: "Tests/RunFixtures"),
     .testTarget(name: "MetricsTests", dependencies: ["Metrics", "SeededRandom"]),
@@ -96,7 +98,8 @@ let package = Package(
       name: "ReportTests", dependencies: ["Report", "RunStore", "Metrics", "RunFixtures", "TestSupport"],
       exclude: ["Fixtures"]),
     .testTarget(name: "ControlTests", dependencies: ["Control", "Metrics", "TestSupport"]),
-    .testTarget(name: "LogTailTests", dependencies: ["LogTail", "SeededRandom"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "LogTailTests", dependencies: ["LogTail", "SeededRandom", "TestKit"], exclude: ["Fixtures"]),
     .target(name: "SnapshotSupport", dependencies: ["TerminalUI"], path: "Tests/SnapshotSupport"),
     .testTarget(
       name: "TerminalUITests", dependencies: ["TerminalUI", "SnapshotSupport"], exclude: ["Snapshots"]),
@@ -118,11 +121,12 @@ let package = Package(
       exclude: ["Snapshots"]),
     .testTarget(
       name: "DemoTargetTests", dependencies: ["DemoTarget", "LoadEngine", "Metrics", "TestSupport"]),
-    .testTarget(name: "NcursesBackendTests", dependencies: ["NcursesBackend", "TerminalUI", "CNcurses"]),
+    .testTarget(
+      name: "NcursesBackendTests", dependencies: ["NcursesBackend", "TerminalUI", "CNcurses", "TestKit"]),
     .testTarget(name: "ThemeTests", dependencies: ["Theme", "TerminalUI"], exclude: ["Fixtures"]),
     .testTarget(
       name: "RampartCLITests",
-      dependencies: ["TestSupport", "RunStore", "Metrics", "SeededRandom", "RunFixtures"]),
+      dependencies: ["TestSupport", "TestKit", "RunStore", "Metrics", "SeededRandom", "RunFixtures"]),
     // Unit tests of the command's own pure parts: its plain lines, flags merged over a plan file.
     .testTarget(
       name: "RampartTests", dependencies: ["rampart", "Metrics", "RunStore", "PlanFile", "LoadEngine"]),

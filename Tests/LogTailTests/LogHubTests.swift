@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestKit
 import Testing
 
 @testable import LogTail
@@ -38,16 +39,6 @@ import Testing
     "BrokenPipeError: [Errno 32] Broken pipe",
   ]
 
-  /// Polls `condition` every 20 ms for at most `seconds`.
-  static func eventually(_ seconds: Double = 3, _ condition: () -> Bool) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while Date() < deadline {
-      if condition() { return true }
-      Thread.sleep(forTimeInterval: 0.02)
-    }
-    return condition()
-  }
-
   func fastOptions() -> LogHub.Options {
     var options = LogHub.Options()
     options.pollInterval = 0.02
@@ -64,11 +55,11 @@ import Testing
       sources: [.file(path)], classifier: LogClassifier(), options: fastOptions(), clock: { 12.5 },
       onErrors: counts.add)
     hub.start()
-    #expect(Self.eventually { hub.logSnapshot().entries.count >= 2 })
+    #expect(Poll.until(seconds: 3) { hub.logSnapshot().entries.count >= 2 })
     for i in 0..<50 {
       try Self.append(["INFO access \(i) 200"] + Self.traceback, to: path)
     }
-    #expect(Self.eventually { counts.total["BrokenPipeError"] == 50 })
+    #expect(Poll.until(seconds: 3) { counts.total["BrokenPipeError"] == 50 })
     hub.stop()
     let snapshot = hub.logSnapshot()
     #expect(counts.total == ["BrokenPipeError": 50])
@@ -98,13 +89,15 @@ import Testing
       onErrors: counts.add, onErrorSample: { sample in samples.withLock { $0.append(sample) } })
     hub.start()
     // Lines already in the file are history; the errors come once following has begun.
-    #expect(Self.eventually { hub.logSnapshot().entries.count >= 1 })
+    #expect(Poll.until(seconds: 3) { hub.logSnapshot().entries.count >= 1 })
     for i in 0..<10 {
       try Self.append(
         Self.traceback + ["2026/11/27 09:00:0\(i) [error] 7#7: *\(i) upstream timed out"], to: path)
     }
     #expect(
-      Self.eventually { counts.total["BrokenPipeError"] == 10 && counts.total["upstream_timed_out"] == 10 },
+      Poll.until(seconds: 3) {
+        counts.total["BrokenPipeError"] == 10 && counts.total["upstream_timed_out"] == 10
+      },
       "\(counts.total)")
     hub.stop()
     let kept = samples.withLock { $0 }
@@ -132,7 +125,7 @@ import Testing
     var lines: [String] = []
     for i in 0..<5000 { lines.append(i % 100 == 99 ? "ERROR failure \(i)" : "INFO fine \(i)") }
     try Self.append(lines, to: path)
-    #expect(Self.eventually { counts.total["error"] == 50 })
+    #expect(Poll.until(seconds: 3) { counts.total["error"] == 50 })
     hub.stop()
     let snapshot = hub.logSnapshot()
     #expect(snapshot.entries.count <= 100)
@@ -148,7 +141,9 @@ import Testing
       classifier: LogClassifier(), options: fastOptions(), clock: { 1 }, onErrors: counts.add)
     hub.start()
     #expect(
-      Self.eventually { hub.logSnapshot().entries.contains { $0.event.headline.contains("exit status 4") } })
+      Poll.until(seconds: 3) {
+        hub.logSnapshot().entries.contains { $0.event.headline.contains("exit status 4") }
+      })
     hub.stop()
     let snapshot = hub.logSnapshot()
     #expect(snapshot.sources[1].name == snapshot.sources[0].name + "#2")
@@ -186,7 +181,7 @@ import Testing
     // 400 lines of 8 KiB: 3.2 MiB of text for a 256 KiB budget.
     let long = String(repeating: "x", count: 8 << 10)
     try Self.append((0..<400).map { "INFO \($0) \(long)" }, to: path)
-    #expect(Self.eventually { hub.logSnapshot().sources[0].linesRead == 400 })
+    #expect(Poll.until(seconds: 3) { hub.logSnapshot().sources[0].linesRead == 400 })
     hub.stop()
     let entries = hub.logSnapshot().entries
     let bytes = entries.reduce(0) { $0 + $1.event.textBytes }

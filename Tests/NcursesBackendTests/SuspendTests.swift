@@ -2,6 +2,7 @@ import CSupport
 import Foundation
 import NcursesBackend
 import TerminalUI
+import TestKit
 import Testing
 
 extension NcursesSerial {
@@ -27,7 +28,7 @@ extension NcursesSerial {
 
       let stops = cs_suspend_recorded_stops()
       kill(getpid(), SIGTSTP)
-      #expect(waitUntil(milliseconds: 2000) { cs_suspend_recorded_stops() > stops })
+      #expect(Poll.until(seconds: 2, every: 0.005) { cs_suspend_recorded_stops() > stops })
       var atStop = termios()
       #expect(cs_suspend_recorded_modes(&atStop) == 0)
       #expect(Modes(atStop) == shell)
@@ -69,7 +70,7 @@ extension NcursesSerial {
       _ = pty.drain()
       let stops = cs_suspend_recorded_stops()
       kill(getpid(), SIGTSTP)
-      #expect(waitUntil(milliseconds: 2000) { cs_suspend_recorded_stops() > stops })
+      #expect(Poll.until(seconds: 2, every: 0.005) { cs_suspend_recorded_stops() > stops })
       kill(getpid(), SIGCONT)
       // The flag is set by the SIGCONT handler on some thread; give it a moment.
       usleep(50_000)

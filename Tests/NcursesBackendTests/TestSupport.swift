@@ -187,13 +187,3 @@ func withStandardErrorInFile(marker: String, _ body: (_ soFar: () -> String) thr
   }
   return text
 }
-
-/// Polls `condition` every 5 ms for at most `milliseconds`.
-func waitUntil(milliseconds: Int, _ condition: () -> Bool) -> Bool {
-  let deadline = ContinuousClock.now.advanced(by: .milliseconds(milliseconds))
-  while ContinuousClock.now < deadline {
-    if condition() { return true }
-    usleep(5000)
-  }
-  return condition()
-}

@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import RunStore
+import TestKit
 import TestSupport
 import Testing
 
@@ -22,7 +23,7 @@ struct ControlSocketFaultTests {
       "run", server.url, "--vusers", "2", "--think", "20ms", "--duration", duration, "--no-tui",
       "--control", socket, "--out", runs,
     ])
-    let serving = try await waitFor(seconds: 15) {
+    let serving = try await Poll.until(seconds: 15) {
       (try? LiveControlE2ETests.Ctl.send(socket, ["status"]))?.status == 0
     }
     try #require(serving, "the control socket never answered; stderr: \(p.stderr)")

@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import RunStore
+import TestKit
 import TestSupport
 import Testing
 
@@ -190,7 +191,7 @@ struct FindCLITests {
       ])
       defer { p.cleanUp() }
       // Two exploratory steps (3 s each) judged, then a graceful stop.
-      let explored = try await waitFor(seconds: 30) {
+      let explored = try await Poll.until(seconds: 30) {
         p.stderr.components(separatedBy: "explore pass").count > 2
       }
       try #require(explored, "stderr: \(p.stderr)")

@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import RunStore
+import TestKit
 import TestSupport
 import Testing
 
@@ -49,18 +50,18 @@ struct LiveControlE2ETests {
 
     var current = ""
     let showing = { (needle: String, seconds: Double) in
-      try await waitFor(seconds: seconds) {
+      try await Poll.until(seconds: seconds) {
         current = try screen()
         return current.contains(needle)
       }
     }
-    var shown = try await waitFor(seconds: 15) {
+    var shown = try await Poll.until(seconds: 15) {
       current = try screen()
       return header(current).contains("RUNNING")
     }
     try #require(shown, "the dashboard never showed RUNNING:\n\(current)")
     // The load is under way (a few vusers, requests done) before the pause.
-    shown = try await waitFor(seconds: 10) {
+    shown = try await Poll.until(seconds: 10) {
       current = try screen()
       let active = header(current).firstMatch(of: /vusers (\d+)\//).flatMap { Int($0.1) } ?? 0
       return active >= 3 && (DashboardE2ETests.requestCount(current) ?? 0) > 0
@@ -70,7 +71,7 @@ struct LiveControlE2ETests {
     try press("p")
     let pressed = Date()
     var paused = ""
-    shown = try await waitFor(seconds: 5) {
+    shown = try await Poll.until(seconds: 5) {
       paused = try screen()
       return header(paused).contains("PAUSED")
     }
@@ -82,7 +83,7 @@ struct LiveControlE2ETests {
     #expect(header(pausedAgain).contains(#/PAUSED 0:0[12] /#), "not paused for 2 s:\n\(pausedAgain)")
 
     try press("p")
-    shown = try await waitFor(seconds: 5) {
+    shown = try await Poll.until(seconds: 5) {
       current = try screen()
       return header(current).contains("RUNNING")
     }
@@ -97,13 +98,13 @@ struct LiveControlE2ETests {
     #expect(shown, "no notice of the tag:\n\(current)")
 
     // 20 s of plan plus the 2 s pause, a second of grace: the dashboard stays on DONE until q.
-    shown = try await waitFor(seconds: 40) {
+    shown = try await Poll.until(seconds: 40) {
       current = try screen()
       return header(current).contains("DONE")
     }
     try #require(shown, "the plan never ended:\n\(current)")
     try press("q")
-    _ = try await waitFor(seconds: 15) { FileManager.default.fileExists(atPath: exitFile) }
+    _ = try await Poll.until(seconds: 15) { FileManager.default.fileExists(atPath: exitFile) }
     let history = try tmux.run(["capture-pane", "-p", "-S", "-300", "-t", "ui"]).output
     let code = (try? String(contentsOfFile: exitFile, encoding: .utf8)) ?? "none"
     #expect(code.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "exit \(code):\n\(history)")
@@ -175,7 +176,7 @@ struct LiveControlE2ETests {
     let ctl = { (words: [String]) in try Ctl.send(socket, words) }
 
     // The socket is there, a socket, 0600, as soon as the run serves.
-    let serving = try await waitFor(seconds: 10) { (try? ctl(["status"]))?.status == 0 }
+    let serving = try await Poll.until(seconds: 10) { (try? ctl(["status"]))?.status == 0 }
     try #require(serving, "the control socket never answered; stderr: \(p.stderr)")
     var info = stat()
     #expect(lstat(socket, &info) == 0)
@@ -184,7 +185,7 @@ struct LiveControlE2ETests {
 
     // ~4 s of load, so that the three whole seconds before the pause are past the start.
     var beforePause = 0.0
-    let warm = try await waitFor(seconds: 10) {
+    let warm = try await Poll.until(seconds: 10) {
       beforePause = try Ctl.elapsed(ctl(["status"]))
       return beforePause >= 4.1
     }
@@ -202,7 +203,7 @@ struct LiveControlE2ETests {
     let afterResume = try Ctl.elapsed(ctl(["status"]))
     // The first whole second after the resume is over before anything else changes the load.
     let firstSecondEnds = (afterResume.rounded(.up) + 1.1)
-    _ = try await waitFor(seconds: 4) { try Ctl.elapsed(ctl(["status"])) >= firstSecondEnds }
+    _ = try await Poll.until(seconds: 4) { try Ctl.elapsed(ctl(["status"])) >= firstSecondEnds }
 
     let vusers = try ctl(["vusers", "10"])
     #expect(vusers.status == 0 && vusers.stdout == "ok vusers 10\n", "\(vusers)")
@@ -377,16 +378,6 @@ struct LiveControlE2ETests {
       let object = try status(reply)
       return try #require(object["elapsed_s"] as? Double, "\(object)")
     }
-  }
-}
-
-/// Polls `condition` every 100 ms for up to `seconds`; whether it became true.
-func waitFor(seconds: Double, _ condition: () throws -> Bool) async throws -> Bool {
-  let deadline = Date().addingTimeInterval(seconds)
-  while true {
-    if try condition() { return true }
-    if Date() >= deadline { return false }
-    try await Task.sleep(for: .milliseconds(100))
   }
 }
 

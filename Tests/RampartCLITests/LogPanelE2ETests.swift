@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 import TestSupport
 import Testing
 
@@ -379,12 +380,11 @@ struct LogPanelE2ETests {
 
   /// Waits (at most `seconds`) until rampart's stderr contains `text`.
   static func waitFor(_ p: RampartProcess, _ text: String, seconds: Double = 15) async throws {
-    let deadline = Date().addingTimeInterval(seconds)
-    while !p.stderr.contains(text) {
-      guard Date() < deadline, p.process.isRunning else {
-        throw TestSupportError("rampart never printed '\(text)': \(p.stderr)")
-      }
-      try await Task.sleep(for: .milliseconds(20))
+    let printed = try await Poll.until(seconds: seconds, every: 0.02) {
+      p.stderr.contains(text) || !p.process.isRunning
+    }
+    guard printed, p.stderr.contains(text) else {
+      throw TestSupportError("rampart never printed '\(text)': \(p.stderr)")
     }
   }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import RunStore
+import TestKit
 import TestSupport
 import Testing
 
@@ -185,7 +186,7 @@ struct OpenModelCLITests {
     ])
     defer { Self.end(p) }
     let ctl = { (words: [String]) in try Ctl.send(socket, words) }
-    let serving = try await waitFor(seconds: 10) { (try? ctl(["status"]))?.status == 0 }
+    let serving = try await Poll.until(seconds: 10) { (try? ctl(["status"]))?.status == 0 }
     try #require(serving, "the control socket never answered; stderr: \(p.stderr)")
 
     let before = try Ctl.status(ctl(["status"]))
@@ -200,7 +201,7 @@ struct OpenModelCLITests {
     #expect(try Ctl.status(ctl(["status"]))["rate"] as? Double == 400)
     // The first whole second after the change offers the new rate (arrivals are due at n/400 s).
     var offered = 0.0
-    let raised = try await waitFor(seconds: 6) {
+    let raised = try await Poll.until(seconds: 6) {
       offered = try Ctl.status(ctl(["status"]))["offered"] as? Double ?? 0
       return offered >= 390
     }
@@ -244,7 +245,7 @@ struct OpenModelCLITests {
     ])
     defer { Self.end(p) }
     let ctl = { (words: [String]) in try Ctl.send(socket, words) }
-    let serving = try await waitFor(seconds: 10) { (try? ctl(["status"]))?.status == 0 }
+    let serving = try await Poll.until(seconds: 10) { (try? ctl(["status"]))?.status == 0 }
     try #require(serving, "the control socket never answered; stderr: \(p.stderr)")
     let status = try Ctl.status(ctl(["status"]))
     #expect(status["model"] as? String == "closed" && status["rate"] == nil, "\(status)")
