@@ -76,6 +76,7 @@ let package = Package(
     .target(
       name: "TestSupport",
       dependencies: [
+        "TestKit",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),

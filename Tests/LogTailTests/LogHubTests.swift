@@ -15,10 +15,7 @@ import Testing
   }
 
   static func temporaryDirectory() throws -> URL {
-    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "rampart-hub-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-    return dir
+    try TemporaryDirectory("rampart-hub").url
   }
 
   static func append(_ lines: [String], to path: String) throws {

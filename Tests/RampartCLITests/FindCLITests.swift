@@ -78,9 +78,8 @@ struct FindCLITests {
   @Test("one backend, then two: capacity within [0.85 C, 1.02 C] each, compare shows about twice")
   func seedQuestion() async throws {
     try await HeavyTest.run {
-      let runs = FileManager.default.temporaryDirectory.appendingPathComponent(
-        "rampart-find-\(UUID().uuidString)")
-      defer { try? FileManager.default.removeItem(at: runs) }
+      let runs = try TemporaryDirectory("rampart-find")
+      defer { runs.remove() }
       var capacities: [Double] = []
       for (backends, name) in [(1, "one-backend"), (2, "two-backends")] {
         // 4 workers of 10 ms per backend: C = 400/s per backend.
@@ -118,9 +117,8 @@ struct FindCLITests {
     try await HeavyTest.run {
       let nginx = try await NginxServer(rate: 300)
       defer { nginx.stop() }
-      let runs = FileManager.default.temporaryDirectory.appendingPathComponent(
-        "rampart-find-\(UUID().uuidString)")
-      defer { try? FileManager.default.removeItem(at: runs) }
+      let runs = try TemporaryDirectory("rampart-find")
+      defer { runs.remove() }
       let answer = try await Self.find(nginx.url, name: "nginx", minRate: 50, runs: runs.path)
       #expect(
         answer.capacity >= 0.85 * 300 && answer.capacity <= 1.02 * 300,
@@ -130,7 +128,7 @@ struct FindCLITests {
       let run = try RunLoader.load(
         try #require(
           FileManager.default.contentsOfDirectory(atPath: runs.path).first.map {
-            runs.appendingPathComponent($0).path
+            runs.appending($0).path
           }))
       // The whole search is one run: a journalled event per judged step, and the answer.
       let steps = run.events.filter { $0.kind == .searchStep }

@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 
 /// The built `rampart` binary run as a user would: its own process, arguments, signals, exit
 /// code. Output goes to files (never pipes that could fill up and stall it).
@@ -23,9 +24,7 @@ public final class RampartProcess: @unchecked Sendable {
     _ arguments: [String], fileLimit: Int? = nil, disk: TinyDisk? = nil, unprivileged: Bool = false,
     files: [String: String] = [:], environment: [String: String] = [:]
   ) throws {
-    directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "rampart-cli-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    directory = try TemporaryDirectory("rampart-cli").url
     stdoutURL = directory.appendingPathComponent("stdout.txt")
     stderrURL = directory.appendingPathComponent("stderr.txt")
     _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
