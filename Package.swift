@@ -10,7 +10,8 @@ let hotPathSettings: [SwiftSetting] = [
 
 let package = Package(
   name: "rampart",
-  platforms: [.macOS(.v15)],
+  // Linux only (glibc: pty.h, memfd_create, /proc), which SwiftPM cannot declare: no Apple
+  // platform is claimed, since none builds.
   products: [
     .executable(name: "rampart", targets: ["rampart"])
   ],
@@ -122,8 +123,10 @@ let package = Package(
       exclude: ["Snapshots"]),
     .testTarget(
       name: "DemoTargetTests", dependencies: ["DemoTarget", "LoadEngine", "Metrics", "TestSupport"]),
+    .target(name: "CTestSupport", path: "Tests/CTestSupport"),
     .testTarget(
-      name: "NcursesBackendTests", dependencies: ["NcursesBackend", "TerminalUI", "CNcurses", "TestKit"]),
+      name: "NcursesBackendTests",
+      dependencies: ["NcursesBackend", "TerminalUI", "CNcurses", "CTestSupport", "TestKit"]),
     .testTarget(name: "ThemeTests", dependencies: ["Theme", "TerminalUI"], exclude: ["Fixtures"]),
     .testTarget(
       name: "RampartCLITests",

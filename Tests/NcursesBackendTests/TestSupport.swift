@@ -1,5 +1,6 @@
 @preconcurrency import CNcurses
 import CSupport
+import CTestSupport
 import Foundation
 import Synchronization
 import Testing

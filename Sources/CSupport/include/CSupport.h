@@ -47,9 +47,4 @@ void cs_suspend_set_stop_enabled(int enabled);
 int cs_suspend_recorded_stops(void);
 int cs_suspend_recorded_modes(struct termios *out);
 
-// A pseudo-terminal pair with the given size; 0, or -1 with errno set. Both ends close on exec.
-int cs_openpty(int *master, int *slave, unsigned short rows, unsigned short cols);
-int cs_set_window_size(int fd, unsigned short rows, unsigned short cols);
-int cs_get_window_size(int fd, unsigned short *rows, unsigned short *cols);
-
 #endif

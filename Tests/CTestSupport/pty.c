@@ -1,4 +1,4 @@
-#include "CSupport.h"
+#include "CTestSupport.h"
 
 #include <fcntl.h>
 #include <pty.h>
@@ -13,7 +13,6 @@ int cs_openpty(int *master, int *slave, unsigned short rows, unsigned short cols
     return 0;
 }
 
-// ioctl is variadic, which Swift cannot call.
 int cs_set_window_size(int fd, unsigned short rows, unsigned short cols) {
     struct winsize size = {.ws_row = rows, .ws_col = cols};
     return ioctl(fd, TIOCSWINSZ, &size);
