@@ -87,6 +87,7 @@ let package = Package(
     .target(name: "SeededRandom", path: "Tests/SeededRandom"),
     // Polling with a deadline and temporary directories: the helpers every test target shares.
     .target(name: "TestKit", path: "Tests/TestKit"),
+    .target(name: "EngineFakes", dependencies: ["Metrics"], path: "Tests/EngineFakes"),
     .target(
       name: "RunFixtures", dependencies: ["RunStore", "Metrics", "SeededRandom"], path: "Tests/RunFixtures"),
     .testTarget(name: "MetricsTests", dependencies: ["Metrics", "SeededRandom"]),
@@ -99,7 +100,7 @@ let package = Package(
     .testTarget(
       name: "ReportTests", dependencies: ["Report", "RunStore", "Metrics", "RunFixtures", "TestSupport"],
       exclude: ["Fixtures"]),
-    .testTarget(name: "ControlTests", dependencies: ["Control", "Metrics", "TestSupport"]),
+    .testTarget(name: "ControlTests", dependencies: ["Control", "Metrics", "TestSupport", "EngineFakes"]),
     .testTarget(
       name: "LogTailTests", dependencies: ["LogTail", "SeededRandom", "TestKit"], exclude: ["Fixtures"]),
     .target(name: "SnapshotSupport", dependencies: ["TerminalUI"], path: "Tests/SnapshotSupport"),
@@ -118,7 +119,7 @@ let package = Package(
       dependencies: [
         "Dashboard", "TerminalUI", "Theme", "Metrics", "SnapshotSupport", "SyntheticRuns", "LogTail",
         "RunStore",
-        "RunFixtures",
+        "RunFixtures", "EngineFakes",
       ],
       exclude: ["Snapshots"]),
     .testTarget(

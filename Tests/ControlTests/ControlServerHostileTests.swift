@@ -1,3 +1,4 @@
+import EngineFakes
 import Foundation
 import Metrics
 import TestSupport
@@ -15,9 +16,9 @@ import Testing
 @Suite(.timeLimit(.minutes(2)))
 struct ControlServerHostileTests {
   static func serve(_ name: String, limits: ControlServer.Limits = .init()) throws -> (
-    ControlServer, FakeControl
+    ControlServer, FakeEngine
   ) {
-    let fake = FakeControl()
+    let fake = fakeControl()
     let server = try ControlServer(
       path: ControlServerTests.socketPath(name),
       responder: ControlResponder(control: fake, engine: fake, metrics: fake), limits: limits)
@@ -121,7 +122,7 @@ struct ControlServerHostileTests {
 
   @Test("a reply never carries raw control bytes back: what the client sent is echoed inert")
   func repliesAreInert() {
-    let fake = FakeControl()
+    let fake = fakeControl()
     let responder = ControlResponder(control: fake, engine: fake, metrics: fake)
     let reply = responder.respond(to: "\u{1B}]0;pwn\u{07}tag")
     #expect(reply.hasPrefix("error: unknown command '^[]0;pwn^Gtag'"), "\(reply)")

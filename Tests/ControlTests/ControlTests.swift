@@ -1,3 +1,4 @@
+import EngineFakes
 import Foundation
 import Metrics
 import Synchronization
@@ -42,19 +43,14 @@ import Testing
   }
 }
 
-/// A control that records calls; the engine's own validation is stood in by a limit.
-final class FakeControl: EngineControl, EngineStatusSource, MetricsSource, Sendable {
-  private let state = Mutex<(calls: [String], status: EngineStatus)>(
-    (
-      [],
-      EngineStatus(
-        phase: .running, elapsed: 12, planElapsed: 12, pausedFor: 0, targetVusers: 20, rampHeld: false,
-        ramp: .init(step: 5, every: 2))
-    ))
-  var calls: [String] { state.withLock { $0.calls } }
-  func set(_ phase: EngineStatus.Phase) { state.withLock { $0.status.phase = phase } }
-  func status() -> EngineStatus { state.withLock { $0.status } }
-  func snapshot() -> MetricsSnapshot {
+/// The shared fake engine as the control socket's tests want it: a run 12 s in, 20 vusers, a
+/// ramp of 5 every 2 s, one second of 90 responses.
+func fakeControl() -> FakeEngine {
+  FakeEngine(
+    status: EngineStatus(
+      phase: .running, elapsed: 12, planElapsed: 12, pausedFor: 0, targetVusers: 20, rampHeld: false,
+      ramp: .init(step: 5, every: 2))
+  ) {
     let store = MetricsStore()
     var bucket = SecondBucket(second: 0)
     bucket.ok = 90
@@ -63,29 +59,11 @@ final class FakeControl: EngineControl, EngineStatusSource, MetricsSource, Senda
       bucket, gauges: EngineGauges(vusers: 20, targetVusers: 20, connections: 20, paused: false), duration: 1)
     return store.snapshot()
   }
-  private func log(_ call: String) { state.withLock { $0.calls.append(call) } }
-  func pause() { log("pause") }
-  func resume() { log("resume") }
-  func setTargetVusers(_ count: Int) throws(ControlError) {
-    guard count <= 1000 else {
-      throw ControlError("\(count) vusers exceed the open-file limit (at most 1000)")
-    }
-    log("vusers \(count)")
-  }
-  func setRampStep(_ vusers: Int) throws(ControlError) { log("step \(vusers)") }
-  func setRampInterval(seconds: Double) throws(ControlError) { log("every \(seconds)") }
-  func setHold(_ hold: Bool) {
-    log("hold \(hold)")
-    state.withLock { $0.status.rampHeld = hold }
-  }
-  func skipToNextStage() throws(ControlError) { throw ControlError("there is no next stage") }
-  func tag(_ label: String) { log("tag \(label)") }
-  func stop() { log("stop") }
 }
 
 @Suite(.timeLimit(.minutes(5))) struct ControlResponderTests {
   @Test func commandsActLikeTheKeysAndRefusalsChangeNothing() throws {
-    let fake = FakeControl()
+    let fake = fakeControl()
     let responder = ControlResponder(control: fake, engine: fake, metrics: fake)
     #expect(responder.respond(to: "pause") == "ok paused")
     #expect(responder.respond(to: "resume") == "ok resumed")
@@ -106,7 +84,7 @@ final class FakeControl: EngineControl, EngineStatusSource, MetricsSource, Senda
   }
 
   @Test func statusIsOneJSONLine() throws {
-    let fake = FakeControl()
+    let fake = fakeControl()
     let line = ControlResponder(control: fake, engine: fake, metrics: fake).respond(to: "status")
     #expect(!line.contains("\n"))
     let object = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
@@ -118,7 +96,7 @@ final class FakeControl: EngineControl, EngineStatusSource, MetricsSource, Senda
   }
 
   @Test func afterTheEndOnlyStatusAndStopAnswer() {
-    let fake = FakeControl()
+    let fake = fakeControl()
     fake.set(.done)
     let responder = ControlResponder(control: fake, engine: fake, metrics: fake)
     #expect(responder.respond(to: "vusers 3") == "error: the run is over: nothing to change")
@@ -135,7 +113,7 @@ final class FakeControl: EngineControl, EngineStatusSource, MetricsSource, Senda
 
   @Test func servesLinesOnAPrivateSocketAndRemovesIt() throws {
     let path = Self.socketPath("serve")
-    let fake = FakeControl()
+    let fake = fakeControl()
     let server = try ControlServer(
       path: path, responder: ControlResponder(control: fake, engine: fake, metrics: fake))
     var info = stat()
@@ -152,7 +130,7 @@ final class FakeControl: EngineControl, EngineStatusSource, MetricsSource, Senda
   }
 
   @Test func aStaleSocketIsReplacedButNothingElseIs() throws {
-    let fake = FakeControl()
+    let fake = fakeControl()
     let responder = ControlResponder(control: fake, engine: fake, metrics: fake)
     // A socket left behind by a killed run: bound, never listened on, nobody answers.
     let stale = Self.socketPath("stale")
@@ -190,7 +168,7 @@ final class FakeControl: EngineControl, EngineStatusSource, MetricsSource, Senda
 
   @Test func severalCommandsOnOneConnectionAndAnOverlongLine() throws {
     let path = Self.socketPath("lines")
-    let fake = FakeControl()
+    let fake = fakeControl()
     let server = try ControlServer(
       path: path, responder: ControlResponder(control: fake, engine: fake, metrics: fake))
     defer { server.close() }

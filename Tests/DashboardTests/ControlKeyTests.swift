@@ -1,3 +1,4 @@
+import EngineFakes
 import Metrics
 import Synchronization
 import SyntheticRuns
@@ -45,47 +46,19 @@ import Theme
   }
 }
 
-/// A control that records what it was asked and refuses like the engine does.
-final class RecordingControl: EngineControl, EngineStatusSource, MetricsSource, Sendable {
-  private let state = Mutex<(calls: [String], status: EngineStatus)>(
-    (
-      [],
-      EngineStatus(
-        phase: .running, elapsed: 42, planElapsed: 42, pausedFor: 0, targetVusers: 30, rampHeld: false,
-        ramp: .init(step: 10, every: 5))
-    ))
-  let limit = 1000
-  var calls: [String] { state.withLock { $0.calls } }
-
-  func status() -> EngineStatus { state.withLock { $0.status } }
-  func snapshot() -> MetricsSnapshot { RunFixture.snapshot(seconds: 42) }
-  private func log(_ call: String) { state.withLock { $0.calls.append(call) } }
-  func pause() { log("pause") }
-  func resume() { log("resume") }
-  func setTargetVusers(_ count: Int) throws(ControlError) {
-    guard count <= limit else {
-      throw ControlError("\(count) vusers exceed the open-file limit (at most \(limit))")
-    }
-    log("vusers \(count)")
-    state.withLock { $0.status.targetVusers = count }
-  }
-  func setRampStep(_ vusers: Int) throws(ControlError) { log("step \(vusers)") }
-  func setRampInterval(seconds: Double) throws(ControlError) { log("every \(seconds)") }
-  func setHold(_ hold: Bool) {
-    log("hold \(hold)")
-    state.withLock { $0.status.rampHeld = hold }
-  }
-  func skipToNextStage() throws(ControlError) { throw ControlError("there is no next stage") }
-  func tag(_ label: String) { log("tag \(label)") }
-  func stop() {
-    log("stop")
-    state.withLock { $0.status.phase = .done }
-  }
+/// The shared fake engine as the control keys' tests want it: a run 42 s in, 30 vusers, a ramp
+/// of 10 every 5 s.
+func recordingControl() -> FakeEngine {
+  FakeEngine(
+    status: EngineStatus(
+      phase: .running, elapsed: 42, planElapsed: 42, pausedFor: 0, targetVusers: 30, rampHeld: false,
+      ramp: .init(step: 10, every: 5))
+  ) { RunFixture.snapshot(seconds: 42) }
 }
 
 @Suite(.timeLimit(.minutes(5))) struct ControlLoopTests {
-  func run(_ keys: [Key]) -> (DashboardLoop, RecordingControl, MemoryBackend) {
-    let control = RecordingControl()
+  func run(_ keys: [Key]) -> (DashboardLoop, FakeEngine, MemoryBackend) {
+    let control = recordingControl()
     let backend = MemoryBackend(width: 120, height: 40, keys: keys + [.character("q")])
     let loop = DashboardLoop(
       backend: backend, metrics: control, engine: control, control: control, info: RunFixture.info,
@@ -120,7 +93,7 @@ final class RecordingControl: EngineControl, EngineStatusSource, MetricsSource, 
   }
 
   @Test func refusalsAreShownAndChangeNothing() {
-    let control = RecordingControl()
+    let control = recordingControl()
     let backend = MemoryBackend(width: 120, height: 40, keys: [.character("n")])
     let loop = DashboardLoop(
       backend: backend, metrics: control, engine: control, control: control, info: RunFixture.info,

@@ -1,3 +1,4 @@
+import EngineFakes
 import Metrics
 import Synchronization
 import SyntheticRuns
@@ -7,55 +8,17 @@ import Theme
 
 @testable import Dashboard
 
-/// A scripted engine: phases advance when the loop asks for status, and control calls are logged.
-final class FakeEngine: EngineStatusSource, EngineControl, MetricsSource, Sendable {
-  private let state = Mutex<(phase: EngineStatus.Phase, calls: [String], reads: Int)>((.running, [], 0))
-  let snapshotValue: MetricsSnapshot
-  /// After this many status reads following a stop, the engine reports done.
-  let stopAfterReads: Int
-
-  init(snapshot: MetricsSnapshot, stopAfterReads: Int = 2) {
-    snapshotValue = snapshot
-    self.stopAfterReads = stopAfterReads
+extension FakeEngine {
+  /// A run a minute in with 200 vusers showing `snapshot`, that takes two status reads to stop.
+  convenience init(snapshot: MetricsSnapshot, stopAfterReads: Int = 2) {
+    self.init(
+      status: EngineStatus(
+        phase: .running, elapsed: 60, planElapsed: 60, pausedFor: 0, targetVusers: 200, rampHeld: false),
+      stopAfterReads: stopAfterReads
+    ) { snapshot }
   }
 
-  var calls: [String] { state.withLock { $0.calls } }
-  func finish() { state.withLock { $0.phase = .done } }
-
-  func status() -> EngineStatus {
-    state.withLock { s in
-      if s.phase == .stopping {
-        s.reads += 1
-        if s.reads >= stopAfterReads { s.phase = .done }
-      }
-      return EngineStatus(
-        phase: s.phase, elapsed: 60, planElapsed: 60, pausedFor: 0, targetVusers: 200, rampHeld: false)
-    }
-  }
-  func snapshot() -> MetricsSnapshot { snapshotValue }
-  func pause() {
-    state.withLock {
-      $0.calls.append("pause"); $0.phase = .paused
-    }
-  }
-  func resume() {
-    state.withLock {
-      $0.calls.append("resume"); $0.phase = .running
-    }
-  }
-  func setTargetVusers(_ count: Int) throws(ControlError) {}
-  func setRampStep(_ vusers: Int) throws(ControlError) {}
-  func setRampInterval(seconds: Double) throws(ControlError) {}
-  func setHold(_ hold: Bool) {}
-  func skipToNextStage() throws(ControlError) {}
-  func tag(_ label: String) {
-    state.withLock { $0.calls.append("tag \(label)") }
-  }
-  func stop() {
-    state.withLock {
-      $0.calls.append("stop"); $0.phase = .stopping
-    }
-  }
+  func finish() { set(.done) }
 }
 
 @Suite(.timeLimit(.minutes(5))) struct DashboardLoopTests {

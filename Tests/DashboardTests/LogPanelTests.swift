@@ -1,3 +1,4 @@
+import EngineFakes
 import LogTail
 import Metrics
 import SnapshotSupport

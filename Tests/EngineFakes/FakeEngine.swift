@@ -1,0 +1,80 @@
+import Metrics
+import Synchronization
+
+/// The one stand-in for the load engine that the screen's loop, the keys and the control socket
+/// are tested against: it reports a status, serves a metrics snapshot, records every control call
+/// as a line ("vusers 40", "every 10.0", "tag knee?") and refuses what the engine refuses (more
+/// vusers than the open-file limit allows, a next stage that does not exist).
+public final class FakeEngine: EngineControl, EngineStatusSource, MetricsSource, Sendable {
+  private struct State {
+    var status: EngineStatus
+    var calls: [String] = []
+    var readsWhileStopping = 0
+  }
+
+  private let state: Mutex<State>
+  private let makeSnapshot: @Sendable () -> MetricsSnapshot
+  /// The most vusers `setTargetVusers` accepts, as the open-file limit caps the engine's.
+  public let vuserLimit: Int
+  /// After `stop()`, how many status reads report `.stopping` before `.done` (0: done at once),
+  /// as the engine waits for requests in flight.
+  public let stopAfterReads: Int
+
+  public init(
+    status: EngineStatus, vuserLimit: Int = 1000, stopAfterReads: Int = 0,
+    snapshot: @escaping @Sendable () -> MetricsSnapshot
+  ) {
+    state = Mutex(State(status: status))
+    self.vuserLimit = vuserLimit
+    self.stopAfterReads = stopAfterReads
+    makeSnapshot = snapshot
+  }
+
+  /// Every control call so far, in order.
+  public var calls: [String] { state.withLock { $0.calls } }
+
+  /// Moves the run to `phase`, as the engine would by itself (a run that ends, for one).
+  public func set(_ phase: EngineStatus.Phase) { state.withLock { $0.status.phase = phase } }
+
+  public func status() -> EngineStatus {
+    state.withLock { s in
+      if s.status.phase == .stopping {
+        s.readsWhileStopping += 1
+        if s.readsWhileStopping >= stopAfterReads { s.status.phase = .done }
+      }
+      return s.status
+    }
+  }
+
+  public func snapshot() -> MetricsSnapshot { makeSnapshot() }
+
+  private func log(_ call: String, _ change: (inout EngineStatus) -> Void = { _ in }) {
+    state.withLock {
+      $0.calls.append(call)
+      change(&$0.status)
+    }
+  }
+
+  public func pause() { log("pause") { if $0.phase == .running { $0.phase = .paused } } }
+  public func resume() { log("resume") { if $0.phase == .paused { $0.phase = .running } } }
+
+  public func setTargetVusers(_ count: Int) throws(ControlError) {
+    guard count <= vuserLimit else {
+      throw ControlError("\(count) vusers exceed the open-file limit (at most \(vuserLimit))")
+    }
+    log("vusers \(count)") { $0.targetVusers = count }
+  }
+
+  public func setRampStep(_ vusers: Int) throws(ControlError) { log("step \(vusers)") }
+  public func setRampInterval(seconds: Double) throws(ControlError) { log("every \(seconds)") }
+  public func setHold(_ hold: Bool) { log("hold \(hold)") { $0.rampHeld = hold } }
+  public func skipToNextStage() throws(ControlError) { throw ControlError("there is no next stage") }
+  public func tag(_ label: String) { log("tag \(label)") }
+
+  public func stop() {
+    log("stop") { [stopAfterReads] in
+      guard $0.phase != .done else { return }
+      $0.phase = stopAfterReads > 0 ? .stopping : .done
+    }
+  }
+}
