@@ -98,8 +98,9 @@ let package = Package(
       exclude: ["Snapshots"]),
     .testTarget(name: "PlanFileTests", dependencies: ["PlanFile", "SeededRandom"], exclude: ["Fixtures"]),
     .testTarget(
-      name: "ReportTests", dependencies: ["Report", "RunStore", "Metrics", "RunFixtures", "TestSupport"],
-      exclude: ["Fixtures"]),
+      name: "ReportTests",
+      dependencies: ["Report", "RunStore", "Metrics", "RunFixtures", "TestSupport", "SnapshotSupport"],
+      exclude: ["Snapshots"]),
     .testTarget(name: "ControlTests", dependencies: ["Control", "Metrics", "TestSupport", "EngineFakes"]),
     .testTarget(
       name: "LogTailTests", dependencies: ["LogTail", "SeededRandom", "TestKit"], exclude: ["Fixtures"]),

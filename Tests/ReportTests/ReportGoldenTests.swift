@@ -1,4 +1,5 @@
 import Foundation
+import SnapshotSupport
 import Testing
 
 @testable import Report
@@ -10,14 +11,14 @@ import Testing
   @Test func singleRunSkeleton() throws {
     let fixtures = try FixtureRuns.shared()
     let report = try Rendered(fixtures.oneBackend)
-    expectGolden(Self.skeleton(report.root), named: "single-run")
+    expectTextSnapshot(Self.skeleton(report.root), named: "single-run", ext: "skeleton.txt")
   }
 
   @Test func comparisonSkeleton() throws {
     let fixtures = try FixtureRuns.shared()
     let report = try Rendered(
       fixtures.oneBackend, compare: [fixtures.twoBackends, fixtures.killed, fixtures.stages], axis: .vusers)
-    expectGolden(Self.skeleton(report.root), named: "compare-vusers")
+    expectTextSnapshot(Self.skeleton(report.root), named: "compare-vusers", ext: "skeleton.txt")
   }
 
   static let textElements: Set<String> = [
@@ -38,35 +39,5 @@ import Testing
     }
     walk(root, depth: 0)
     return lines.joined(separator: "\n") + "\n"
-  }
-
-  func expectGolden(
-    _ actual: String, named name: String, filePath: String = #filePath,
-    sourceLocation: SourceLocation = #_sourceLocation
-  ) {
-    let file = URL(fileURLWithPath: filePath).deletingLastPathComponent()
-      .appendingPathComponent("Fixtures/\(name).skeleton.txt")
-    if ProcessInfo.processInfo.environment["RECORD_SNAPSHOTS"] == "1" {
-      try? actual.write(to: file, atomically: true, encoding: .utf8)
-      Issue.record(
-        "recorded \(file.lastPathComponent); unset RECORD_SNAPSHOTS and run again",
-        sourceLocation: sourceLocation)
-      return
-    }
-    guard let expected = try? String(contentsOf: file, encoding: .utf8) else {
-      Issue.record("missing \(file.path); run with RECORD_SNAPSHOTS=1", sourceLocation: sourceLocation)
-      return
-    }
-    let left = expected.split(separator: "\n", omittingEmptySubsequences: false)
-    let right = actual.split(separator: "\n", omittingEmptySubsequences: false)
-    if let i = (0..<max(left.count, right.count)).first(where: {
-      ($0 < left.count ? left[$0] : nil) != ($0 < right.count ? right[$0] : nil)
-    }) {
-      let want = i < left.count ? String(left[i]) : "<none>"
-      let got = i < right.count ? String(right[i]) : "<none>"
-      Issue.record(
-        "\(name) skeleton differs at line \(i + 1):\n  expected: \(want)\n  actual:   \(got)",
-        sourceLocation: sourceLocation)
-    }
   }
 }
