@@ -9,7 +9,7 @@ import NIOCore
 /// Writes a plain-HTTP request with one send(2) on the connection's socket instead of NIO's write
 /// path (pipeline, pending-writes queue, flush), which cost about 3.5 us of CPU per request, a
 /// seventh of rampart's whole cost at 1000 connections; on a box the target shares, that CPU is
-/// the target's (README, "Benchmarks"). NIO keeps reading, closing and every write that does not go
+/// the target's (docs/benchmarks.md). NIO keeps reading, closing and every write that does not go
 /// out whole at once.
 enum DirectSocket {
   /// The descriptor of a connected channel, when it can be proven to be this channel's. NIO has no

@@ -42,7 +42,7 @@ enum ErrorClassifier {
 
   static func kind(errno code: Int32, phase: Phase) -> ErrorKind {
     switch code {
-    // Only a refusal is a refusal; unreachable networks and hosts are counted with it (README).
+    // Only a refusal is a refusal; unreachable networks and hosts are counted with it (docs/usage.md, "Error kinds").
     case ECONNREFUSED, ENETUNREACH, EHOSTUNREACH: return .connectRefused
     case ETIMEDOUT: return phase == .connect ? .connectTimeout : .timeout
     case EMFILE, ENFILE: return .emfile

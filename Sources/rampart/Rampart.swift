@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
 
-/// Exit codes are part of rampart's interface (documented in the README).
+/// Exit codes are part of rampart's interface (documented in docs/usage.md, "Exit codes").
 enum ExitStatus {
   static let ok: Int32 = 0
   static let failure: Int32 = 1

@@ -8,7 +8,7 @@ import Testing
 extension NcursesSerial {
   /// FAULTS TUI-02. Stopping would freeze the whole test process (other suites included), so the
   /// handler runs with the stop itself switched off: everything up to it, and the resume on
-  /// SIGCONT, is the real code path. The real stop under a shell is checked in tmux (README).
+  /// SIGCONT, is the real code path. The real stop under a shell is checked in tmux (docs/testing.md).
   @Suite(.timeLimit(.minutes(30))) struct SuspendTests {
     @Test func ctrlZRestoresTheShellThenResumeRepaints() throws {
       let pty = try Pty()
