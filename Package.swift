@@ -65,8 +65,10 @@ let package = Package(
     .target(name: "NcursesBackend", dependencies: ["CNcurses", "CSupport", "TerminalUI"]),
     .target(name: "Theme", dependencies: ["TerminalUI", "TOMLKit"]),
     .target(name: "Dashboard", dependencies: ["TerminalUI", "Theme", "Metrics", "LogTail", "RunStore"]),
-    .executableTarget(
-      name: "rampart",
+    // The command layer (options, the run's phases, headless output, plan merge), a library so
+    // tests can import it; the executable only parses and dispatches.
+    .target(
+      name: "RampartCommands",
       dependencies: [
         "Metrics", "LoadEngine", "RunStore", "TerminalUI", "Theme", "Dashboard", "NcursesBackend",
         "DemoTarget",
@@ -74,6 +76,7 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
+    .executableTarget(name: "rampart", dependencies: ["RampartCommands"]),
     .target(
       name: "TestSupport",
       dependencies: [
@@ -135,7 +138,8 @@ let package = Package(
       dependencies: ["TestSupport", "TestKit", "RunStore", "Metrics", "SeededRandom", "RunFixtures"]),
     // Unit tests of the command's own pure parts: its plain lines, flags merged over a plan file.
     .testTarget(
-      name: "RampartTests", dependencies: ["rampart", "Metrics", "RunStore", "PlanFile", "LoadEngine"]),
+      name: "RampartTests",
+      dependencies: ["RampartCommands", "Metrics", "RunStore", "PlanFile", "LoadEngine"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -2,7 +2,7 @@ import Metrics
 import RunStore
 import Testing
 
-@testable import rampart
+@testable import RampartCommands
 
 /// The plain lines of a headless run, pinned: a whole second shows its rate, the run's last,
 /// partial second what happened in it.

@@ -2,7 +2,7 @@ import LoadEngine
 import PlanFile
 import Testing
 
-@testable import rampart
+@testable import RampartCommands
 
 /// A plan file's `[rate]` / `[[rate_stages]]` under the command line (issue 19), as for the closed
 /// model: any rate flag replaces the plan's rate plan, the pool flags its settings one by one, and

@@ -13,9 +13,8 @@ enum ExitStatus {
   static let forcedExit: Int32 = 131
 }
 
-@main
-struct Rampart: AsyncParsableCommand {
-  static let configuration = CommandConfiguration(
+public struct Rampart: AsyncParsableCommand {
+  public static let configuration = CommandConfiguration(
     commandName: "rampart",
     abstract: "Live HTTP load tests: ramp virtual users, watch TPS, latency and errors.",
     version: "0.1.0",
@@ -27,8 +26,12 @@ struct Rampart: AsyncParsableCommand {
     defaultSubcommand: nil
   )
 
-  /// Bad input must give one line and exit code 2 (ArgumentParser would print usage and exit 64).
-  static func main() async {
+  public init() {}
+
+  /// Parses the command line and runs the command. Bad input must give one line and exit code 2
+  /// (ArgumentParser's own `main` would print usage and exit 64). Named apart from `main` so the
+  /// executable's call cannot resolve to ArgumentParser's synchronous one.
+  public static func parseAndRun() async {
     do {
       var command = try parseAsRoot()
       if var asyncCommand = command as? AsyncParsableCommand {
