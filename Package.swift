@@ -46,12 +46,15 @@ let package = Package(
       swiftSettings: hotPathSettings
     ),
     .target(name: "CThreadAffinity"),
-    .target(name: "RunStore", dependencies: ["Metrics"]),
+    .target(name: "RunStore", dependencies: ["Metrics", "Vocabulary"]),
     .target(name: "PlanFile", dependencies: ["TOMLKit", "Yams", "Metrics"]),
-    .target(name: "Report", dependencies: ["RunStore", "Metrics", "Plot"]),
+    .target(name: "Report", dependencies: ["RunStore", "Metrics", "Vocabulary", "Plot"]),
     .target(name: "Control", dependencies: ["Metrics", "LogTail"]),
     .target(name: "LogTail", dependencies: [.product(name: "DequeModule", package: "swift-collections")]),
-    .target(name: "TerminalUI"),
+    // How every quantity reads (clocks, sizes, axis steps), for the screen, the report and the
+    // plain summary alike: the bottom layer, Foundation only.
+    .target(name: "Vocabulary"),
+    .target(name: "TerminalUI", dependencies: ["Vocabulary"]),
     .target(
       name: "DemoTarget",
       dependencies: [
@@ -64,14 +67,16 @@ let package = Package(
     .target(name: "CSupport", dependencies: ["CNcurses"]),
     .target(name: "NcursesBackend", dependencies: ["CNcurses", "CSupport", "TerminalUI"]),
     .target(name: "Theme", dependencies: ["TerminalUI", "TOMLKit"]),
-    .target(name: "Dashboard", dependencies: ["TerminalUI", "Theme", "Metrics", "LogTail", "RunStore"]),
+    .target(
+      name: "Dashboard",
+      dependencies: ["TerminalUI", "Theme", "Metrics", "LogTail", "RunStore", "Vocabulary"]),
     // The command layer (options, the run's phases, headless output, plan merge), a library so
     // tests can import it; the executable only parses and dispatches.
     .target(
       name: "RampartCommands",
       dependencies: [
         "Metrics", "LoadEngine", "RunStore", "TerminalUI", "Theme", "Dashboard", "NcursesBackend",
-        "DemoTarget",
+        "DemoTarget", "Vocabulary",
         "LogTail", "Control", "PlanFile", "Report",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
@@ -109,7 +114,8 @@ let package = Package(
       name: "LogTailTests", dependencies: ["LogTail", "SeededRandom", "TestKit"], exclude: ["Fixtures"]),
     .target(name: "SnapshotSupport", dependencies: ["TerminalUI"], path: "Tests/SnapshotSupport"),
     .testTarget(
-      name: "TerminalUITests", dependencies: ["TerminalUI", "SnapshotSupport"], exclude: ["Snapshots"]),
+      name: "TerminalUITests", dependencies: ["TerminalUI", "SnapshotSupport", "Vocabulary"],
+      exclude: ["Snapshots"]),
     .target(
       name: "SyntheticRuns", dependencies: ["Dashboard", "Metrics", "LogTail"], path: "Tests/SyntheticRuns"),
     .executableTarget(

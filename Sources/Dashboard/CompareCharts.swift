@@ -2,6 +2,7 @@ import Metrics
 import RunStore
 import TerminalUI
 import Theme
+import Vocabulary
 
 /// The four overlay charts of the compare screen, one line per run in its colour, on one x axis.
 /// By time: TPS, latency (mean or p99), errors/s and active vusers against seconds since each run
@@ -152,7 +153,7 @@ struct CompareCharts: Widget {
       }
     }
     let lead = at.map { "at \($0) vusers" } ?? "at the end"
-    let percent: @Sendable (Double) -> String = { Format.trimmed($0, decimals: $0 < 10 ? 1 : 0) + "%" }
+    let percent: @Sendable (Double) -> String = { NumberText.trimmed($0, decimals: $0 < 10 ? 1 : 0) + "%" }
     return [
       Chart(
         title: "TPS by vusers", legendLead: lead, figure: figure(\.tps) { Format.count($0) },

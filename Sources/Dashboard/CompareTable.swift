@@ -2,6 +2,7 @@ import Foundation
 import Metrics
 import RunStore
 import TerminalUI
+import Vocabulary
 
 /// The delta table as text cells, shared by the screen and the plain-text output: a row per
 /// figure, a column per run, the better value marked and each value's change against run A.
@@ -106,7 +107,7 @@ public enum CompareText {
       let name = pad(DisplayWidth.truncate(run.name, to: nameWidth), nameWidth)
       lines.append(
         "  \(run.letter)  \(name)  \(pad(CompareView.outcomeText(run.run.outcome), 10))  "
-          + "started \(CompareView.startText(run.run.meta.startedAt))  \(Clock.text(run.figures.durationS))  "
+          + "started \(CompareView.startText(run.run.meta.startedAt))  \(ClockText.format(run.figures.durationS))  "
           + run.run.meta.plan)
     }
     lines.append("")

@@ -3,6 +3,7 @@ import Metrics
 import RunStore
 import TerminalUI
 import Theme
+import Vocabulary
 
 /// Everything the compare screen shows, as values: the screen is a pure function of this.
 public struct CompareModel: Sendable {
@@ -151,7 +152,7 @@ public enum CompareView {
       "  " + CompareText.pad(outcomeText(outcome), 10),
       outcome == .complete ? model.style(.muted) : model.style(outcomeRole(outcome)).adding(.bold))
     put("  started " + startText(run.run.meta.startedAt), model.style(.muted))
-    put("  " + Clock.text(run.figures.durationS), model.style(.text))
+    put("  " + ClockText.format(run.figures.durationS), model.style(.text))
     if hidden {
       put("  hidden (\(index + 1) shows)", model.style(.warning))
     }

@@ -3,6 +3,7 @@ import Metrics
 import Synchronization
 import TerminalUI
 import Theme
+import Vocabulary
 
 /// Set from any thread (a signal handler's queue) to make the dashboard leave once the engine
 /// has finished stopping.
@@ -94,7 +95,8 @@ public final class DashboardLoop {
     let gap = status.elapsed - last
     if gap >= 2 {
       state.post(
-        "process was stopped for \(Format.clock(gap)): no requests were sent meanwhile", now: status.elapsed,
+        "process was stopped for \(ClockText.format(gap)): no requests were sent meanwhile",
+        now: status.elapsed,
         seconds: 10)
     }
   }
@@ -140,7 +142,7 @@ public final class DashboardLoop {
         return
       }
       state.viewport.center(on: knee.elapsed, elapsed: now, plannedDuration: planned)
-      state.post("knee at \(Format.clock(knee.elapsed)): \(knee.label ?? "")", now: now)
+      state.post("knee at \(ClockText.format(knee.elapsed)): \(knee.label ?? "")", now: now)
     case .zoomIn: state.viewport.zoomIn(elapsed: now, plannedDuration: planned)
     case .zoomOut: state.viewport.zoomOut(elapsed: now, plannedDuration: planned)
     case .scrollBack: state.viewport.scrollBack(elapsed: now)
@@ -178,7 +180,8 @@ public final class DashboardLoop {
       case .tag:
         let label = prompt.text.trimmingCharacters(in: .whitespaces)
         control.tag(label.isEmpty ? Prompt.defaultTagLabel : label)
-        state.post("tagged \(Format.clock(now)) \(label.isEmpty ? Prompt.defaultTagLabel : label)", now: now)
+        state.post(
+          "tagged \(ClockText.format(now)) \(label.isEmpty ? Prompt.defaultTagLabel : label)", now: now)
       case .logFilter:
         state.logPanel.filter = prompt.text.isEmpty ? nil : prompt.text
         state.logPanel.anchor = nil
@@ -254,7 +257,7 @@ public final class DashboardLoop {
         guard let ramp = status.ramp else { throw ControlError("this plan has stages, not a ramp interval") }
         let every = RampLadder.interval(after: ramp.every, rungs: rungs)
         try control.setRampInterval(seconds: every)
-        state.post("ramp every \(Format.clock(ramp.every)) → \(Format.clock(every))", now: now)
+        state.post("ramp every \(ClockText.format(ramp.every)) → \(ClockText.format(every))", now: now)
       case .toggleHold:
         control.setHold(!status.rampHeld)
         state.post(status.rampHeld ? "ramp released" : "ramp held at \(status.targetVusers) vusers", now: now)

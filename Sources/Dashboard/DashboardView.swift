@@ -1,6 +1,7 @@
 import Metrics
 import TerminalUI
 import Theme
+import Vocabulary
 
 /// Composes the whole screen from a model: header, charts, stats panel, optional side panel, key
 /// bar, and the help overlay on top. Pure: the same model and size give the same grid.
@@ -75,7 +76,7 @@ public enum DashboardView {
     let lines = [
       "terminal too small: need \(minimumWidth)x\(minimumHeight)",
       "now \(grid.width)x\(grid.height)",
-      "\(model.status.phase.label) \(Format.clock(model.status.elapsed))  q stops",
+      "\(model.status.phase.label) \(ClockText.format(model.status.elapsed))  q stops",
     ]
     let top = max(0, (grid.height - lines.count) / 2)
     for (i, line) in lines.enumerated() where top + i < grid.height {

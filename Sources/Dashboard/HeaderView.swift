@@ -1,6 +1,7 @@
 import Metrics
 import TerminalUI
 import Theme
+import Vocabulary
 
 /// Two rows: the state badge, target and plan; then elapsed time, progress to the planned end and
 /// the run directory.
@@ -11,7 +12,7 @@ struct HeaderView: Widget {
     guard area.height >= 2 else { return }
     let status = model.status
     var badge = " \(status.phase.glyph(model.symbols)) \(status.phase.label)"
-    if status.phase == .paused { badge += " \(Format.clock(status.pausedFor))" }
+    if status.phase == .paused { badge += " \(ClockText.format(status.pausedFor))" }
     if status.rampHeld && status.phase == .running { badge += " (held)" }
     badge += " "
     var x = area.x
@@ -102,8 +103,8 @@ struct HeaderView: Widget {
   private func renderProgress(in area: Rect, to grid: inout Grid) {
     let status = model.status
     let row = area.y + 1
-    var clock = Format.clock(status.planElapsed)
-    if let planned = model.info.plannedDuration { clock += " / " + Format.clock(planned) }
+    var clock = ClockText.format(status.planElapsed)
+    if let planned = model.info.plannedDuration { clock += " / " + ClockText.format(planned) }
     let left = grid.write(clock + " ", x: area.x, y: row, style: model.style(.text))
     // The note (the demo target's log) goes first: a long run directory may be cut, it must not.
     let runLabel = (model.info.note.map { "  " + $0 } ?? "") + "  run " + model.info.runDirectory

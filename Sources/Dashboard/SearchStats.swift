@@ -1,6 +1,7 @@
 import Metrics
 import TerminalUI
 import Theme
+import Vocabulary
 
 /// The "Search" section of a `rampart find` run: where the capacity search stands. Rows in order
 /// of importance, so a short panel keeps the first ones: the interval the answer lies in
@@ -35,7 +36,7 @@ enum SearchStats {
     let used = Double(search.usedSeconds)
     rows.append(
       (
-        "budget", "\(Format.clock(used)) / \(Format.clock(search.budget))",
+        "budget", "\(ClockText.format(used)) / \(ClockText.format(search.budget))",
         used >= 0.9 * search.budget ? .warning : .text
       ))
     // A step under way: none while cooling, and none once the run is over.

@@ -1,6 +1,7 @@
 import Metrics
 import TerminalUI
 import Theme
+import Vocabulary
 
 /// The numbers beside the charts: totals, latency percentiles, errors by kind, status codes and
 /// connections. Sections are dropped from the bottom when the panel is short.
@@ -214,8 +215,8 @@ struct StatsPanel: Widget {
             "\(Format.count(Double(connections)))/\(Format.count(Double(model.info.fileLimit)))",
             nearLimit ? .warning : .text
           ),
-          ("in/s", Format.bytes(Double(last?.bytesIn ?? 0)), .text),
-          ("out/s", Format.bytes(Double(last?.bytesOut ?? 0)), .text),
+          ("in/s", ByteSize.format(Double(last?.bytesIn ?? 0)), .text),
+          ("out/s", ByteSize.format(Double(last?.bytesOut ?? 0)), .text),
         ]
       ))
     return out

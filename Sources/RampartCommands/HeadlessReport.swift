@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import RunStore
+import Vocabulary
 
 /// The plain-text output of a headless run: one progress line per second and the final summary.
 /// Pure formatting, so tests can pin the format.
@@ -89,7 +90,8 @@ enum HeadlessReport {
     lines.append("  status codes   " + (codes.isEmpty ? "none" : codes.joined(separator: ", ")))
     let rate = r.durationS > 0 ? Double(r.bytesIn) / r.durationS : 0
     lines.append(
-      "  bytes          in \(bytes(Double(r.bytesIn))) (\(bytes(rate))/s), out \(bytes(Double(r.bytesOut)))")
+      "  bytes          in \(ByteSize.format(Double(r.bytesIn), style: .fixed)) (\(ByteSize.format(rate, style: .fixed))/s), out \(ByteSize.format(Double(r.bytesOut), style: .fixed))"
+    )
     lines.append(
       "  connections    \(r.connectionsOpened) opened, \(r.staleRetries) stale keep-alive retries, peak vusers \(r.vusersPeak)"
     )
@@ -111,7 +113,8 @@ enum HeadlessReport {
     }
     if let tags = r.tags, !tags.isEmpty {
       lines.append(
-        "  tags           " + tags.map { "\(clock($0.elapsedS)) \($0.label)" }.joined(separator: ", "))
+        "  tags           "
+          + tags.map { "\(ClockText.format($0.elapsedS)) \($0.label)" }.joined(separator: ", "))
     }
     if let logErrors = r.logErrors {
       lines.append("  log errors     " + (logErrors.isEmpty ? "none" : kinds(logErrors)))
@@ -163,20 +166,4 @@ enum HeadlessReport {
     seconds >= 60 ? "\(seconds / 60)m\(String(format: "%02d", seconds % 60))s" : "\(seconds)s"
   }
 
-  static func bytes(_ n: Double) -> String {
-    let units = ["B", "kB", "MB", "GB", "TB"]
-    var value = n
-    var unit = 0
-    while value >= 1000 && unit < units.count - 1 {
-      value /= 1000
-      unit += 1
-    }
-    return unit == 0 ? "\(Int(value)) B" : String(format: "%.1f ", value) + units[unit]
-  }
-
-  /// `1:07` for 67 seconds.
-  static func clock(_ seconds: Double) -> String {
-    let whole = Int(seconds)
-    return String(format: "%d:%02d", whole / 60, whole % 60)
-  }
 }

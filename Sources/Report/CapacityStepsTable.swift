@@ -2,6 +2,7 @@ import Foundation
 import Metrics
 import Plot
 import RunStore
+import Vocabulary
 
 /// The table of a search's steps: every step in the order it ran, each SLO's reading in its own
 /// column, the step that set the capacity and the lowest failing one marked in text.
@@ -24,7 +25,7 @@ extension ReportSections {
       var cells = [
         Cell(held ? "held" : "explore", classes: "phase"),
         Cell(
-          "\(Clock.text(Double(step.windowStartS)))–\(Clock.text(Double(step.endS)))",
+          "\(ClockText.format(Double(step.windowStartS)))–\(ClockText.format(Double(step.endS)))",
           value: Double(step.windowStartS)),
         Cell(RateText.formatLive(step.rate) + "/s", value: step.rate),
         Cell(RateText.formatLive(step.achievedRps) + "/s", value: step.achievedRps),

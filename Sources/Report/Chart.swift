@@ -1,6 +1,7 @@
 import Foundation
 import Plot
 import RunStore
+import Vocabulary
 
 /// One chart of the report as values: series, markers (tags, the knee), shaded spans (pauses),
 /// bands shaded by verdict (`ChartBands.swift`) and reference levels. `render()` turns it into a
@@ -108,7 +109,7 @@ struct Chart {
     for x in xTicks {
       let at = px(x)
       grid.append(Self.line(at, top, at, bottomY, class: "grid grid-x"))
-      let label = xAxis == .time ? Clock.text(x) : ReportFormat.tick(x, step: xStep)
+      let label = xAxis == .time ? ClockText.format(x) : ReportFormat.tick(x, step: xStep)
       axes.append(Self.text(label, x: at, y: bottomY + 18, class: "tick", anchor: "middle"))
     }
     axes.append(Self.line(Self.left, top, Self.left, bottomY, class: "axis"))

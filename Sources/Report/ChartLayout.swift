@@ -1,4 +1,5 @@
 import Foundation
+import Vocabulary
 
 /// Places marker labels in rows above the plot so labels close in x do not overlap; past
 /// `maxRows` a label goes to the row with the fewest labels.
@@ -31,24 +32,12 @@ struct LabelRows {
 /// Axis ticks: 0 to a round top in steps of 1, 2 or 5 x 10^k; time in whole clock steps.
 enum Ticks {
   static func nice(max value: Double, target: Int = 5) -> [Double] {
-    guard value.isFinite, value > 0 else { return [0, 1] }
-    let raw = value / Double(target)
-    let exponent = Int(floor(log10(raw)))
-    // Below 1, divide by a power of ten instead of multiplying by a fraction: 3 x 0.1 is not 0.3.
-    let scale = { (x: Double) in
-      exponent >= 0 ? x * pow(10, Double(exponent)) : x / pow(10, Double(-exponent))
-    }
-    let multiple = [1.0, 2, 2.5, 5, 10].first { scale($0) >= raw } ?? 10
-    let step = scale(multiple)
-    let count = Int((value / step).rounded(.up))
-    return (0...max(count, 1)).map { scale(Double($0) * multiple) }
+    NiceScale.ticks(max: value, target: target)
   }
 
+  /// At most about a dozen time ticks from 0.
   static func time(max value: Double) -> [Double] {
-    let steps: [Double] = [
-      1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 43200, 86400,
-    ]
-    let step = steps.first { value / $0 <= 12 } ?? 86400
+    let step = NiceScale.timeStep(for: value, count: 12)
     let count = Int((value / step).rounded(.down))
     return (0...max(count, 0)).map { Double($0) * step }
   }

@@ -2,6 +2,7 @@ import Foundation
 import Metrics
 import Plot
 import RunStore
+import Vocabulary
 
 /// `rampart report`: one self-contained HTML5 file for a run, optionally compared with up to three
 /// others. Inline CSS and inline SVG charts; no script, no fonts, no image or style fetched from
@@ -94,7 +95,7 @@ struct ReportPage {
     let meta = primary.run.meta
     var line = [
       "\(meta.method) \(meta.target)", meta.plan, "started \(ReportFormat.utc(meta.startedAt))",
-      Clock.text(primary.figures.durationS),
+      ClockText.format(primary.figures.durationS),
     ]
     if comparing { line = ["\(runs.count) runs compared", "by \(comparison?.axis.rawValue ?? "time")"] }
     return Markup.element(

@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import RunStore
+import Vocabulary
 
 /// The charts of a report, built from runs: one run over time, runs overlaid by time, and
 /// capacity curves against vusers.
@@ -198,7 +199,7 @@ enum ReportCharts {
     (run.capacity?.steps ?? []).filter { $0.phase == .hold }.map { step in
       let rate = RateText.formatLive(step.rate) + "/s"
       let verdict = ReportSections.verdictText(step.verdict)
-      let window = "\(Clock.text(Double(step.windowStartS)))–\(Clock.text(Double(step.endS)))"
+      let window = "\(ClockText.format(Double(step.windowStartS)))–\(ClockText.format(Double(step.endS)))"
       let (role, meaning): (Chart.Band.Role, String) =
         switch step.verdict {
         case .pass: (.pass, "held step passed every SLO")

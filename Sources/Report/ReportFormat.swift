@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import RunStore
+import Vocabulary
 
 /// How figures read in the report: grouped counts, latencies with sensible digits, sizes.
 enum ReportFormat {
@@ -28,19 +29,10 @@ enum ReportFormat {
     return value < 0.1 ? String(format: "%.2f%%", value) : String(format: "%.1f%%", value)
   }
 
-  static func bytes(_ value: Int) -> String {
-    let units = ["B", "kB", "MB", "GB", "TB"]
-    var scaled = Double(value)
-    var unit = 0
-    while scaled >= 1000 && unit < units.count - 1 {
-      scaled /= 1000
-      unit += 1
-    }
-    return unit == 0 ? "\(value) B" : String(format: "%.1f ", scaled) + units[unit]
-  }
+  static func bytes(_ value: Int) -> String { ByteSize.format(Double(value), style: .fixed) }
 
   static func duration(_ seconds: Double) -> String {
-    "\(Clock.text(seconds)) (\(String(format: "%.0f", seconds)) s)"
+    "\(ClockText.format(seconds)) (\(String(format: "%.0f", seconds)) s)"
   }
 
   static func utc(_ date: Date) -> String {
@@ -69,11 +61,14 @@ enum ReportFormat {
     switch run.outcome {
     case .complete: ("complete", "the plan ran to its end")
     case .abortedByUser:
-      ("ABORTED", "stopped by the user at \(Clock.text(figures.durationS)); data up to the stop is valid")
+      (
+        "ABORTED",
+        "stopped by the user at \(ClockText.format(figures.durationS)); data up to the stop is valid"
+      )
     case .abortedByThreshold:
       (
         "ABORTED",
-        "stopped by a failing threshold at \(Clock.text(figures.durationS)); data up to the stop is valid"
+        "stopped by a failing threshold at \(ClockText.format(figures.durationS)); data up to the stop is valid"
       )
     case .incomplete: ("INCOMPLETE", run.incompleteText)
     }

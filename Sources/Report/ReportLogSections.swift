@@ -2,6 +2,7 @@ import Foundation
 import Metrics
 import Plot
 import RunStore
+import Vocabulary
 
 /// The report's server-log section (classes, counts, sample lines) and its table of tags, pauses
 /// and the knee.
@@ -50,7 +51,8 @@ extension ReportSections {
                   "li", [:],
                   [
                     Markup.element(
-                      "span", ["class": "where"], text: "\(Clock.text(sample.elapsed)) · \(sample.source)"),
+                      "span", ["class": "where"],
+                      text: "\(ClockText.format(sample.elapsed)) · \(sample.source)"),
                     logText(sample.text),
                   ])
               }))
@@ -78,12 +80,13 @@ extension ReportSections {
     for (order, run) in runs.enumerated() {
       let who = runs.count == 1 ? [] : [Cell(run.label)]
       func add(_ at: Double, _ kind: String, _ detail: String, classes: String? = nil) {
-        rows.append((at, order, Row(Clock.text(at), who + [Cell(kind, classes: classes), Cell(detail)])))
+        rows.append(
+          (at, order, Row(ClockText.format(at), who + [Cell(kind, classes: classes), Cell(detail)])))
       }
       for tag in run.figures.tags { add(tag.elapsedS, "tag", ReportCharts.tagText(tag), classes: "tag") }
       for pause in run.pauses {
         add(
-          pause.lowerBound, "pause", "paused for \(Clock.text(pause.upperBound - pause.lowerBound))",
+          pause.lowerBound, "pause", "paused for \(ClockText.format(pause.upperBound - pause.lowerBound))",
           classes: "pause")
       }
       for event in run.run.events {

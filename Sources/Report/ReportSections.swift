@@ -2,6 +2,7 @@ import Foundation
 import Metrics
 import Plot
 import RunStore
+import Vocabulary
 
 /// One table cell: its text, the raw figure behind it (`data-value`, for scripts and tests) and
 /// anything drawn after the text (a "best" mark).
@@ -99,7 +100,7 @@ enum ReportSections {
         run.pauses.isEmpty
           ? Cell("no pauses", value: 0)
           : Cell(
-            "\(Clock.text(run.pausedS)) in \(run.pauses.count) pause\(run.pauses.count == 1 ? "" : "s")",
+            "\(ClockText.format(run.pausedS)) in \(run.pauses.count) pause\(run.pauses.count == 1 ? "" : "s")",
             value: run.pausedS)
       },
       row("Host") { Cell($0.run.meta.host) },

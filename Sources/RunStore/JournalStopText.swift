@@ -1,10 +1,11 @@
 import Metrics
+import Vocabulary
 
 /// The words for a run whose journal stopped or that has no summary, shared by the report,
 /// `compare`, `runs` and the terminal so each reads the same everywhere.
 extension JournalStop {
   /// "journalling stopped at 0:12 (disk full)".
-  public var text: String { "journalling stopped at \(Clock.text(elapsedS)) (\(reason))" }
+  public var text: String { "journalling stopped at \(ClockText.format(elapsedS)) (\(reason))" }
 
   /// What the stop means for a run that still has its summary.
   public var withSummaryText: String {

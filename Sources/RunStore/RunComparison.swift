@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import Vocabulary
 
 /// What the x axis of a comparison is: time since each run started, or active vusers.
 public enum CompareAxis: String, Sendable, Codable, CaseIterable {
@@ -165,7 +166,7 @@ public struct RunComparison: Sendable {
       default:
         notes.append(
           "\(who) was \(run.run.outcome.rawValue.replacingOccurrences(of: "_", with: " ")) at "
-            + Clock.text(run.figures.durationS))
+            + ClockText.format(run.figures.durationS))
       }
       if run.run.summary != nil, let stop = run.run.journalStop {
         notes.append("\(who): \(stop.withSummaryText)")
@@ -188,7 +189,7 @@ public struct RunComparison: Sendable {
     let tagSets = runs.map { $0.figures.tags.map(\.label) }
     if Set(tagSets).count > 1 {
       let listed = runs.map { run in
-        let tags = run.figures.tags.map { "'\($0.label)' \(Clock.text($0.elapsedS))" }
+        let tags = run.figures.tags.map { "'\($0.label)' \(ClockText.format($0.elapsedS))" }
         return "\(run.letter) " + (tags.isEmpty ? "none" : tags.joined(separator: ", "))
       }
       notes.append("tags differ: " + listed.joined(separator: "; "))
@@ -230,14 +231,5 @@ public enum CompareError: Error, Equatable, Sendable, CustomStringConvertible {
     switch self {
     case .runCount(let n): "compare takes 2 to 4 runs, got \(n)"
     }
-  }
-}
-
-/// Elapsed time as the screen writes it: 0:42, 12:05, 1:02:03.
-public enum Clock {
-  public static func text(_ seconds: Double) -> String {
-    let s = max(0, Int(seconds.rounded()))
-    if s >= 3600 { return String(format: "%d:%02d:%02d", s / 3600, s / 60 % 60, s % 60) }
-    return String(format: "%d:%02d", s / 60, s % 60)
   }
 }

@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import Vocabulary
 
 /// `rampart runs`: one row per run with what tells runs apart at a glance, incomplete and aborted
 /// runs and journals cut short flagged in words.
@@ -43,7 +44,7 @@ public enum RunTable {
 
     /// The status column: the outcome, and where the journal stopped when it did.
     var statusText: String {
-      journalStopped.map { "\(status), journal stopped at \(Clock.text($0.elapsedS))" } ?? status
+      journalStopped.map { "\(status), journal stopped at \(ClockText.format($0.elapsedS))" } ?? status
     }
 
     /// The outcome as one word or two: complete, incomplete (no summary), aborted.
@@ -65,7 +66,7 @@ public enum RunTable {
   public static func text(_ rows: [Row]) -> String {
     let cells = rows.map { row -> [String] in
       [
-        printable(row.name), startText(row.startedAt), printable(row.target), Clock.text(row.durationS),
+        printable(row.name), startText(row.startedAt), printable(row.target), ClockText.format(row.durationS),
         DeltaFormat.value(row.tpsPeak, unit: "/s"),
         row.kneeVusers.map { "\($0) @ " + DeltaFormat.value(row.kneeTps, unit: "/s") } ?? "-",
         DeltaFormat.value(row.errorRate * 100, unit: "%"), row.statusText,

@@ -1,4 +1,5 @@
 import Testing
+import Vocabulary
 
 @testable import TerminalUI
 
@@ -107,12 +108,12 @@ import Testing
   }
 
   @Test func clocksAndPercents() {
-    #expect(Format.clock(0) == "0:00")
-    #expect(Format.clock(90.7) == "1:30")
-    #expect(Format.clock(3720) == "1:02:00")
+    #expect(ClockText.format(0) == "0:00")
+    #expect(ClockText.format(90.7) == "1:30")
+    #expect(ClockText.format(3720) == "1:02:00")
     #expect(Format.percent(0.0004) == "<0.1%")
     #expect(Format.percent(0.052) == "5.2%")
-    #expect(Format.bytes(1536) == "1.5 KiB")
+    #expect(ByteSize.format(1536) == "1.5 KiB")
   }
 
   @Test func niceStepsReadCleanly() {

@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// The parts every time chart shares: a y axis with nice ticks on the left, an optional marker
 /// row and time labels at the bottom, shaded spans; the plot area is what is left.
 struct ChartFrame {
@@ -145,7 +147,7 @@ struct ChartFrame {
     var nextFree = plot.x
     while t <= xRange.upperBound + 1e-9 {
       if let c = column(of: t, xRange: xRange) {
-        let label = Format.clock(t)
+        let label = ClockText.format(t)
         let w = DisplayWidth.of(label)
         let x = min(c, plot.maxX - w)
         if x >= nextFree {
