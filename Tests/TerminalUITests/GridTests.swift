@@ -116,6 +116,18 @@ import Vocabulary
     #expect(ByteSize.format(1536) == "1.5 KiB")
   }
 
+  @Test("one spelling: a stopwatch clock and binary sizes in every style")
+  func oneSpelling() {
+    // 59.6 s read "1:00" on the compare screen and "0:59" live before both used ClockText.
+    #expect(ClockText.format(59.6) == "0:59")
+    #expect(ClockText.format(-3) == "0:00" && ClockText.format(.nan) == "0:00")
+    #expect(ByteSize.format(950, style: .fixed) == "950 B")
+    #expect(ByteSize.format(28_672, style: .fixed) == "28.0 KiB")
+    #expect(ByteSize.format(28_672) == "28 KiB")
+    #expect(ByteSize.format(126_248_550, style: .fixed) == "120.4 MiB")
+    #expect(NiceScale.ticks(max: 0.42) == [0, 0.1, 0.2, 0.3, 0.4, 0.5])
+  }
+
   @Test func niceStepsReadCleanly() {
     #expect(NiceScale.step(for: 9_300, intervals: 4) == 2500)
     #expect(NiceScale.step(for: 100, intervals: 4) == 25)
