@@ -32,8 +32,14 @@ final class ArrivalDispatcher: @unchecked Sendable {
   private var paused = false
   private var stopping = false
   private var timer: Scheduled<Void>?
+  /// The deadline the timer last fired for (monotonic nanoseconds): the next one is no sooner than
+  /// `ArrivalWake.slackNanos` after it. The deadline, not the time the loop got round to it, so
+  /// one late wake does not make the next arrivals late too.
+  private var lastWakeNanos: UInt64 = 0
   /// Arrivals handled in one turn of the loop at most, so responses are read between batches.
   static let arrivalsPerTurn = 256
+  /// Connects under way on this loop's pool (new vusers and reconnects): see `ArrivalPlacement`.
+  private var connecting = 0
 
   init(worker: LoopWorker, context: RunContext, open: OpenModel, index: Int, loops: Int, seed: UInt64) {
     self.worker = worker
@@ -104,6 +110,9 @@ final class ArrivalDispatcher: @unchecked Sendable {
     }
   }
 
+  func connectStarted() { connecting += 1 }
+  func connectEnded() { connecting -= 1 }
+
   /// The monotonic time at which this loop's next arrival is due; nil when the rate stays at 0.
   private func nextDueNanos() -> UInt64? {
     guard let t = schedule.time(whenDue: pacer.nextDue), t < endsAt ?? .infinity else { return nil }
@@ -114,13 +123,16 @@ final class ArrivalDispatcher: @unchecked Sendable {
     timer?.cancel()
     timer = nil
     guard !paused, !stopping, let due = nextDueNanos() else { return }
-    timer = worker.loop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(due)) { [self] in
+    let wake = ArrivalWake.deadline(nextDue: due, lastWake: lastWakeNanos)
+    timer = worker.loop.scheduleTask(deadline: NIODeadline.uptimeNanoseconds(wake)) { [self] in
       timer = nil
+      lastWakeNanos = wake
       dispatchDue()
     }
   }
 
-  /// Sends every arrival due by now (at most `arrivalsPerTurn`, then the rest in the next turn).
+  /// Sends every arrival due by now (at most `arrivalsPerTurn`, then the rest in the next turn),
+  /// each with the time it was due, however late the coalesced wake-up (`ArrivalWake`) made it.
   private func dispatchDue() {
     worker.tick()
     var handled = 0
@@ -145,15 +157,19 @@ final class ArrivalDispatcher: @unchecked Sendable {
     if worker.nowNanos > intended &+ ArrivalTally.lagNanos {
       worker.recorder.recordLagged(second: worker.nowSecond)
     }
-    if let vuser = free.popLast() {
-      vuser.startArrival(intended: intended)
-    } else if pool.count < maxVusers {
+    let placement = ArrivalPlacement.of(
+      free: free.count, pool: pool.count, maxVusers: maxVusers, connecting: connecting,
+      backlog: backlog.count, maxBacklog: maxBacklog)
+    switch placement {
+    case .freeVuser:
+      free.removeLast().startArrival(intended: intended)
+    case .newVuser:
       let vuser = VirtualUser(worker: worker, context: context)
       pool.append(vuser)
       vuser.startArrival(intended: intended)
-    } else if backlog.count < maxBacklog {
+    case .backlog:
       backlog.append(intended)
-    } else {
+    case .dropped:
       worker.recorder.recordDropped(second: worker.nowSecond)
     }
   }

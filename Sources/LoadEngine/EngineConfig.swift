@@ -62,9 +62,14 @@ public struct EngineConfig: Sendable {
   }
 
   public static let vusersPerLoop = 250
-  /// Requests per second one loop paces and answers comfortably on this kind of machine (a loop
-  /// served 60-70k/s against nginx closed-loop; arrivals add a timer per batch).
-  public static let requestsPerLoop = 20_000.0
+  /// Requests per second one loop paces and answers: a loop serves 130-160k/s closed-loop against
+  /// nginx on loopback, and since arrivals cost a timer per batch rather than per request
+  /// (`ArrivalWake`) the open model's CPU per request at saturation is 1.4-1.5x wrk's (3.8x before),
+  /// so a rate up to the top of that range stays on one loop. A second loop on two cores shared
+  /// with the target only took CPU from it: `--rate 150000` beside nginx on a 2-core machine (6 s
+  /// runs, at most 1000 vusers) reached 0.35-0.65 of the rate on two loops and 0.6-0.97 on one.
+  /// `--loops` overrides.
+  public static let requestsPerLoop = 200_000.0
 
   /// The open model's pool cap: `--max-vusers`, or by default enough vusers for every arrival to
   /// go out on time while responses take up to `--timeout` (a request never holds a vuser longer).

@@ -144,6 +144,9 @@ final class VirtualUser: @unchecked Sendable {
       connectFailures += 1
       return finish(.failure(.emfile), latency: nil)
     }
+    // The open model's pool paces how many connects it starts at once (`ArrivalDispatcher`).
+    let arrivals = isArrival ? worker.arrivals : nil
+    arrivals?.connectStarted()
     let bootstrap = ClientBootstrap(group: worker.loop)
       .channelOption(.tcpOption(.tcp_nodelay), value: 1)
       .connectTimeout(.nanoseconds(Int64(context.config.connectTimeout * 1e9)))
@@ -161,6 +164,7 @@ final class VirtualUser: @unchecked Sendable {
         }
       }
     bootstrap.connect(to: context.address).whenComplete { [self] result in
+      arrivals?.connectEnded()
       switch result {
       case .success(let channel): channel.closeFuture.whenComplete { _ in context.releaseConnection() }
       case .failure: context.releaseConnection()
