@@ -76,13 +76,8 @@ struct FindCommand: AsyncParsableCommand {
     } catch {
       throw ValidationError(redact(error.message))
     }
-    var display = display
-    if display.theme == nil { display.theme = plan?.theme }
-    var runner = LoadRunner(
-      config: config, name: session.name ?? plan?.name ?? "\(config.target.host)_\(config.target.port)",
-      out: session.out, display: display, noTUI: session.noTUI, json: session.json, quiet: session.quiet,
-      logs: logSetup, controlPath: session.controlPath)
-    runner.redact = redact
+    var runner = session.makeRunner(
+      config: config, plan: plan, display: display, logs: logSetup, redact: redact)
     runner.search = search
     try await runner.execute()
   }

@@ -33,13 +33,8 @@ struct RunCommand: AsyncParsableCommand {
       throw ValidationError(redact(error.message))
     }
     let logSetup = try logs.makeSetup(plan: plan)
-    var display = display
-    if display.theme == nil { display.theme = plan?.theme }
-    var runner = LoadRunner(
-      config: config, name: session.name ?? plan?.name ?? "\(config.target.host)_\(config.target.port)",
-      out: session.out, display: display, noTUI: session.noTUI, json: session.json, quiet: session.quiet,
-      logs: logSetup, controlPath: session.controlPath)
-    runner.redact = redact
+    var runner = session.makeRunner(
+      config: config, plan: plan, display: display, logs: logSetup, redact: redact)
     runner.thresholds =
       try planThresholds(plan, hasLogs: logSetup != nil) + thresholds.makeThresholds(hasLogs: logSetup != nil)
     runner.abortOnFail = thresholds.abortOnFail || (plan?.abortOnFail ?? false)

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LoadEngine
 import Metrics
 import PlanFile
 
@@ -42,5 +43,21 @@ struct SessionOptions: ParsableArguments {
       let escaped = error.message.contains("plan's directory") && !allowOutsidePlanDirectory
       throw ValidationError(error.description + (escaped ? " (--allow-outside-plan-dir allows it)" : ""))
     }
+  }
+
+  /// The runner for `config` with this session's naming, output and control, the plan's theme
+  /// under the flags' and the plan's secrets kept out of everything it writes.
+  func makeRunner(
+    config: EngineConfig, plan: PlanDocument?, display: DisplayOptions, logs: LogSetup?,
+    redact: @escaping @Sendable (String) -> String
+  ) -> LoadRunner {
+    var display = display
+    if display.theme == nil { display.theme = plan?.theme }
+    var runner = LoadRunner(
+      config: config, name: name ?? plan?.name ?? "\(config.target.host)_\(config.target.port)",
+      out: out, display: display, noTUI: noTUI, json: json, quiet: quiet, logs: logs, controlPath: controlPath
+    )
+    runner.redact = redact
+    return runner
   }
 }
