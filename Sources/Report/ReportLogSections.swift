@@ -97,6 +97,10 @@ extension ReportSections {
         case .fileLimit: add(event.elapsed, "open-file limit", event.label ?? "")
         case .journalStopped:
           add(event.elapsed, "journal stopped", JournalStop(event)?.reason ?? "", classes: "bad")
+        case .searchStep:
+          let rate = event.value.map { "\(RateText.formatLive($0))/s" } ?? ""
+          add(event.elapsed, "search step", [rate, event.label ?? ""].joined(separator: " "))
+        case .capacity: add(event.elapsed, "capacity", event.label ?? "", classes: "knee")
         default: break
         }
       }

@@ -159,6 +159,20 @@ struct CapacityReportTests {
     }
   }
 
+  @Test("the events table lists every judged step and the answer, in time order")
+  func eventsListTheSearch() throws {
+    let run = try CapacityFixture.shared().one
+    let capacity = try #require(run.summary?.capacity)
+    let table = try #require(try Rendered(run).root.first(id: "events-table"))
+    let rows = (table.all("tbody").first?.children ?? []).map { $0.children.map(\.textContent) }
+    let steps = rows.filter { $0.count > 1 && $0[1] == "search step" }
+    #expect(steps.count == capacity.steps.count, "\(rows)")
+    for (row, step) in zip(steps, capacity.steps) {
+      #expect(row[2] == "\(RateText.formatLive(step.rate))/s \(step.verdict.rawValue)", "\(row)")
+    }
+    #expect(rows.last.map { $0[1] == "capacity" && $0[2] == capacity.headline } == true, "\(rows.last ?? [])")
+  }
+
   @Test func aRunWithoutASearchHasNoCapacitySection() throws {
     let fixtures = try FixtureRuns.shared()
     let plain = try Rendered(fixtures.oneBackend)
