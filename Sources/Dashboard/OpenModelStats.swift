@@ -32,17 +32,20 @@ extension StatsPanel {
       arrivals.offered > 0 && count > 0 ? " " + Format.percent(Double(count) / Double(arrivals.offered)) : ""
     }
     let limited = totals.generatorLimitedSeconds
-    return Section(
-      title: [Span("Arrivals", style: model.style(.title))],
-      rows: [
-        ("offered", Format.grouped(arrivals.offered), .offered),
-        ("late", Format.grouped(arrivals.late) + share(arrivals.late), arrivals.late > 0 ? .warning : .good),
-        (
-          "dropped", Format.grouped(arrivals.dropped) + share(arrivals.dropped),
-          arrivals.dropped > 0 ? .bad : .good
-        ),
-        ("client-limited", DurationText.format(Double(limited)), limited > 0 ? .warning : .good),
-      ], fitLabels: true)
+    var rows: [Row] = [
+      ("offered", Format.grouped(arrivals.offered), .offered),
+      ("late", Format.grouped(arrivals.late) + share(arrivals.late), arrivals.late > 0 ? .warning : .good),
+      (
+        "dropped", Format.grouped(arrivals.dropped) + share(arrivals.dropped),
+        arrivals.dropped > 0 ? .bad : .good
+      ),
+    ]
+    // Only once the pool was held (PoolGrowth): arrivals that waited or were dropped because more
+    // vusers had stopped adding throughput. The target is the limit there, not the client.
+    let heldBack = arrivals.heldBack + arrivals.droppedHeld
+    if heldBack > 0 { rows.append(("pool held", Format.grouped(heldBack) + share(heldBack), .warning)) }
+    rows.append(("client-limited", DurationText.format(Double(limited)), limited > 0 ? .warning : .good))
+    return Section(title: [Span("Arrivals", style: model.style(.title))], rows: rows, fitLabels: true)
   }
 
   private func latencyViews() -> [LatencyViewsRow] {

@@ -25,8 +25,10 @@ final class ArrivalDispatcher: @unchecked Sendable {
   private let endsAt: Double?
   private(set) var pool: [VirtualUser] = []
   private var free: [VirtualUser] = []
-  /// Intended start times (monotonic nanoseconds) of arrivals waiting for a vuser, oldest first.
-  private var backlog: Deque<UInt64> = []
+  /// Arrivals waiting for a vuser, oldest first.
+  private var backlog: Deque<WaitingArrival> = []
+  /// How far the pool may grow now: see `PoolGrowth`.
+  private var growth = PoolGrowth(now: 0)
   /// Paused nanoseconds so far: plan time t is due at `start + pausedNanos + t`.
   private var pausedNanos: UInt64 = 0
   private var paused = false
@@ -63,6 +65,7 @@ final class ArrivalDispatcher: @unchecked Sendable {
   var inFlight: Int { pool.reduce(0) { $0 + ($1.inFlight ? 1 : 0) } }
 
   func start() {
+    growth = PoolGrowth(now: worker.nowNanos)
     maxVusers = min(maxVusers, max(1, Self.share(of: context.connectionLimit, index: index, loops: loops)))
     armTimer()
   }
@@ -70,6 +73,7 @@ final class ArrivalDispatcher: @unchecked Sendable {
   /// A live rate change: the schedule from now on; arrivals already due stay due.
   func setSchedule(_ schedule: ArrivalSchedule) {
     self.schedule = schedule
+    growth.release(pool: pool.count)
     armTimer()
   }
 
@@ -86,7 +90,7 @@ final class ArrivalDispatcher: @unchecked Sendable {
     stopping = true
     timer?.cancel()
     timer = nil
-    for _ in backlog { worker.recorder.recordDropped(second: worker.nowSecond) }
+    for waiting in backlog { worker.recorder.recordDropped(second: worker.nowSecond, held: waiting.held) }
     backlog.removeAll()
   }
 
@@ -100,11 +104,22 @@ final class ArrivalDispatcher: @unchecked Sendable {
     return inFlight
   }
 
-  /// A vuser finished its request (and any backoff): the oldest waiting arrival goes on it now.
+  /// A vuser finished its request (and any backoff): the oldest waiting arrival goes on it now,
+  /// unless the pool is above its hold and the vuser retires.
   func vuserFree(_ vuser: VirtualUser) {
-    if let intended = backlog.popFirst() {
-      worker.recorder.recordWaitedForVuser(second: worker.nowSecond)
-      vuser.startArrival(intended: intended)
+    growth.completed()
+    if growth.shouldRetire(pool: pool.count), let index = pool.firstIndex(where: { $0 === vuser }) {
+      pool.remove(at: index)
+      vuser.shutdown()
+      return
+    }
+    if let waiting = backlog.popFirst() {
+      if waiting.held {
+        worker.recorder.recordHeldBack(second: worker.nowSecond)
+      } else {
+        worker.recorder.recordWaitedForVuser(second: worker.nowSecond)
+      }
+      vuser.startArrival(intended: waiting.intended)
     } else {
       free.append(vuser)
     }
@@ -135,6 +150,7 @@ final class ArrivalDispatcher: @unchecked Sendable {
   /// each with the time it was due, however late the coalesced wake-up (`ArrivalWake`) made it.
   private func dispatchDue() {
     worker.tick()
+    growth.tick(now: worker.nowNanos, pool: pool.count)
     var handled = 0
     while !paused, !stopping, let due = nextDueNanos(), due <= worker.nowNanos {
       guard handled < Self.arrivalsPerTurn else {
@@ -158,19 +174,35 @@ final class ArrivalDispatcher: @unchecked Sendable {
       worker.recorder.recordLagged(second: worker.nowSecond)
     }
     let placement = ArrivalPlacement.of(
-      free: free.count, pool: pool.count, maxVusers: maxVusers, connecting: connecting,
-      backlog: backlog.count, maxBacklog: maxBacklog)
+      free: free.count, pool: pool.count, maxVusers: maxVusers, allowance: growth.allowance,
+      held: growth.held != nil, connecting: connecting, backlog: backlog.count, maxBacklog: maxBacklog)
+    if placement != .freeVuser { growth.arrivalWaited() }
     switch placement {
     case .freeVuser:
       free.removeLast().startArrival(intended: intended)
     case .newVuser:
+      let forced = !growth.allowsNewVuser(pool: pool.count)
       let vuser = VirtualUser(worker: worker, context: context)
       pool.append(vuser)
+      if forced { growth.forcedGrowth(pool: pool.count) }
       vuser.startArrival(intended: intended)
     case .backlog:
-      backlog.append(intended)
+      // Held back: the pool could grow (below its cap, no connects holding it up) but is held
+      // where more vusers stopped adding completions. The target, not the client, is the limit.
+      let held =
+        growth.held != nil && pool.count < maxVusers && !growth.allowsNewVuser(pool: pool.count)
+        && connecting < ArrivalPlacement.connectsAtOnce
+      backlog.append(WaitingArrival(intended: intended, held: held))
     case .dropped:
-      worker.recorder.recordDropped(second: worker.nowSecond)
+      worker.recorder.recordDropped(
+        second: worker.nowSecond, held: growth.held != nil && pool.count < maxVusers)
     }
   }
+}
+
+/// An arrival in the backlog: when it was due (monotonic nanoseconds), and whether it waits
+/// because the pool is held (`PoolGrowth`) rather than at its cap or still connecting.
+struct WaitingArrival {
+  var intended: UInt64
+  var held: Bool
 }

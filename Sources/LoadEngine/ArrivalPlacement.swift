@@ -13,14 +13,21 @@ enum ArrivalPlacement: Equatable {
   /// pool as fast as connects complete (a stalled target still accepts them).
   static let connectsAtOnce = 16
 
+  /// `allowance` is the pool size the loop's `PoolGrowth` lets it reach now (at most doubling
+  /// every 100 ms); `held`, whether it is held there because more vusers stopped adding
+  /// completions.
   static func of(
-    free: Int, pool: Int, maxVusers: Int, connecting: Int, backlog: Int, maxBacklog: Int
+    free: Int, pool: Int, maxVusers: Int, allowance: Int = .max, held: Bool = false, connecting: Int,
+    backlog: Int, maxBacklog: Int
   ) -> ArrivalPlacement {
     if free > 0 { return .freeVuser }
     let backlogFull = backlog >= maxBacklog
+    let mayGrow = pool < maxVusers && pool < allowance
     // A full backlog would drop the arrival: a new vuser is better than a drop, however many
-    // connects are under way.
-    if pool < maxVusers, connecting < connectsAtOnce || backlogFull { return .newVuser }
+    // connects are under way and however fast the pool grew, unless the pool is held: more
+    // vusers were measured to add nothing, and would only move the queue into the target.
+    if mayGrow && connecting < connectsAtOnce { return .newVuser }
+    if backlogFull && pool < maxVusers && (mayGrow || !held) { return .newVuser }
     return backlogFull ? .dropped : .backlog
   }
 }

@@ -14,8 +14,15 @@ public struct ArrivalTally: Sendable {
   public var offered = 0
   public var late = 0
   public var dropped = 0
-  /// Arrivals that waited because every vuser was busy and the pool was at its cap.
+  /// Arrivals that waited because every vuser was busy and the pool was at its cap (or its new
+  /// vusers were still connecting).
   public var waitedForVuser = 0
+  /// Arrivals that waited because every vuser was busy and the pool was held below its cap: more
+  /// vusers had stopped adding completions, so the target, not the client, was the limit. Not
+  /// counted as the client holding arrivals back.
+  public var heldBack = 0
+  /// Of `dropped`, those dropped at a full backlog while the pool was held (as `heldBack`).
+  public var droppedHeld = 0
   /// Arrivals handed out more than `lagNanos` after they were due although a vuser was free: the
   /// event loop itself fell behind (client CPU).
   public var laggedBehind = 0
@@ -26,8 +33,9 @@ public struct ArrivalTally: Sendable {
   public init() {}
 
   /// The client, not the target, held arrivals back: the pool was exhausted, arrivals were
-  /// dropped, or the loop fell behind its schedule.
-  public var generatorLimited: Bool { waitedForVuser > 0 || dropped > 0 || laggedBehind > 0 }
+  /// dropped with the pool at its cap, or the loop fell behind its schedule. A held pool is not
+  /// the client's limit: it is held because more vusers stopped adding completions.
+  public var generatorLimited: Bool { waitedForVuser > 0 || dropped > droppedHeld || laggedBehind > 0 }
 
   public mutating func recordUncorrected(micros: UInt64) {
     let value = max(1, min(micros, LatencyHistogram.highestTrackableMicros))
@@ -40,6 +48,8 @@ public struct ArrivalTally: Sendable {
     late += other.late
     dropped += other.dropped
     waitedForVuser += other.waitedForVuser
+    heldBack += other.heldBack
+    droppedHeld += other.droppedHeld
     laggedBehind += other.laggedBehind
     if other.uncorrected.totalCount > 0 { uncorrected.add(other.uncorrected) }
     uncorrectedSumMicros &+= other.uncorrectedSumMicros

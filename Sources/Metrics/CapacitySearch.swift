@@ -208,7 +208,8 @@ public struct CapacitySearch: Sendable {
     current.windowSeconds += 1
     current.samples += second.completed
     if second.generatorLimited == true { current.limitedSeconds += 1 }
-    current.dropped += second.dropped ?? 0
+    // Dropped while the pool was held is the target's limit, not the pool's (`ArrivalTally`).
+    current.dropped += (second.dropped ?? 0) - (second.droppedHeld ?? 0)
     current.offered += second.offered ?? second.started
     guard windowComplete() else { return timeCheck(measure) }
     return judge(measure(), windowStart: windowStart, end: second.t + 1)

@@ -57,6 +57,13 @@ public struct Recorder: Sendable {
     current.arrivals?.waitedForVuser += 1
   }
 
+  /// Open model: an arrival waited in the backlog while the pool was held below its cap, because
+  /// more vusers had stopped adding completions (the target was the limit).
+  public mutating func recordHeldBack(second: Int) {
+    bucket(second)
+    current.arrivals?.heldBack += 1
+  }
+
   /// Open model: an arrival was handed out late by its loop (busy), not for want of a vuser.
   public mutating func recordLagged(second: Int) {
     bucket(second)
@@ -64,9 +71,11 @@ public struct Recorder: Sendable {
   }
 
   /// Open model: an arrival found the backlog full and was never sent.
-  public mutating func recordDropped(second: Int) {
+  /// `held`: the pool was held (`heldBack`), so the target, not the client, was the limit.
+  public mutating func recordDropped(second: Int, held: Bool = false) {
     bucket(second)
     current.arrivals?.dropped += 1
+    if held { current.arrivals?.droppedHeld += 1 }
   }
 
   public mutating func recordConnectionOpened(second: Int) {

@@ -81,6 +81,11 @@ public struct RunSummary: Codable, Sendable, Equatable {
   public var offeredRps: Double?
   public var late: Int?
   public var dropped: Int?
+  /// Open model: arrivals that waited because the pool was held where more vusers stopped adding
+  /// completions, and those of `dropped` dropped at the full backlog meanwhile (the target was
+  /// the limit; neither counts as client-limited).
+  public var heldBack: Int?
+  public var droppedHeld: Int?
   public var generatorLimitedS: Double?
   public var uncorrected: LatencyFigures?
   /// `rampart find` only: the search's answer with every step, and its three figures lifted to
@@ -119,10 +124,12 @@ public struct RunSummary: Codable, Sendable, Equatable {
     case errorsByKind = "errors_by_kind", protocolErrors = "protocol_errors"
     case statusCodes = "status_codes", bytesIn = "bytes_in", bytesOut = "bytes_out"
     case connectionsOpened = "connections_opened", staleRetries = "stale_retries"
-    case vusersPeak = "vusers_peak", runDir = "run_dir", logErrors = "log_errors", knee, tags, pausedS =
-      "paused_s", pauses
+    case vusersPeak = "vusers_peak", runDir = "run_dir", logErrors = "log_errors", knee, tags
+    case pausedS = "paused_s", pauses
     case thresholds, thresholdsOk = "thresholds_ok", journalStopped = "journal_stopped"
-    case model, offeredRps = "offered_rps", late, dropped, generatorLimitedS = "generator_limited_s"
+    case model, offeredRps = "offered_rps", late, dropped
+    case heldBack = "held_back", droppedHeld = "dropped_held"
+    case generatorLimitedS = "generator_limited_s"
     case uncorrected, capacity, capacityRps = "capacity_rps", failedRps = "failed_rps"
     case limitingSLO = "limiting_slo"
   }
@@ -168,6 +175,8 @@ extension RunSummary {
       offeredRps = duration > 0 ? Double(arrivals.offered) / duration : 0
       late = arrivals.late
       dropped = arrivals.dropped
+      heldBack = arrivals.heldBack
+      droppedHeld = arrivals.droppedHeld
       generatorLimitedS = Double(t.generatorLimitedSeconds)
       uncorrected = arrivals.uncorrectedFigures
     }

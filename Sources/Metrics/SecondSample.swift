@@ -39,6 +39,10 @@ public struct SecondSample: Codable, Sendable, Equatable {
   public var targetRate: Double?
   public var late: Int?
   public var dropped: Int?
+  /// Open model, when not 0: arrivals that waited because the pool was held where more vusers
+  /// stopped adding completions, and those of `dropped` dropped while it was held.
+  public var heldBack: Int?
+  public var droppedHeld: Int?
   public var generatorLimited: Bool?
   public var uncorrected: LatencyFigures?
 
@@ -48,7 +52,9 @@ public struct SecondSample: Codable, Sendable, Equatable {
     case mttMs = "mtt_ms", minMs = "min_ms", maxMs = "max_ms", p50Ms = "p50_ms", p90Ms = "p90_ms"
     case p95Ms = "p95_ms", p99Ms = "p99_ms", bytesIn = "bytes_in", bytesOut = "bytes_out"
     case connects, staleRetries = "stale_retries", logErrors = "log_errors"
-    case offered, targetRate = "target_rate", late, dropped, generatorLimited = "generator_limited",
+    case offered, targetRate = "target_rate", late, dropped
+    case heldBack = "held_back", droppedHeld = "dropped_held"
+    case generatorLimited = "generator_limited",
       uncorrected
   }
 
@@ -108,6 +114,8 @@ extension SecondSample {
       targetRate = gauges.rate
       late = arrivals.late
       dropped = arrivals.dropped
+      heldBack = arrivals.heldBack > 0 ? arrivals.heldBack : nil
+      droppedHeld = arrivals.droppedHeld > 0 ? arrivals.droppedHeld : nil
       generatorLimited = arrivals.generatorLimited
       uncorrected = arrivals.uncorrectedFigures
     }

@@ -82,7 +82,11 @@ enum HeadlessReport {
       let limited = r.generatorLimitedS ?? 0
       lines.insert(
         String(format: "  arrivals       offered %.1f/s mean, ", r.offeredRps ?? 0)
-          + "late \(r.late ?? 0), dropped \(r.dropped ?? 0), client-limited \(Int(limited)) s",
+          + "late \(r.late ?? 0), dropped \(r.dropped ?? 0), client-limited \(Int(limited)) s"
+          + ((r.heldBack ?? 0) + (r.droppedHeld ?? 0) > 0
+            ? "; pool held: \(r.heldBack ?? 0) waited, \(r.droppedHeld ?? 0) of the dropped"
+              + " (more vusers stopped adding throughput: the target was the limit)"
+            : ""),
         at: lines.count - 1)
     }
     if !r.protocolErrors.isEmpty { lines.append("  protocol       " + kinds(r.protocolErrors)) }

@@ -79,3 +79,21 @@ import Theme
     #expect(text(grid).contains("vuser keys: closed model only"))
   }
 }
+
+/// The pool held where more vusers stopped adding throughput (`PoolGrowth`): the arrivals it kept
+/// waiting or dropped get their own row, and only then.
+@Suite(.timeLimit(.minutes(1))) struct OpenModelPoolHeldTests {
+  @Test func aHeldPoolGetsItsRowWithItsShareOfTheOffered() throws {
+    var model = OpenModelScreenTests.saturation
+    let before = DashboardView.render(model, width: 120, height: 40).lines()
+    #expect(!before.contains { $0.contains("pool held") })
+    var arrivals = try #require(model.metrics.totals.arrivals)
+    arrivals.heldBack = arrivals.offered / 10
+    arrivals.droppedHeld = arrivals.offered / 10
+    model.metrics.totals.arrivals = arrivals
+    let lines = DashboardView.render(model, width: 120, height: 40).lines()
+    let row = try #require(lines.first { $0.contains("pool held") })
+    #expect(row.contains(Format.grouped(arrivals.heldBack + arrivals.droppedHeld)))
+    #expect(row.contains("20%"))
+  }
+}

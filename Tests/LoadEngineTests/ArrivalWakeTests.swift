@@ -64,12 +64,12 @@ struct ArrivalWakeTests {
   }
 
   func place(
-    free: Int = 0, pool: Int = 0, maxVusers: Int = 1000, connecting: Int = 0, backlog: Int = 0,
-    maxBacklog: Int = 100
+    free: Int = 0, pool: Int = 0, maxVusers: Int = 1000, allowance: Int = .max, held: Bool = false,
+    connecting: Int = 0, backlog: Int = 0, maxBacklog: Int = 100
   ) -> ArrivalPlacement {
     ArrivalPlacement.of(
-      free: free, pool: pool, maxVusers: maxVusers, connecting: connecting, backlog: backlog,
-      maxBacklog: maxBacklog)
+      free: free, pool: pool, maxVusers: maxVusers, allowance: allowance, held: held,
+      connecting: connecting, backlog: backlog, maxBacklog: maxBacklog)
   }
 
   @Test func anArrivalTakesAFreeVuserFirstThenANewOne() {
@@ -87,5 +87,20 @@ struct ArrivalWakeTests {
     #expect(place(pool: 500, connecting: cap, maxBacklog: 0) == .newVuser)
     #expect(place(pool: 1000, backlog: 99) == .backlog)
     #expect(place(pool: 1000, backlog: 100) == .dropped)
+  }
+
+  @Test func theGrowthAllowanceMakesArrivalsWaitAndAHeldPoolDropsRatherThanGrow() {
+    #expect(place(pool: 31, allowance: 32) == .newVuser)
+    #expect(place(pool: 32, allowance: 32) == .backlog)
+    // Growing on demand, a full backlog still opens a vuser past the allowance.
+    #expect(place(pool: 32, allowance: 32, backlog: 100) == .newVuser)
+    // Held: more vusers were measured to add nothing, so a full backlog drops.
+    #expect(place(pool: 32, allowance: 32, held: true, backlog: 99) == .backlog)
+    #expect(place(pool: 32, allowance: 32, held: true, backlog: 100) == .dropped)
+    // A held pool probing a quarter more grows into the probe as usual.
+    #expect(place(pool: 32, allowance: 40, held: true) == .newVuser)
+    #expect(
+      place(pool: 32, allowance: 40, held: true, connecting: ArrivalPlacement.connectsAtOnce, backlog: 100)
+        == .newVuser)
   }
 }

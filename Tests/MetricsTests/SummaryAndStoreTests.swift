@@ -269,6 +269,29 @@ let start = Date(timeIntervalSince1970: 1_800_000_000)
     )
   }
 
+  @Test func aHeldPoolIsTheTargetsLimitNotTheClients() throws {
+    var recorder = Recorder(openModel: true)
+    for _ in 0..<4 { recorder.recordOffered(second: 0) }
+    recorder.recordHeldBack(second: 0)
+    recorder.recordHeldBack(second: 0)
+    recorder.recordDropped(second: 0, held: true)
+    recorder.record(.response(status: 200), latencyMicros: 5_000, second: 0, uncorrectedMicros: 1_000)
+    let store = MetricsStore()
+    let row = store.ingest(recorder.drain(through: 0)[0], gauges: vusers(1), duration: 1)
+    #expect(row.heldBack == 2 && row.droppedHeld == 1 && row.dropped == 1)
+    #expect(row.generatorLimited != true)
+    #expect(try keys(row).isSuperset(of: ["held_back", "dropped_held"]))
+    let summary = RunSummary(
+      snapshot: store.snapshot(), outcome: .complete, target: "t", startedAt: start,
+      endedAt: start, duration: 1, inflightAtStop: 0, runDir: "runs/x")
+    #expect(summary.heldBack == 2 && summary.droppedHeld == 1 && summary.generatorLimitedS == 0)
+    // A drop at the pool's cap is the client's limit, whatever else the second holds.
+    recorder.recordDropped(second: 1)
+    let capped = store.ingest(recorder.drain(through: 1)[0], gauges: vusers(1), duration: 1)
+    #expect(capped.generatorLimited == true)
+    #expect(try !keys(capped).contains("held_back"))
+  }
+
   @Test func summaryNestedValuesUseStableNames() throws {
     let data = try JSONEncoder().encode(summary())
     let object = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])

@@ -1,3 +1,4 @@
+import Foundation
 import Metrics
 import RunStore
 import Testing
@@ -36,6 +37,34 @@ import Testing
     #expect(
       line.firstRange(of: "  mtt")?.lowerBound.utf16Offset(in: line)
         == whole.firstRange(of: "  mtt")?.lowerBound.utf16Offset(in: whole))
+  }
+
+  @Test func anOpenRunSaysWhatTheHeldPoolKeptWaiting() throws {
+    let store = MetricsStore()
+    store.ingest(
+      recorderBucket(), gauges: EngineGauges(vusers: 4, targetVusers: 4, connections: 4, paused: false),
+      duration: 1)
+    var summary = RunSummary(
+      snapshot: store.snapshot(), outcome: .complete, target: "http://127.0.0.1:1/", startedAt: .now,
+      endedAt: .now, duration: 1, inflightAtStop: 0, runDir: "runs/x")
+    #expect(summary.droppedHeld == 3)
+    summary.droppedHeld = 0
+    let plain = HeadlessReport.summary(summary, plan: "rate 10/s")
+    let arrivals = try #require(plain.split(separator: "\n").first { $0.contains("arrivals") })
+    #expect(arrivals.hasSuffix("client-limited 0 s"), "\(arrivals)")
+    summary.heldBack = 7
+    summary.droppedHeld = 3
+    let held = HeadlessReport.summary(summary, plan: "rate 10/s")
+    #expect(held.contains("; pool held: 7 waited, 3 of the dropped (more vusers stopped adding throughput"))
+  }
+
+  /// One second of an open-model run: ten arrivals offered, three dropped, one response.
+  private func recorderBucket() -> SecondBucket {
+    var recorder = Recorder(openModel: true)
+    for _ in 0..<10 { recorder.recordOffered(second: 0) }
+    for _ in 0..<3 { recorder.recordDropped(second: 0, held: true) }
+    recorder.record(.response(status: 200), latencyMicros: 1_000, second: 0, uncorrectedMicros: 1_000)
+    return recorder.drain(through: 0)[0]
   }
 
   @Test func aStoppedJournalIsSaidWithWhenWhyAndWhatGoesOn() {
