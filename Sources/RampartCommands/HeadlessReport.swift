@@ -85,7 +85,7 @@ enum HeadlessReport {
           + "late \(r.late ?? 0), dropped \(r.dropped ?? 0), client-limited \(Int(limited)) s"
           + ((r.heldBack ?? 0) + (r.droppedHeld ?? 0) > 0
             ? "; pool held: \(r.heldBack ?? 0) waited, \(r.droppedHeld ?? 0) of the dropped"
-              + " (more vusers stopped adding throughput: the target was the limit)"
+              + " (more vusers stopped adding throughput)"
             : ""),
         at: lines.count - 1)
     }
