@@ -29,6 +29,9 @@ final class ArrivalDispatcher: @unchecked Sendable {
   private var backlog: Deque<WaitingArrival> = []
   /// How far the pool may grow now: see `PoolGrowth`.
   private var growth = PoolGrowth(now: 0)
+  /// Whether this loop's thread was short of CPU in the last window: see `LoopBusy`.
+  private var busy = LoopBusy(now: 0)
+  private var busyWindowEnds: UInt64 = 0
   /// Paused nanoseconds so far: plan time t is due at `start + pausedNanos + t`.
   private var pausedNanos: UInt64 = 0
   private var paused = false
@@ -66,6 +69,8 @@ final class ArrivalDispatcher: @unchecked Sendable {
 
   func start() {
     growth = PoolGrowth(now: worker.nowNanos)
+    busy = LoopBusy(now: worker.nowNanos)
+    busyWindowEnds = worker.nowNanos &+ PoolGrowth.windowNanos
     maxVusers = min(maxVusers, max(1, Self.share(of: context.connectionLimit, index: index, loops: loops)))
     armTimer()
   }
@@ -151,6 +156,10 @@ final class ArrivalDispatcher: @unchecked Sendable {
   private func dispatchDue() {
     worker.tick()
     growth.tick(now: worker.nowNanos, pool: pool.count)
+    if worker.nowNanos >= busyWindowEnds {
+      busy.close(now: worker.nowNanos)
+      busyWindowEnds = worker.nowNanos &+ PoolGrowth.windowNanos
+    }
     var handled = 0
     while !paused, !stopping, let due = nextDueNanos(), due <= worker.nowNanos {
       guard handled < Self.arrivalsPerTurn else {
@@ -188,14 +197,16 @@ final class ArrivalDispatcher: @unchecked Sendable {
       vuser.startArrival(intended: intended)
     case .backlog:
       // Held back: the pool could grow (below its cap, no connects holding it up) but is held
-      // where more vusers stopped adding completions. The target, not the client, is the limit.
+      // where more vusers stopped adding completions. The target is the limit, unless this
+      // loop's thread was short of CPU (`LoopBusy`): then it is the client, and it counts so.
       let held =
-        growth.held != nil && pool.count < maxVusers && !growth.allowsNewVuser(pool: pool.count)
+        growth.held != nil && !busy.saturated && pool.count < maxVusers
+        && !growth.allowsNewVuser(pool: pool.count)
         && connecting < ArrivalPlacement.connectsAtOnce
       backlog.append(WaitingArrival(intended: intended, held: held))
     case .dropped:
       worker.recorder.recordDropped(
-        second: worker.nowSecond, held: growth.held != nil && pool.count < maxVusers)
+        second: worker.nowSecond, held: growth.held != nil && !busy.saturated && pool.count < maxVusers)
     }
   }
 }

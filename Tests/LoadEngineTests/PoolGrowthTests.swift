@@ -146,3 +146,23 @@ struct PoolGrowthTests {
     #expect((held ?? .max) <= max(2 * enough, PoolGrowth.firstStep), "held at \(held ?? 0)")
   }
 }
+
+/// A loop whose thread used nearly all of a window's wall time is the client's limit (`LoopBusy`).
+@Suite(.timeLimit(.minutes(1))) struct LoopBusyTests {
+  @Test func aThreadBusyNinetyPercentOfTheWindowIsSaturated() {
+    #expect(LoopBusy.isSaturated(cpuNanos: 95_000_000, wallNanos: 100_000_000))
+    #expect(LoopBusy.isSaturated(cpuNanos: 90_000_000, wallNanos: 100_000_000))
+    #expect(!LoopBusy.isSaturated(cpuNanos: 60_000_000, wallNanos: 100_000_000))
+    #expect(!LoopBusy.isSaturated(cpuNanos: 0, wallNanos: 0))
+  }
+
+  @Test func theThreadClockCountsThisThreadsWork() {
+    var busy = LoopBusy(now: 0)
+    let before = LoopBusy.threadCPUNanos()
+    var spin: UInt64 = 0
+    while LoopBusy.threadCPUNanos() &- before < 20_000_000 { spin &+= 1 }
+    // 20 ms of this thread's CPU in a "window" said to last 20 ms of wall time: saturated.
+    busy.close(now: LoopBusy.threadCPUNanos() &- before)
+    #expect(busy.saturated, "\(spin) turns")
+  }
+}
