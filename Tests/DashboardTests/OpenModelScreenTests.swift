@@ -82,7 +82,7 @@ import Theme
 
 /// The pool held where more vusers stopped adding throughput (`PoolGrowth`): the arrivals it kept
 /// waiting or dropped get their own row, and only then.
-@Suite(.timeLimit(.minutes(1))) struct OpenModelPoolHeldTests {
+@Suite(.timeLimit(.minutes(5))) struct OpenModelPoolHeldTests {
   @Test func aHeldPoolGetsItsRowWithItsShareOfTheOffered() throws {
     var model = OpenModelScreenTests.saturation
     let before = DashboardView.render(model, width: 120, height: 40).lines()

@@ -9,7 +9,7 @@ import Theme
 
 /// The run's last row covers a fraction of a second (issue 18): its rate must not be extrapolated
 /// into "TPS now" or the TPS chart, and the mean must not keep falling once the run is over.
-@Suite(.timeLimit(.minutes(1)))
+@Suite(.timeLimit(.minutes(5)))
 struct PartialSecondScreenTests {
   /// Ten whole seconds of 100 requests each, then 10 requests in the last 34 ms; drawn 30 s after
   /// the end, as a user who looks at the DONE screen later sees it.
