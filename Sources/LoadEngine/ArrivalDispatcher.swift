@@ -177,6 +177,10 @@ final class ArrivalDispatcher: @unchecked Sendable {
     armTimer()
   }
 
+  /// The pool is held below `--max-vusers` on a loop with CPU to spare: an arrival it keeps
+  /// waiting is the target's limit, not the client's.
+  private var heldBelowCap: Bool { growth.held != nil && !busy.saturated && pool.count < maxVusers }
+
   private func arrive(intended: UInt64) {
     worker.recorder.recordOffered(second: context.second(at: intended))
     if worker.nowNanos > intended &+ ArrivalTally.lagNanos {
@@ -200,13 +204,11 @@ final class ArrivalDispatcher: @unchecked Sendable {
       // where more vusers stopped adding completions. The target is the limit, unless this
       // loop's thread was short of CPU (`LoopBusy`): then it is the client, and it counts so.
       let held =
-        growth.held != nil && !busy.saturated && pool.count < maxVusers
-        && !growth.allowsNewVuser(pool: pool.count)
+        heldBelowCap && !growth.allowsNewVuser(pool: pool.count)
         && connecting < ArrivalPlacement.connectsAtOnce
       backlog.append(WaitingArrival(intended: intended, held: held))
     case .dropped:
-      worker.recorder.recordDropped(
-        second: worker.nowSecond, held: growth.held != nil && !busy.saturated && pool.count < maxVusers)
+      worker.recorder.recordDropped(second: worker.nowSecond, held: heldBelowCap)
     }
   }
 }
