@@ -17,7 +17,26 @@ final class Backend: Sendable {
   let index: Int
   let workers: Int
   let queueLimit: Int
-  private let state = Mutex<(busy: Int, queue: Deque<Job>, warnedAt: Double)>((0, Deque(), -1))
+  private let state = Mutex<Slots>(Slots())
+  private struct Slots {
+    var busy = 0
+    var queue = Deque<Job>()
+    var warnedAt = -1.0
+    /// Worker-time idle from the first arrival to the last change: idle workers times the time
+    /// they stayed so, summed at every change (on the ideal timeline, never backwards).
+    var idle: TimeAmount = .zero
+    var lastChange: NIODeadline?
+
+    mutating func countIdle(until moment: NIODeadline, workers: Int) {
+      guard let last = lastChange else {
+        lastChange = moment
+        return
+      }
+      let now = max(last, moment)
+      idle = idle + (now - last) * (workers - busy)
+      lastChange = now
+    }
+  }
   private let log: TargetLog
   private let clock: @Sendable () -> Double
 
@@ -34,6 +53,7 @@ final class Backend: Sendable {
     enum Decision { case run, queued(Int), refused }
     let decision = state.withLock { s -> Decision in
       if s.busy < workers {
+        s.countIdle(until: job.arrival, workers: workers)
         s.busy += 1
         return .run
       }
@@ -51,6 +71,9 @@ final class Backend: Sendable {
 
   var load: (busy: Int, queued: Int) { state.withLock { ($0.busy, $0.queue.count) } }
 
+  /// Worker-seconds spent idle since the first request.
+  var idleSeconds: Double { Double(state.withLock { $0.idle }.nanoseconds) / 1e9 }
+
   /// Timers fire a little late (a millisecond is 5% of a 20 ms service time), and a worker that
   /// started each job only when the last one's timer fired would serve less than its capacity. So
   /// a job handed over from a finished one starts when that one should have ended, or when it
@@ -63,6 +86,7 @@ final class Backend: Sendable {
   private func finished(_ end: NIODeadline) {
     let next = state.withLock { s -> Job? in
       if let job = s.queue.popFirst() { return job }
+      s.countIdle(until: end, workers: workers)
       s.busy -= 1
       return nil
     }

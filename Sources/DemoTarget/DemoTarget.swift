@@ -9,6 +9,11 @@ public final class DemoTarget: Sendable {
   public let config: TargetConfig
   public let port: Int
   public let counters: TargetCounters
+
+  /// Worker-seconds the backends' workers sat idle since the first request: near zero while the
+  /// clients keep every queue non-empty. Where it is not, the target served less than its capacity because
+  /// it was offered less, which is how a test tells a starved client from a slow target.
+  public var idleWorkerSeconds: Double { core.backends.map(\.idleSeconds).reduce(0, +) }
   private let core: TargetCore
   private let group: MultiThreadedEventLoopGroup
   private let channel: any Channel

@@ -15,8 +15,8 @@ import Testing
   }
 
   /// Runs a constant load of `vusers` for `seconds` and returns the per-second rows.
-  func load(_ target: DemoTarget, vusers: Int, seconds: Double, timeout: Double = 5) async throws
-    -> MetricsSnapshot
+  func load(_ target: DemoTarget, vusers: Int, seconds: Double, timeout: Double = 5, think: Double = 0)
+    async throws -> MetricsSnapshot
   {
     var config = EngineConfig(
       target: try HTTPTarget(parsing: target.url), request: try RequestTemplate(),
@@ -24,6 +24,7 @@ import Testing
     config.duration = seconds
     config.requestTimeout = timeout
     config.gracePeriod = 1
+    config.think = think
     let store = MetricsStore()
     _ = try await LoadEngine(config: config, store: store).run()
     return store.snapshot()
@@ -52,7 +53,14 @@ import Testing
       let snapshot = try await load(server, vusers: backends * 16, seconds: 5)
       await server.shutdown()
       let measured = plateau(snapshot)
-      #expect(abs(measured - capacity) / capacity <= 0.05, "measured \(measured) req/s against \(capacity)")
+      // Saturated, the target serves exactly its capacity. On a busy machine the in-process
+      // client may fall behind and leave workers idle between requests; the target counts that
+      // time, and the requests it could have served meanwhile are excused, nothing more.
+      let steadySeconds = Double(max(1, snapshot.samples.filter { $0.duration >= 0.999 && $0.t >= 1 }.count))
+      let unoffered = server.idleWorkerSeconds / server.config.service / steadySeconds
+      #expect(
+        measured >= capacity * 0.95 - unoffered && measured <= capacity * 1.05,
+        "measured \(measured) req/s against \(capacity), \(unoffered)/s left unoffered by the client")
       #expect(snapshot.totals.errorCount == 0)
       if backends == 1 {
         let lines = try String(contentsOf: log, encoding: .utf8).split(separator: "\n")
@@ -60,6 +68,27 @@ import Testing
         let access = lines.filter { $0.contains("uvicorn.access") }.count
         #expect(access >= snapshot.totals.ok && access <= snapshot.totals.ok + 16, "\(access) lines")
       }
+    }
+  }
+
+  /// As many vusers as workers, each thinking as long as a request takes: every worker waits
+  /// at least a think time between jobs, and that wait is what the target counts as idle.
+  @Test func idleWorkerTimeIsTheCapacityTheClientsLeftUnused() async throws {
+    try await HeavyTest.run {
+      let server = try await target()
+      let think = server.config.service
+      let snapshot = try await load(server, vusers: server.config.workers, seconds: 3, think: think)
+      await server.shutdown()
+      let idle = server.idleWorkerSeconds
+      let served = Double(server.counters.responses)
+      let workers = Double(server.config.workers)
+      // A request's worker idles from its end until another arrival; with one vuser per worker,
+      // every answer but each vuser's last is followed by at least a think time (timers only
+      // fire late) before the next arrival.
+      #expect(idle >= (served - workers) * think, "idle \(idle) worker-s for \(served) requests")
+      // Busy and idle together never exceed the workers' time.
+      let span = workers * snapshot.samples.map(\.duration).reduce(0, +)
+      #expect(served * server.config.service + idle <= span, "idle \(idle) over \(span) worker-s")
     }
   }
 

@@ -58,4 +58,15 @@ struct TestHygieneTests {
     }
     #expect(missing.isEmpty, "no time limit: \(missing.joined(separator: ", "))")
   }
+
+  /// Swift Testing 6.3 starts every case at once unless this bound is set, and time limits count
+  /// from the start: quick tests queued behind slow ones on two cores ran out of time unrun.
+  /// `Tests/CTestSupport/parallelism.c` sets it before main; this fails if that ever stops.
+  @Test("test cases run under a parallelism bound, so a time limit counts from a test's own start")
+  func testCasesRunUnderABound() throws {
+    let value = ProcessInfo.processInfo.environment["SWT_EXPERIMENTAL_MAXIMUM_PARALLELIZATION_WIDTH"]
+    let width = try #require(
+      value.flatMap { Int($0) }, "the width is unset or not a number: \(value ?? "unset")")
+    #expect(width >= 1)
+  }
 }

@@ -1,8 +1,9 @@
 /// Load tests measure rates and latencies; running two at once on a 2-core machine would make
 /// their figures meaningless. Every test that generates load runs inside `HeavyTest.run`.
-/// A test's time limit counts its wait in this queue too (every heavy test starts at once and
-/// waits its turn), so suites of heavy tests carry `.timeLimit(.minutes(30))`: long enough for
-/// the whole queue on a slow machine, short enough that a hang still ends `swift test`.
+/// A test's time limit counts its wait in this queue too (heavy tests that hold one of Swift
+/// Testing's slots wait their turn here), so suites of heavy tests carry `.timeLimit(.minutes(30))`:
+/// long enough for the whole queue on a slow machine, short enough that a hang still ends
+/// `swift test`.
 public actor HeavyTest {
   public static let shared = HeavyTest()
   private var busy = false
