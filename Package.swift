@@ -69,13 +69,17 @@ let package = Package(
     .target(name: "Theme", dependencies: ["TerminalUI", "TOMLKit"]),
     .target(
       name: "Dashboard",
-      dependencies: ["TerminalUI", "Theme", "Metrics", "LogTail", "RunStore", "Vocabulary"]),
+      dependencies: ["TerminalUI", "Theme", "Metrics", "LogTail", "Vocabulary"]),
+    // `rampart compare` on screen: finished runs from the store, drawn with the dashboard's toolkit.
+    .target(
+      name: "CompareScreen", dependencies: ["TerminalUI", "Theme", "Metrics", "RunStore", "Vocabulary"]),
     // The command layer (options, the run's phases, headless output, plan merge), a library so
     // tests can import it; the executable only parses and dispatches.
     .target(
       name: "RampartCommands",
       dependencies: [
-        "Metrics", "LoadEngine", "RunStore", "TerminalUI", "Theme", "Dashboard", "NcursesBackend",
+        "Metrics", "LoadEngine", "RunStore", "TerminalUI", "Theme", "Dashboard", "CompareScreen",
+        "NcursesBackend",
         "DemoTarget", "Vocabulary",
         "LogTail", "Control", "PlanFile", "Report",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -128,9 +132,12 @@ let package = Package(
       name: "DashboardTests",
       dependencies: [
         "Dashboard", "TerminalUI", "Theme", "Metrics", "SnapshotSupport", "SyntheticRuns", "LogTail",
-        "RunStore",
-        "RunFixtures", "EngineFakes",
+        "EngineFakes",
       ],
+      exclude: ["Snapshots"]),
+    .testTarget(
+      name: "CompareScreenTests",
+      dependencies: ["CompareScreen", "TerminalUI", "Theme", "RunStore", "SnapshotSupport", "RunFixtures"],
       exclude: ["Snapshots"]),
     .testTarget(
       name: "DemoTargetTests", dependencies: ["DemoTarget", "LoadEngine", "Metrics", "TestSupport"]),

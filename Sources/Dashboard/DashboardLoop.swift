@@ -1,23 +1,13 @@
 import LogTail
 import Metrics
-import Synchronization
 import TerminalUI
 import Theme
 import Vocabulary
 
-/// Set from any thread (a signal handler's queue) to make the dashboard leave once the engine
-/// has finished stopping.
-public final class ExitFlag: Sendable {
-  private let value = Atomic<Bool>(false)
-  public init() {}
-  public func set() { value.store(true, ordering: .relaxed) }
-  public var isSet: Bool { value.load(ordering: .relaxed) }
-}
-
-/// The frame loop: waits for a key at most one frame, applies what the key map says, and
-/// presents a fresh frame. Runs on the one thread that owns the terminal; everything it reads
-/// from the engine is a value copied under a lock.
-public final class DashboardLoop {
+/// The live run in the frame loop: a fresh frame every pass (at most one frame's wait for a key),
+/// keys applied as the key map says. Runs on the one thread that owns the terminal; everything it
+/// reads from the engine is a value copied under a lock.
+public final class DashboardLoop: FrameScreen {
   private let backend: any TerminalBackend
   private let metrics: any MetricsSource
   private let engine: any EngineStatusSource
@@ -34,6 +24,8 @@ public final class DashboardLoop {
   public private(set) var state = DashboardState()
   private var announcedEnd = false
   private var lastFrameElapsed: Double?
+  /// The engine's status read at the start of this pass: the frame shows it.
+  private var frameStatus: EngineStatus?
 
   public init(
     backend: any TerminalBackend, metrics: any MetricsSource, engine: any EngineStatusSource,
@@ -63,27 +55,38 @@ public final class DashboardLoop {
   /// Runs until the user leaves after the end, or the run ends after a stop request (q, a
   /// signal), or the run ends by itself when `exitOnEnd` is set.
   public func run() {
-    while true {
-      let status = engine.status()
-      if status.phase == .done {
-        if state.exitRequested || exitOnEnd || state.stopRequested || exitFlag.isSet { return }
-        if !announcedEnd {
-          announcedEnd = true
-          state.post("run complete: q exits and prints the summary", now: status.elapsed, seconds: 3600)
-        }
-      } else if state.exitRequested {
-        return
+    FrameLoop.run(self, on: backend, waitMilliseconds: frameMilliseconds)
+  }
+
+  public func continues() -> Bool {
+    let status = engine.status()
+    if status.phase == .done {
+      if state.exitRequested || exitOnEnd || state.stopRequested || exitFlag.isSet { return false }
+      if !announcedEnd {
+        announcedEnd = true
+        state.post("run complete: q exits and prints the summary", now: status.elapsed, seconds: 3600)
       }
-      noticeGap(status)
-      present(status)
-      guard let key = backend.readKey(timeoutMilliseconds: frameMilliseconds) else { continue }
-      let latest = engine.status()
-      for command in KeyMap.commands(
-        for: key, state: state, phase: latest.phase, load: latest.rate == nil ? .closed : .open,
-        searching: info.searching)
-      {
-        apply(command, status: engine.status())
-      }
+    } else if state.exitRequested {
+      return false
+    }
+    noticeGap(status)
+    frameStatus = status
+    return true
+  }
+
+  public var isLive: Bool { true }
+
+  public func render(width: Int, height: Int) -> Grid {
+    DashboardView.render(model(frameStatus ?? engine.status()), width: width, height: height)
+  }
+
+  public func handle(_ key: Key) {
+    let latest = engine.status()
+    for command in KeyMap.commands(
+      for: key, state: state, phase: latest.phase, load: latest.rate == nil ? .closed : .open,
+      searching: info.searching)
+    {
+      apply(command, status: engine.status())
     }
   }
 
@@ -105,11 +108,6 @@ public final class DashboardLoop {
     DashboardModel(
       info: info, status: status, metrics: metrics.snapshot(), state: state, theme: theme, symbols: symbols,
       dots: dots, logs: logFeed?.logSnapshot())
-  }
-
-  private func present(_ status: EngineStatus) {
-    let size = backend.size
-    backend.present(DashboardView.render(model(status), width: size.width, height: size.height))
   }
 
   func apply(_ command: DashboardCommand, status: EngineStatus) {

@@ -73,17 +73,10 @@ public enum DashboardView {
   }
 
   private static func renderTooSmall(_ model: DashboardModel, to grid: inout Grid) {
-    let lines = [
-      "terminal too small: need \(minimumWidth)x\(minimumHeight)",
-      "now \(grid.width)x\(grid.height)",
-      "\(model.status.phase.label) \(ClockText.format(model.status.elapsed))  q stops",
-    ]
-    let top = max(0, (grid.height - lines.count) / 2)
-    for (i, line) in lines.enumerated() where top + i < grid.height {
-      let text = DisplayWidth.truncate(line, to: grid.width)
-      let x = max(0, (grid.width - DisplayWidth.of(text)) / 2)
-      grid.write(
-        text, x: x, y: top + i, style: i == 0 ? model.style(.warning).adding(.bold) : model.style(.text))
-    }
+    let screen = TooSmallScreen(
+      minimumWidth: minimumWidth, minimumHeight: minimumHeight,
+      status: "\(model.status.phase.label) \(ClockText.format(model.status.elapsed))  q stops",
+      headline: model.style(.warning).adding(.bold), text: model.style(.text), symbols: model.symbols)
+    grid.render(screen, in: grid.area)
   }
 }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import Dashboard
+import CompareScreen
 import Foundation
 import RunStore
 import Theme

@@ -1,3 +1,4 @@
+import CompareScreen
 import Dashboard
 import Foundation
 import LoadEngine

@@ -70,8 +70,13 @@ public enum DisplayWidth {
 
   /// `text` cut to `columns`, ending in "…" when something was cut.
   public static func truncate(_ text: String, to columns: Int) -> String {
+    truncate(text, to: columns, symbols: .unicode)
+  }
+
+  /// `text` cut to `columns`, ending in "…", or "~" with ASCII symbols, when something was cut.
+  public static func truncate(_ text: String, to columns: Int, symbols: SymbolSet) -> String {
     guard columns > 0 else { return "" }
     if of(text) <= columns { return text }
-    return String(prefix(text, fitting: columns - 1).text) + "…"
+    return String(prefix(text, fitting: columns - 1).text) + (symbols == .unicode ? "…" : "~")
   }
 }

@@ -268,26 +268,16 @@ public enum CompareView {
     }
   }
 
-  /// `text` cut to `columns`, ending in "…" (or "~" in ASCII mode) when something was cut.
+  /// `text` cut to `columns` in the model's symbols.
   static func clip(_ text: String, _ columns: Int, _ symbols: SymbolSet) -> String {
-    if symbols == .unicode { return DisplayWidth.truncate(text, to: columns) }
-    guard columns > 0 else { return "" }
-    if DisplayWidth.of(text) <= columns { return text }
-    return String(DisplayWidth.prefix(text, fitting: columns - 1).text) + "~"
+    DisplayWidth.truncate(text, to: columns, symbols: symbols)
   }
 
   private static func renderTooSmall(_ model: CompareModel, to grid: inout Grid) {
-    let lines = [
-      "terminal too small: need \(minimumWidth)x\(minimumHeight)",
-      "now \(grid.width)x\(grid.height)",
-      "comparing \(model.comparison.runs.count) runs  q quits",
-    ]
-    let top = max(0, (grid.height - lines.count) / 2)
-    for (i, line) in lines.enumerated() where top + i < grid.height {
-      let text = clip(line, grid.width, model.symbols)
-      let x = max(0, (grid.width - DisplayWidth.of(text)) / 2)
-      grid.write(
-        text, x: x, y: top + i, style: i == 0 ? model.style(.warning).adding(.bold) : model.style(.text))
-    }
+    let screen = TooSmallScreen(
+      minimumWidth: minimumWidth, minimumHeight: minimumHeight,
+      status: "comparing \(model.comparison.runs.count) runs  q quits",
+      headline: model.style(.warning).adding(.bold), text: model.style(.text), symbols: model.symbols)
+    grid.render(screen, in: grid.area)
   }
 }

@@ -6,7 +6,7 @@ import TerminalUI
 import Testing
 import Theme
 
-@testable import Dashboard
+@testable import CompareScreen
 
 /// The compare screen from the fixture runs (one backend, two backends, a killed run and an
 /// aborted run with another plan). `RECORD_SNAPSHOTS=1 swift test --filter CompareScreenTests`

@@ -2,10 +2,9 @@ import RunStore
 import TerminalUI
 import Theme
 
-/// The compare screen's loop: draws, waits for a key, applies what `CompareKeyMap` says, draws
-/// again (a resize arrives as a key). Runs on the one thread that owns the terminal; nothing
-/// changes between keys, so a quiet screen costs nothing.
-public final class CompareLoop {
+/// The compare screen in the frame loop: a still screen, drawn again only after a key, which
+/// applies what `CompareKeyMap` says. Runs on the one thread that owns the terminal.
+public final class CompareLoop: FrameScreen {
   private let backend: any TerminalBackend
   private let runs: [LoadedRun]
   private var comparisons: [CompareAxis: RunComparison]
@@ -39,27 +38,25 @@ public final class CompareLoop {
 
   /// Runs until q or Esc, or until `exitFlag` is set (a signal); leaves the terminal as it is.
   public func run() {
-    var dirty = true
-    while !state.exitRequested && !exitFlag.isSet {
-      if dirty { present() }
-      guard let key = backend.readKey(timeoutMilliseconds: pollMilliseconds) else {
-        dirty = false
-        continue
-      }
-      state.notice = nil
-      for command in CompareKeyMap.commands(for: key, state: state) { apply(command) }
-      dirty = true
-    }
+    FrameLoop.run(self, on: backend, waitMilliseconds: pollMilliseconds)
+  }
+
+  public func continues() -> Bool { !state.exitRequested && !exitFlag.isSet }
+
+  public var isLive: Bool { false }
+
+  public func render(width: Int, height: Int) -> Grid {
+    CompareView.render(model(), width: width, height: height)
+  }
+
+  public func handle(_ key: Key) {
+    state.notice = nil
+    for command in CompareKeyMap.commands(for: key, state: state) { apply(command) }
   }
 
   public func model() -> CompareModel {
     CompareModel(
       comparison: comparison(for: state.axis), state: state, theme: theme, symbols: symbols, dots: dots)
-  }
-
-  private func present() {
-    let size = backend.size
-    backend.present(CompareView.render(model(), width: size.width, height: size.height))
   }
 
   /// The comparison on `axis`, built once from the same runs (only the notes depend on it).
