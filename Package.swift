@@ -49,8 +49,14 @@ let package = Package(
     .target(name: "RunStore", dependencies: ["Metrics", "Vocabulary"]),
     .target(name: "PlanFile", dependencies: ["TOMLKit", "Yams", "Metrics"]),
     .target(name: "Report", dependencies: ["RunStore", "Metrics", "Vocabulary", "Plot"]),
-    .target(name: "Control", dependencies: ["Metrics", "LogTail"]),
-    .target(name: "LogTail", dependencies: [.product(name: "DequeModule", package: "swift-collections")]),
+    .target(name: "Control", dependencies: ["Metrics", "LogValues"]),
+    // What a log source says, as values (entries, events, sources, the snapshot the screen reads)
+    // and the sanitiser that makes a line inert: what the screen and the control socket need,
+    // without the followers.
+    .target(name: "LogValues"),
+    .target(
+      name: "LogTail",
+      dependencies: ["LogValues", .product(name: "DequeModule", package: "swift-collections")]),
     // How every quantity reads (clocks, sizes, axis steps), for the screen, the report and the
     // plain summary alike: the bottom layer, Foundation only.
     .target(name: "Vocabulary"),
@@ -69,7 +75,7 @@ let package = Package(
     .target(name: "Theme", dependencies: ["TerminalUI", "TOMLKit"]),
     .target(
       name: "Dashboard",
-      dependencies: ["TerminalUI", "Theme", "Metrics", "LogTail", "Vocabulary"]),
+      dependencies: ["TerminalUI", "Theme", "Metrics", "LogValues", "Vocabulary"]),
     // `rampart compare` on screen: finished runs from the store, drawn with the dashboard's toolkit.
     .target(
       name: "CompareScreen", dependencies: ["TerminalUI", "Theme", "Metrics", "RunStore", "Vocabulary"]),
@@ -81,7 +87,7 @@ let package = Package(
         "Metrics", "LoadEngine", "RunStore", "TerminalUI", "Theme", "Dashboard", "CompareScreen",
         "NcursesBackend",
         "DemoTarget", "Vocabulary",
-        "LogTail", "Control", "PlanFile", "Report",
+        "LogTail", "LogValues", "Control", "PlanFile", "Report",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),
@@ -114,24 +120,26 @@ let package = Package(
       dependencies: ["Report", "RunStore", "Metrics", "RunFixtures", "TestSupport", "SnapshotSupport"],
       exclude: ["Snapshots"]),
     .testTarget(name: "ControlTests", dependencies: ["Control", "Metrics", "TestSupport", "EngineFakes"]),
+    .testTarget(name: "LogValuesTests", dependencies: ["LogValues", "SeededRandom"]),
     .testTarget(
-      name: "LogTailTests", dependencies: ["LogTail", "SeededRandom", "TestKit"], exclude: ["Fixtures"]),
+      name: "LogTailTests", dependencies: ["LogTail", "LogValues", "SeededRandom", "TestKit"],
+      exclude: ["Fixtures"]),
     .target(name: "SnapshotSupport", dependencies: ["TerminalUI"], path: "Tests/SnapshotSupport"),
     .testTarget(
       name: "TerminalUITests", dependencies: ["TerminalUI", "SnapshotSupport", "Vocabulary"],
       exclude: ["Snapshots"]),
     .target(
-      name: "SyntheticRuns", dependencies: ["Dashboard", "Metrics", "LogTail"], path: "Tests/SyntheticRuns"),
+      name: "SyntheticRuns", dependencies: ["Dashboard", "Metrics", "LogValues"], path: "Tests/SyntheticRuns"),
     .executableTarget(
       name: "rampart-render-bench",
       dependencies: [
-        "Dashboard", "TerminalUI", "Theme", "Metrics", "SyntheticRuns", "NcursesBackend", "LogTail",
+        "Dashboard", "TerminalUI", "Theme", "Metrics", "SyntheticRuns", "NcursesBackend", "LogValues",
       ],
       path: "Benchmarks/RenderBench"),
     .testTarget(
       name: "DashboardTests",
       dependencies: [
-        "Dashboard", "TerminalUI", "Theme", "Metrics", "SnapshotSupport", "SyntheticRuns", "LogTail",
+        "Dashboard", "TerminalUI", "Theme", "Metrics", "SnapshotSupport", "SyntheticRuns", "LogValues",
         "EngineFakes",
       ],
       exclude: ["Snapshots"]),

@@ -1,5 +1,5 @@
 import Foundation
-import LogTail
+import LogValues
 import Metrics
 
 /// Carries out parsed commands on the engine, exactly as the keys do (the engine validates and

@@ -1,4 +1,4 @@
-import LogTail
+import LogValues
 import Metrics
 import TerminalUI
 import Theme

@@ -1,5 +1,5 @@
 import Foundation
-import LogTail
+import LogValues
 
 /// Which log entries the panel shows: a case-insensitive text or regular expression, and the
 /// errors-only switch. Text without regex syntax is matched as plain text (fast, and `a.b` in a

@@ -1,4 +1,4 @@
-import LogTail
+import LogValues
 import TerminalUI
 import Theme
 

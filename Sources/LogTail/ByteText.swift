@@ -1,4 +1,5 @@
 import Foundation
+import LogValues
 
 /// A level as log formats spell it: `ERROR`, `[warn]`, `level=error`.
 enum LevelWord: Sendable {

@@ -1,3 +1,5 @@
+import LogValues
+
 /// Turns one source's lines into log panel events, folding a Python traceback, with the log
 /// record or socketserver line that introduced it, into a single event named by the exception
 /// on its last line (`BrokenPipeError: [Errno 32] Broken pipe` → `BrokenPipeError`), so one

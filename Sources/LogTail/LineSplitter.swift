@@ -1,3 +1,5 @@
+import LogValues
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Darwin)

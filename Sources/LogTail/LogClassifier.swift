@@ -1,4 +1,5 @@
 import Foundation
+import LogValues
 
 public struct LogClassifier: Sendable {
   public let patterns: [LogPattern]

@@ -1,5 +1,6 @@
 import DequeModule
 import Foundation
+import LogValues
 import Synchronization
 
 /// Follows every log source on one background thread: polls the followers, folds lines into

@@ -1,4 +1,5 @@
 import Foundation
+import LogValues
 
 /// A user's `--log-pattern NAME=REGEX`: lines the regular expression matches count as errors of
 /// class NAME.

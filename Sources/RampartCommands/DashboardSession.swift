@@ -2,7 +2,7 @@ import CompareScreen
 import Dashboard
 import Foundation
 import LoadEngine
-import LogTail
+import LogValues
 import Metrics
 import NcursesBackend
 import RunStore

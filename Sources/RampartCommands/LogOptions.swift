@@ -1,5 +1,6 @@
 import ArgumentParser
 import LogTail
+import LogValues
 import PlanFile
 
 /// The flags that name the target's logs: files, commands, extra error patterns.

@@ -1,5 +1,5 @@
 import EngineFakes
-import LogTail
+import LogValues
 import Metrics
 import SnapshotSupport
 import SyntheticRuns

@@ -1,3 +1,4 @@
+import LogValues
 import Testing
 
 @testable import LogTail

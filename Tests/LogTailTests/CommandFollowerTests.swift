@@ -1,4 +1,5 @@
 import Foundation
+import LogValues
 import Testing
 
 @testable import LogTail

@@ -1,3 +1,4 @@
+import LogValues
 import SeededRandom
 import Testing
 
@@ -302,7 +303,7 @@ enum PythonOutput {
     #expect(events[0].lines[1] == "  File \"x.py\", line 1, in ^[]0;pwned^G\u{FFFD}")
     #expect(events[0].isCut)
     #expect(events[0].headline.hasSuffix(" …[+7 bytes]"))
-    #expect(events[0].lines.allSatisfy(isTerminalInert))
+    #expect(events[0].lines.allSatisfy(LineSanitizer.isTerminalInert))
   }
 
   @Test func userPatternsCanNameABlock() throws {
@@ -325,6 +326,6 @@ enum PythonOutput {
     for line in normal { assembler.add(RawLine(line), now: 1) { events.append($0) } }
     assembler.finish { events.append($0) }
     #expect(Array(events.suffix(normal.count).map(\.headline)) == normal)
-    #expect(events.allSatisfy { $0.lines.allSatisfy(isTerminalInert) })
+    #expect(events.allSatisfy { $0.lines.allSatisfy(LineSanitizer.isTerminalInert) })
   }
 }

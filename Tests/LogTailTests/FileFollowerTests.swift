@@ -1,4 +1,5 @@
 import Foundation
+import LogValues
 import Synchronization
 import Testing
 

@@ -1,4 +1,4 @@
-import LogTail
+import LogValues
 
 /// A log panel's content with a known shape: uvicorn access lines, folded BrokenPipeError
 /// tracebacks, a 503 line, an nginx upstream timeout and notices about the sources.

@@ -56,6 +56,16 @@ public enum LineSanitizer {
     return text
   }
 
+  /// Whether `text` can go to a terminal as it is: no C0 control (TAB included: it is
+  /// expanded), no DEL, no C1 control, no scalar that reorders or hides text. Everything
+  /// `displayText` returns passes; the tests of every module that shows log text check it.
+  public static func isTerminalInert(_ text: String) -> Bool {
+    text.unicodeScalars.allSatisfy { scalar in
+      let value = scalar.value
+      return value >= 0x20 && value != 0x7F && !(0x80...0x9F).contains(value) && !isInertFormatScalar(value)
+    }
+  }
+
   /// Whether a valid scalar outside the C0/C1 ranges must still be shown as a code: it would
   /// reorder or hide the text around it (CVE-2021-42574 "Trojan Source"), or break the line.
   @inline(__always)

@@ -1,6 +1,6 @@
 import Testing
 
-@testable import LogTail
+@testable import LogValues
 
 @Suite(.timeLimit(.minutes(5))) struct SourceSpecTests {
   @Test func displayNamesAreShort() {

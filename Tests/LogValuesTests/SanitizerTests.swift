@@ -2,17 +2,7 @@ import Foundation
 import SeededRandom
 import Testing
 
-@testable import LogTail
-
-/// Whether the text can go to a terminal as it is: no C0 control (TAB included, it is expanded),
-/// no DEL, no C1 control, no bidi control.
-func isTerminalInert(_ text: String) -> Bool {
-  text.unicodeScalars.allSatisfy { scalar in
-    let value = scalar.value
-    return value >= 0x20 && value != 0x7F && !(0x80...0x9F).contains(value)
-      && !LineSanitizer.isInertFormatScalar(value)
-  }
-}
+@testable import LogValues
 
 /// The same rules written the slow, obvious way on top of Swift's own UTF-8 decoder, which
 /// replaces maximal invalid subparts with U+FFFD as the sanitizer should.
@@ -109,13 +99,13 @@ func referenceDisplayText(_ bytes: [UInt8], tabWidth: Int = 8) -> String {
       let kept = Array(piece.prefix(LineLimits.keptBytes))
       shown.append(LineSanitizer.displayText(RawLine(kept, droppedBytes: piece.count - kept.count)))
     }
-    #expect(shown.allSatisfy(isTerminalInert))
+    #expect(shown.allSatisfy(LineSanitizer.isTerminalInert))
     #expect(shown.allSatisfy { $0.unicodeScalars.count <= LineLimits.displayColumns })
     #expect(Array(shown.suffix(normal.count)) == normal)
 
     // The whole megabyte as one line costs no more than the columns it can show.
     let whole = LineSanitizer.displayText(RawLine(garbage))
-    #expect(isTerminalInert(whole))
+    #expect(LineSanitizer.isTerminalInert(whole))
     #expect(whole.unicodeScalars.count <= LineLimits.displayColumns)
     #expect(whole.hasSuffix("…[cut]"))
   }
@@ -149,7 +139,7 @@ func referenceDisplayText(_ bytes: [UInt8], tabWidth: Int = 8) -> String {
     for (bytes, shown) in injections {
       let text = display(bytes)
       #expect(text == shown)
-      #expect(isTerminalInert(text), "\(bytes)")
+      #expect(LineSanitizer.isTerminalInert(text), "\(bytes)")
       #expect(!text.utf8.contains(0x1B))
     }
   }
