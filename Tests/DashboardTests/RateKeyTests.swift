@@ -1,5 +1,5 @@
+import EngineFakes
 import Metrics
-import Synchronization
 import SyntheticRuns
 import TerminalUI
 import Testing
@@ -37,8 +37,12 @@ import Theme
     #expect(RateStep.rate(from: 0.5, step: 1, steps: 1) == 1)
   }
 
-  func run(rate: Double, _ keys: [Key]) -> (RecordingRateControl, [String]) {
-    let control = RecordingRateControl(rate: rate)
+  func run(rate: Double, _ keys: [Key]) -> (FakeEngine, [String]) {
+    let control = FakeEngine(
+      status: EngineStatus(
+        phase: .running, elapsed: 42, planElapsed: 42, pausedFor: 0, targetVusers: 500, rampHeld: false,
+        rate: rate),
+      rateLimit: 10_000, snapshot: { OpenRunFixture.snapshot(seconds: 42) })
     let backend = MemoryBackend(width: 120, height: 40, keys: keys + [.character("q")])
     let loop = DashboardLoop(
       backend: backend, metrics: control, engine: control, control: control, info: OpenRunFixture.info,
@@ -66,7 +70,7 @@ import Theme
     #expect(lowFrames.contains { $0.contains("at the lowest step (1/s): [ for smaller") })
     let (high, highFrames) = run(rate: 9900, [.character("+"), .character("+")])
     #expect(high.calls == ["rate 10000", "stop"])
-    #expect(highFrames.contains { $0.contains("rate must be at most 10000/s") })
+    #expect(highFrames.contains { $0.contains("rate must be more than 0 and at most 10000/s, got 1") })
   }
 
   @Test func vuserKeysSayWhyInsteadOfReachingTheEngine() {
@@ -76,48 +80,5 @@ import Theme
     #expect(frames.contains { $0.contains("no knee detected yet: it needs rate steps") })
     // No prompt opened for V.
     #expect(!frames.contains { $0.contains("vusers (exact count)") })
-  }
-}
-
-/// An open-model control that records what it was asked and refuses like the engine does.
-final class RecordingRateControl: EngineControl, EngineStatusSource, MetricsSource, Sendable {
-  private let state: Mutex<(calls: [String], status: EngineStatus)>
-  let maximum = 10_000.0
-  var calls: [String] { state.withLock { $0.calls } }
-
-  init(rate: Double) {
-    state = Mutex(
-      (
-        [],
-        EngineStatus(
-          phase: .running, elapsed: 42, planElapsed: 42, pausedFor: 0, targetVusers: 500, rampHeld: false,
-          rate: rate)
-      ))
-  }
-
-  func status() -> EngineStatus { state.withLock { $0.status } }
-  func snapshot() -> MetricsSnapshot { OpenRunFixture.snapshot(seconds: 42) }
-  private func log(_ call: String) { state.withLock { $0.calls.append(call) } }
-  private func refuse(_ what: String) throws(ControlError) -> Never {
-    throw ControlError("an open-model run has a rate, not \(what) (use rate N)")
-  }
-  func pause() { log("pause") }
-  func resume() { log("resume") }
-  func setTargetVusers(_ count: Int) throws(ControlError) { try refuse("vusers") }
-  func setRampStep(_ vusers: Int) throws(ControlError) { try refuse("a vuser ramp step") }
-  func setRampInterval(seconds: Double) throws(ControlError) { try refuse("a vuser ramp interval") }
-  func setHold(_ hold: Bool) { log("hold \(hold)") }
-  func skipToNextStage() throws(ControlError) { try refuse("vuser stages") }
-  func tag(_ label: String) { log("tag \(label)") }
-  func stop() {
-    log("stop")
-    state.withLock { $0.status.phase = .done }
-  }
-  func setRate(_ rate: Double) throws(ControlError) {
-    guard rate > 0, rate <= maximum else {
-      throw ControlError("rate must be at most \(RateText.format(maximum))/s, got \(RateText.format(rate))")
-    }
-    log("rate \(RateText.format(rate))")
-    state.withLock { $0.status.rate = rate }
   }
 }
