@@ -117,7 +117,9 @@ let package = Package(
     .testTarget(name: "PlanFileTests", dependencies: ["PlanFile", "SeededRandom"], exclude: ["Fixtures"]),
     .testTarget(
       name: "ReportTests",
-      dependencies: ["Report", "RunStore", "Metrics", "RunFixtures", "TestSupport", "SnapshotSupport"],
+      dependencies: [
+        "Report", "RunStore", "Metrics", "RunFixtures", "TestSupport", "TestKit", "SnapshotSupport",
+      ],
       exclude: ["Snapshots"]),
     .testTarget(name: "ControlTests", dependencies: ["Control", "Metrics", "TestSupport", "EngineFakes"]),
     .testTarget(name: "LogValuesTests", dependencies: ["LogValues", "SeededRandom"]),

@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import RunStore
+import TestKit
 import TestSupport
 import Testing
 
@@ -21,12 +22,11 @@ struct CLIDiskFullTests {
       let started = Date()
       // The line must show while the run goes on, not only in the end.
       var seenWhileRunning = false
-      while p.process.isRunning && Date().timeIntervalSince(started) < duration + 15 {
-        if p.stdout.contains("journalling stopped") {
-          seenWhileRunning = p.process.isRunning
-          break
-        }
-        await sleep(seconds: 0.05)
+      _ = try await Poll.until(seconds: duration + 15, every: 0.05) {
+        guard p.process.isRunning else { return true }
+        guard p.stdout.contains("journalling stopped") else { return false }
+        seenWhileRunning = p.process.isRunning
+        return true
       }
       let status = await p.wait(seconds: duration + 15)
       let took = Date().timeIntervalSince(started)

@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import RunStore
+import TestKit
 import TestSupport
 import Testing
 
@@ -73,12 +74,10 @@ struct CLIDurabilityTests {
       defer { p.cleanUp() }
       // The kill comes once four seconds are on disk (not at a fixed time: a loaded machine can
       // take a while to start the process), 0.3 s into the fifth.
-      let deadline = Date().addingTimeInterval(20)
       var rowsBeforeKill = 0
-      while Date() < deadline {
+      _ = try await Poll.until(seconds: 20, every: 0.05) {
         rowsBeforeKill = Self.seriesRows(p.runDirectories.first)
-        if rowsBeforeKill >= 4 { break }
-        await sleep(seconds: 0.05)
+        return rowsBeforeKill >= 4
       }
       await sleep(seconds: 0.3)
       rowsBeforeKill = Self.seriesRows(p.runDirectories.first)

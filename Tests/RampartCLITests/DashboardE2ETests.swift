@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 import TestSupport
 import Testing
 
@@ -36,11 +37,9 @@ struct DashboardE2ETests {
 
     // Up to 10 s for a frame with everything and a non-zero request count.
     var screen = ""
-    let deadline = Date().addingTimeInterval(10)
-    while Date() < deadline {
+    _ = try await Poll.until(seconds: 10) {
       screen = try tmux.run(["capture-pane", "-p", "-t", "ui"]).output
-      if Self.isComplete(screen, url: server.url) { break }
-      try await Task.sleep(for: .milliseconds(100))
+      return Self.isComplete(screen, url: server.url)
     }
     let header = screen.split(separator: "\n").first.map(String.init) ?? ""
     #expect(header.contains("▶ RUNNING"), "header: \(header)\n\(screen)")
@@ -60,9 +59,8 @@ struct DashboardE2ETests {
 
     try tmux.run(["send-keys", "-t", "ui", "q"])
     // Graceful stop: the grace period is 5 s at most, then the summary.
-    let end = Date().addingTimeInterval(15)
-    while Date() < end && ((try? String(contentsOfFile: file("stty-after"), encoding: .utf8)) ?? "").isEmpty {
-      try await Task.sleep(for: .milliseconds(100))
+    _ = try await Poll.until(seconds: 15) {
+      !((try? String(contentsOfFile: file("stty-after"), encoding: .utf8)) ?? "").isEmpty
     }
     let history = try tmux.run(["capture-pane", "-p", "-S", "-200", "-t", "ui"]).output
     let exitCode = try? String(contentsOfFile: file("exit-code"), encoding: .utf8)

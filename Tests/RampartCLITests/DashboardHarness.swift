@@ -1,5 +1,6 @@
 import Foundation
 import RunStore
+import TestKit
 import TestSupport
 
 #if canImport(Glibc)
@@ -118,8 +119,7 @@ enum PtyDrive {
     try process.run()
     // ptydrive's own timeout covers the steps and the wait for the exit; 10 s more for its start
     // and the final read.
-    let deadline = Date().addingTimeInterval(timeout + 10)
-    while process.isRunning && Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+    _ = try await Poll.until(seconds: timeout + 10) { !process.isRunning }
     if process.isRunning {
       kill(process.processIdentifier, SIGKILL)
       while process.isRunning { try await Task.sleep(for: .milliseconds(10)) }

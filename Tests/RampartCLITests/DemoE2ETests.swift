@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 import TestSupport
 import Testing
 
@@ -27,21 +28,16 @@ struct DemoE2ETests {
     try tmux.type(command)
 
     var screen = ""
-    let appeared = Date().addingTimeInterval(10)
-    while Date() < appeared {
+    _ = try await Poll.until(seconds: 10) {
       screen = try tmux.run(["capture-pane", "-p", "-t", "ui"]).output
-      if screen.contains("▶ RUNNING") && screen.contains("── TPS ") { break }
-      try await Task.sleep(for: .milliseconds(100))
+      return screen.contains("▶ RUNNING") && screen.contains("── TPS ")
     }
     #expect(screen.contains("▶ RUNNING"), "no dashboard:\n\(screen)")
     #expect(screen.contains("ramp 1 -> 45 step 1/400ms"), "plan missing:\n\(screen)")
     #expect(screen.contains("log rampart-runs/demo-target.log"), "the target's log is not named:\n\(screen)")
 
     // 20 s of plan, a second of grace, then the summary: no key is pressed.
-    let end = Date().addingTimeInterval(45)
-    while Date() < end && !FileManager.default.fileExists(atPath: exitFile) {
-      try await Task.sleep(for: .milliseconds(200))
-    }
+    _ = try await Poll.until(seconds: 45, every: 0.2) { FileManager.default.fileExists(atPath: exitFile) }
     let history = try tmux.run(["capture-pane", "-p", "-S", "-200", "-t", "ui"]).output
     let code = try? String(contentsOfFile: exitFile, encoding: .utf8)
     #expect(code?.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(history)")

@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 import TestSupport
 import Testing
 
@@ -51,8 +52,7 @@ import Testing
         process.standardOutput = log
         process.standardError = log
         try process.run()
-        let deadline = Date().addingTimeInterval(60)
-        while process.isRunning && Date() < deadline { try await Task.sleep(nanoseconds: 100_000_000) }
+        _ = try await Poll.until(seconds: 60) { !process.isRunning }
         if process.isRunning { process.terminate() }
         process.waitUntilExit()
       }

@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 
 /// The Python fault server of Tests/Fixtures/faultd.py, started on 127.0.0.1 with an OS-chosen
 /// port. Its `/__count` endpoint is the ground truth for "nothing lost" checks.
@@ -70,9 +71,7 @@ public final class Faultd: @unchecked Sendable {
   /// Waits for the process to end by polling (Process.waitUntilExit spins a run loop).
   @discardableResult
   static func reap(_ process: Process, within seconds: Double) -> Bool {
-    let deadline = Date().addingTimeInterval(seconds)
-    while process.isRunning && Date() < deadline { usleep(10_000) }
-    return !process.isRunning
+    Poll.until(seconds: seconds, every: 0.01) { !process.isRunning }
   }
 
   deinit { stop() }

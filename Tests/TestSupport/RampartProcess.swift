@@ -71,8 +71,7 @@ public final class RampartProcess: @unchecked Sendable {
   /// Swift Testing's few cooperative threads (two on a 2-core machine) and stall other tests.
   @discardableResult
   public func wait(seconds: Double) async -> Int32? {
-    let deadline = Date().addingTimeInterval(seconds)
-    while process.isRunning && Date() < deadline { try? await Task.sleep(nanoseconds: 10_000_000) }
+    _ = try? await Poll.until(seconds: seconds, every: 0.01) { !process.isRunning }
     if process.isRunning {
       kill(process.processIdentifier, SIGKILL)
       while process.isRunning { try? await Task.sleep(nanoseconds: 10_000_000) }
@@ -85,8 +84,7 @@ public final class RampartProcess: @unchecked Sendable {
   /// `rampart ctl` reply).
   @discardableResult
   public func waitBlocking(seconds: Double) -> Int32? {
-    let deadline = Date().addingTimeInterval(seconds)
-    while process.isRunning && Date() < deadline { usleep(10_000) }
+    _ = Poll.until(seconds: seconds, every: 0.01) { !process.isRunning }
     if process.isRunning {
       kill(process.processIdentifier, SIGKILL)
       while process.isRunning { usleep(10_000) }
