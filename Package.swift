@@ -106,15 +106,22 @@ let package = Package(
     // Polling with a deadline and temporary directories: the helpers every test target shares.
     .target(name: "TestKit", path: "Tests/TestKit"),
     .target(name: "EngineFakes", dependencies: ["Metrics"], path: "Tests/EngineFakes"),
+    // Synthetic runs of known shape: in memory for golden screens, journalled for runs, compare,
+    // report and export.
     .target(
-      name: "RunFixtures", dependencies: ["RunStore", "Metrics", "SeededRandom"], path: "Tests/RunFixtures"),
+      name: "RunFixtures",
+      dependencies: ["RunStore", "Metrics", "SeededRandom", "TestKit", "Dashboard", "LogValues"],
+      path: "Tests/RunFixtures"),
     .testTarget(name: "MetricsTests", dependencies: ["Metrics", "SeededRandom"]),
     .testTarget(
-      name: "LoadEngineTests", dependencies: ["LoadEngine", "Metrics", "TestSupport", "SeededRandom"]),
+      name: "LoadEngineTests",
+      dependencies: ["LoadEngine", "Metrics", "TestSupport", "TestKit", "SeededRandom"]),
     .testTarget(
-      name: "RunStoreTests", dependencies: ["RunStore", "Metrics", "RunFixtures", "SnapshotSupport"],
+      name: "RunStoreTests",
+      dependencies: ["RunStore", "Metrics", "RunFixtures", "SnapshotSupport", "TestKit"],
       exclude: ["Snapshots"]),
-    .testTarget(name: "PlanFileTests", dependencies: ["PlanFile", "SeededRandom"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "PlanFileTests", dependencies: ["PlanFile", "SeededRandom", "TestKit"], exclude: ["Fixtures"]),
     .testTarget(
       name: "ReportTests",
       dependencies: [
@@ -130,32 +137,33 @@ let package = Package(
     .testTarget(
       name: "TerminalUITests", dependencies: ["TerminalUI", "SnapshotSupport", "Vocabulary"],
       exclude: ["Snapshots"]),
-    .target(
-      name: "SyntheticRuns", dependencies: ["Dashboard", "Metrics", "LogValues"], path: "Tests/SyntheticRuns"),
     .executableTarget(
       name: "rampart-render-bench",
       dependencies: [
-        "Dashboard", "TerminalUI", "Theme", "Metrics", "SyntheticRuns", "NcursesBackend", "LogValues",
+        "Dashboard", "TerminalUI", "Theme", "Metrics", "NcursesBackend", "LogValues", "RunFixtures",
       ],
       path: "Benchmarks/RenderBench"),
     .testTarget(
       name: "DashboardTests",
       dependencies: [
-        "Dashboard", "TerminalUI", "Theme", "Metrics", "SnapshotSupport", "SyntheticRuns", "LogValues",
+        "Dashboard", "TerminalUI", "Theme", "Metrics", "SnapshotSupport", "LogValues", "RunFixtures",
         "EngineFakes",
       ],
       exclude: ["Snapshots"]),
     .testTarget(
       name: "CompareScreenTests",
-      dependencies: ["CompareScreen", "TerminalUI", "Theme", "RunStore", "SnapshotSupport", "RunFixtures"],
+      dependencies: [
+        "CompareScreen", "TerminalUI", "Theme", "RunStore", "SnapshotSupport", "RunFixtures", "TestKit",
+      ],
       exclude: ["Snapshots"]),
     .testTarget(
-      name: "DemoTargetTests", dependencies: ["DemoTarget", "LoadEngine", "Metrics", "TestSupport"]),
+      name: "DemoTargetTests",
+      dependencies: ["DemoTarget", "LoadEngine", "Metrics", "TestSupport", "TestKit"]),
     .target(name: "CTestSupport", path: "Tests/CTestSupport"),
     .testTarget(
       name: "NcursesBackendTests",
       dependencies: ["NcursesBackend", "TerminalUI", "CNcurses", "CTestSupport", "TestKit"]),
-    .testTarget(name: "ThemeTests", dependencies: ["Theme", "TerminalUI"], exclude: ["Fixtures"]),
+    .testTarget(name: "ThemeTests", dependencies: ["Theme", "TerminalUI", "TestKit"], exclude: ["Fixtures"]),
     .testTarget(
       name: "RampartCLITests",
       dependencies: ["TestSupport", "TestKit", "RunStore", "Metrics", "SeededRandom", "RunFixtures"]),

@@ -5,7 +5,7 @@ import Dashboard
 import Foundation
 import Metrics
 import NcursesBackend
-import SyntheticRuns
+import RunFixtures
 import TerminalUI
 import Theme
 

@@ -3,6 +3,7 @@ import RunFixtures
 import RunStore
 import SnapshotSupport
 import TerminalUI
+import TestKit
 import Testing
 import Theme
 
@@ -14,11 +15,10 @@ import Theme
 @Suite(.timeLimit(.minutes(5))) struct CompareScreenTests {
   /// The fixture runs, written once: one-backend, two-backends, killed, stages.
   static let runs: [LoadedRun] = {
-    let root = NSTemporaryDirectory() + "rampart-compare-screen-\(UUID().uuidString)"
-    let dirs = try! CompareFixture.writeAll(root: root)
-    let runs = try! dirs.map { try RunLoader.load($0) }
-    try? FileManager.default.removeItem(atPath: root)
-    return runs
+    let directory = try! TemporaryDirectory("rampart-compare-screen")
+    defer { directory.remove() }
+    let dirs = try! CompareFixture.writeAll(root: directory.path)
+    return try! dirs.map { try RunLoader.load($0) }
   }()
 
   static func model(

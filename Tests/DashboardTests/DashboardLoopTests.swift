@@ -1,7 +1,7 @@
 import EngineFakes
 import Metrics
+import RunFixtures
 import Synchronization
-import SyntheticRuns
 import TerminalUI
 import Testing
 import Theme

@@ -1,5 +1,5 @@
 import Metrics
-import SyntheticRuns
+import RunFixtures
 import TerminalUI
 import Testing
 

@@ -1,8 +1,8 @@
 import EngineFakes
 import LogValues
 import Metrics
+import RunFixtures
 import SnapshotSupport
-import SyntheticRuns
 import TerminalUI
 import Testing
 import Theme

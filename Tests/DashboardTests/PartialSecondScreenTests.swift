@@ -1,6 +1,6 @@
 import Foundation
 import Metrics
-import SyntheticRuns
+import RunFixtures
 import TerminalUI
 import Testing
 import Theme

@@ -1,6 +1,6 @@
 import EngineFakes
 import Metrics
-import SyntheticRuns
+import RunFixtures
 import TerminalUI
 import Testing
 import Theme

@@ -1,6 +1,6 @@
 import Metrics
+import RunFixtures
 import SnapshotSupport
-import SyntheticRuns
 import TerminalUI
 import Testing
 import Theme

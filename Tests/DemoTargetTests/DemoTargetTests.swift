@@ -2,6 +2,7 @@ import DemoTarget
 import Foundation
 import LoadEngine
 import Metrics
+import TestKit
 import TestSupport
 import Testing
 
@@ -41,9 +42,9 @@ import Testing
     try await HeavyTest.run {
       // One backend logs every request, the other case does not: the buffered log must not cost
       // capacity.
-      let log = FileManager.default.temporaryDirectory.appendingPathComponent(
-        "target-\(UUID().uuidString).log")
-      defer { try? FileManager.default.removeItem(at: log) }
+      let directory = try TemporaryDirectory("demo-target")
+      defer { directory.remove() }
+      let log = directory.appending("target.log")
       let server = try await target {
         $0.backends = backends
         if backends == 1 { $0.logPath = log.path }
@@ -128,8 +129,9 @@ import Testing
   }
 
   @Test func aClientLeavingMidResponseLogsExactlyOneBrokenPipe() async throws {
-    let log = FileManager.default.temporaryDirectory.appendingPathComponent("target-\(UUID().uuidString).log")
-    defer { try? FileManager.default.removeItem(at: log) }
+    let directory = try TemporaryDirectory("demo-target")
+    defer { directory.remove() }
+    let log = directory.appending("target.log")
     let server = try await target { $0.logPath = log.path }
     try RawClient.sendAndHangUp(port: server.port, path: "/work?ms=300", after: 0.05)
     try await Task.sleep(nanoseconds: 600_000_000)
@@ -147,8 +149,9 @@ import Testing
   }
 
   @Test func aClientResettingLogsConnectionResetError() async throws {
-    let log = FileManager.default.temporaryDirectory.appendingPathComponent("target-\(UUID().uuidString).log")
-    defer { try? FileManager.default.removeItem(at: log) }
+    let directory = try TemporaryDirectory("demo-target")
+    defer { directory.remove() }
+    let log = directory.appending("target.log")
     let server = try await target { $0.logPath = log.path }
     try RawClient.sendAndReset(port: server.port, path: "/work?ms=300", after: 0.05)
     try await Task.sleep(nanoseconds: 600_000_000)
@@ -162,9 +165,9 @@ import Testing
 
   @Test func logHasAccessLinesWithStatusAndDurationAndQueueWarnings() async throws {
     try await HeavyTest.run {
-      let log = FileManager.default.temporaryDirectory.appendingPathComponent(
-        "target-\(UUID().uuidString).log")
-      defer { try? FileManager.default.removeItem(at: log) }
+      let directory = try TemporaryDirectory("demo-target")
+      defer { directory.remove() }
+      let log = directory.appending("target.log")
       let server = try await target {
         $0.workers = 1
         $0.service = 0.02

@@ -1,6 +1,7 @@
 import Foundation
 import LoadEngine
 import Metrics
+import TestKit
 import TestSupport
 import Testing
 
@@ -250,9 +251,10 @@ struct EngineFaultTests {
   @Test("a redirect whose body ends at the close is followed like any other")
   func redirectDelimitedByClose() async throws {
     try await HeavyTest.run {
-      let file = FileManager.default.temporaryDirectory.appendingPathComponent("redirect-\(UUID()).bin")
+      let directory = try TemporaryDirectory("redirect")
+      defer { directory.remove() }
+      let file = directory.appending("redirect.bin")
       try Data("HTTP/1.1 302 Found\r\nLocation: /next\r\n\r\nmoved".utf8).write(to: file)
-      defer { try? FileManager.default.removeItem(at: file) }
       let server = try Faultd("raw=\(file.path)")
       let run = try await runEngine(try makeConfig(server.url, vusers: 1, requests: 3))
       let counts = try server.counts()

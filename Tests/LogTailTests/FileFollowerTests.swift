@@ -1,6 +1,7 @@
 import Foundation
 import LogValues
 import Synchronization
+import TestKit
 import Testing
 
 @testable import LogTail
@@ -26,10 +27,7 @@ enum FollowerTesting {
 
   /// A new empty directory with a unique name; remove it with `remove`.
   static func makeDirectory(_ label: String) -> String {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "logtail-\(label)-\(UUID().uuidString)")
-    try! FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url.path
+    try! TemporaryDirectory("logtail-\(label)").path
   }
 
   static func remove(_ path: String) {

@@ -15,10 +15,6 @@ import Testing
     var total: [String: Int] { value.withLock { $0 } }
   }
 
-  static func temporaryDirectory() throws -> URL {
-    try TemporaryDirectory("rampart-hub").url
-  }
-
   static func append(_ lines: [String], to path: String) throws {
     if !FileManager.default.fileExists(atPath: path) {
       FileManager.default.createFile(atPath: path, contents: nil)
@@ -44,7 +40,7 @@ import Testing
   }
 
   @Test func linesAndFoldedTracebacksWithExactCounts() throws {
-    let dir = try Self.temporaryDirectory()
+    let dir = try TemporaryDirectory("rampart-hub").url
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("app.log").path
     try Self.append(["old line before the run", "ERROR old error, context only"], to: path)
@@ -76,7 +72,7 @@ import Testing
   }
 
   @Test func theFirstErrorsOfEachClassAreKeptAsSamples() throws {
-    let dir = try Self.temporaryDirectory()
+    let dir = try TemporaryDirectory("rampart-hub").url
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("app.log").path
     try Self.append(["INFO started"], to: path)
@@ -107,7 +103,7 @@ import Testing
   }
 
   @Test func pastTheDisplayBudgetLinesAreDroppedButErrorsKeptAndCounted() throws {
-    let dir = try Self.temporaryDirectory()
+    let dir = try TemporaryDirectory("rampart-hub").url
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("busy.log").path
     FileManager.default.createFile(atPath: path, contents: nil)
@@ -150,7 +146,7 @@ import Testing
   }
 
   @Test func stopFlushesABlockThatNeverEnded() throws {
-    let dir = try Self.temporaryDirectory()
+    let dir = try TemporaryDirectory("rampart-hub").url
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("cut.log").path
     FileManager.default.createFile(atPath: path, contents: nil)
@@ -167,7 +163,7 @@ import Testing
   }
 
   @Test func keptTextIsBoundedInBytesToo() throws {
-    let dir = try Self.temporaryDirectory()
+    let dir = try TemporaryDirectory("rampart-hub").url
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("long.log").path
     FileManager.default.createFile(atPath: path, contents: nil)

@@ -1,5 +1,6 @@
 import Foundation
 import PlanFile
+import TestKit
 
 /// Helpers shared by the plan file tests.
 enum Plans {
@@ -46,9 +47,5 @@ enum Plans {
   }
 
   /// A fresh directory under the system's temporary directory.
-  static func temporaryDirectory() throws -> String {
-    let path = NSTemporaryDirectory() + "plan-tests-\(UUID().uuidString)"
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    return path
-  }
+  static func temporaryDirectory() throws -> String { try TemporaryDirectory("plan-tests").path }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import RunStore
+import TestKit
 import TestSupport
 import Testing
 
@@ -72,9 +73,10 @@ struct CLIRunTests {
   func processesThreadsAndBodyFile() async throws {
     try await HeavyTest.run {
       let server = try await TestHTTPServer()
-      let bodyFile = FileManager.default.temporaryDirectory.appendingPathComponent("body-\(UUID()).json")
+      let directory = try TemporaryDirectory("rampart-body")
+      defer { directory.remove() }
+      let bodyFile = directory.appending("body.json")
       try Data(#"{"hello":"world"}"#.utf8).write(to: bodyFile)
-      defer { try? FileManager.default.removeItem(at: bodyFile) }
       let (status, stdout, stderr) = try await RampartProcess.run([
         "run", server.url, "--processes", "2", "--threads", "3", "--duration", "1s", "-X", "POST",
         "-H", "Content-Type: application/json", "--body", "@\(bodyFile.path)", "--no-tui", "--json",

@@ -18,10 +18,9 @@ struct DashboardE2ETests {
   }
 
   static func drive(_ server: TestHTTPServer) async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "rampart-tmux-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
+    let temporary = try TemporaryDirectory("rampart-tmux")
+    defer { temporary.remove() }
+    let directory = temporary.url
     let file = { (name: String) in directory.appendingPathComponent(name).path }
     let tmux = TmuxServer()
     defer { tmux.kill() }

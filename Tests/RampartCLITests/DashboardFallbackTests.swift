@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import RunStore
+import TestKit
 import TestSupport
 import Testing
 
@@ -223,10 +224,9 @@ struct DashboardFallbackTests {
   }
 
   static func brokenThemeFile(_ server: TestHTTPServer) async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "rampart-theme-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
+    let temporary = try TemporaryDirectory("rampart-theme")
+    defer { temporary.remove() }
+    let directory = temporary.url
     let path = directory.appendingPathComponent("broken.toml").path
     // Line 3 opens a string that never closes.
     try Data("# a broken theme\n[meta]\nname = \"broken\ndescription = \"never read\"\n".utf8)

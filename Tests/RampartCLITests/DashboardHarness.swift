@@ -89,10 +89,9 @@ enum PtyDrive {
     _ arguments: [String], prefix: [String] = [], environment overrides: [String: String?] = [:],
     steps: [PtyStep] = [], cols: Int = 120, rows: Int = 40, timeout: Double = 20
   ) async throws -> PtyResult {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "rampart-pty-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
+    let temporary = try TemporaryDirectory("rampart-pty")
+    defer { temporary.remove() }
+    let directory = temporary.url
     let runs = directory.appendingPathComponent("runs").path
     let stepsFile = directory.appendingPathComponent("steps.json")
     try JSONSerialization.data(withJSONObject: steps.map(\.json)).write(to: stepsFile)

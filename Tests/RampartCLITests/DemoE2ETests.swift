@@ -15,10 +15,9 @@ struct DemoE2ETests {
   }
 
   static func drive() async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "rampart-demo-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
+    let temporary = try TemporaryDirectory("rampart-demo")
+    defer { temporary.remove() }
+    let directory = temporary.url
     let exitFile = directory.appendingPathComponent("exit-code").path
     let tmux = TmuxServer()
     defer { tmux.kill() }

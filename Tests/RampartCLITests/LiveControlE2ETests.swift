@@ -28,10 +28,9 @@ struct LiveControlE2ETests {
   static let label = "db failover"
 
   static func driveDemo() async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "rampart-live-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
+    let temporary = try TemporaryDirectory("rampart-live")
+    defer { temporary.remove() }
+    let directory = temporary.url
     let exitFile = directory.appendingPathComponent("exit-code").path
     let runs = directory.appendingPathComponent("runs").path
     let tmux = TmuxServer()

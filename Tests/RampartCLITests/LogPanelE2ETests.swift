@@ -354,10 +354,9 @@ struct LogPanelE2ETests {
   }
 
   static func unusual(_ server: TestHTTPServer, kind: String) async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "rampart-log-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
+    let temporary = try TemporaryDirectory("rampart-log")
+    defer { temporary.remove() }
+    let directory = temporary.url
     let path: String
     switch kind {
     case "missing": path = directory.appendingPathComponent("absent/app.log").path
@@ -392,11 +391,11 @@ struct LogPanelE2ETests {
 /// A temporary log file the test appends to, as a service would (O_APPEND, one write per call).
 final class LogFile: Sendable {
   let path: String
+  private let directory: TemporaryDirectory
 
   init() throws {
-    path =
-      FileManager.default.temporaryDirectory.appendingPathComponent("rampart-log-\(UUID().uuidString).log")
-      .path
+    directory = try TemporaryDirectory("rampart-log")
+    path = directory.appending("app.log").path
     guard FileManager.default.createFile(atPath: path, contents: nil) else {
       throw TestSupportError("cannot create \(path)")
     }
@@ -414,7 +413,7 @@ final class LogFile: Sendable {
     }
   }
 
-  func remove() { try? FileManager.default.removeItem(atPath: path) }
+  func remove() { directory.remove() }
 }
 
 /// The run directory's summary.json, series.jsonl rows and events.jsonl entries, as JSON objects.
@@ -597,10 +596,9 @@ enum ScreenReplay {
   }
 
   static func show(_ bytes: ArraySlice<UInt8>, cols: Int, rows: Int) async throws -> Screen {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "rampart-replay-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(at: directory) }
+    let temporary = try TemporaryDirectory("rampart-replay")
+    defer { temporary.remove() }
+    let directory = temporary.url
     let input = directory.appendingPathComponent("output.bin").path
     let done = directory.appendingPathComponent("done").path
     try Data(bytes).write(to: URL(fileURLWithPath: input))

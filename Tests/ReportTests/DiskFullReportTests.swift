@@ -2,6 +2,7 @@ import Foundation
 import Metrics
 import RunFixtures
 import RunStore
+import TestKit
 import Testing
 
 @testable import Report
@@ -10,8 +11,9 @@ import Testing
 @Suite(.timeLimit(.minutes(5))) struct DiskFullReportTests {
   /// The disk-full fixtures (with and without a summary), loaded and their files removed.
   static func runs() throws -> (withSummary: LoadedRun, withoutSummary: LoadedRun) {
-    let root = NSTemporaryDirectory() + "rampart-disk-full-\(UUID().uuidString)"
-    defer { try? FileManager.default.removeItem(atPath: root) }
+    let directory = try TemporaryDirectory("rampart-disk-full")
+    defer { directory.remove() }
+    let root = directory.path
     return (
       try RunLoader.load(try CompareFixture.write(CompareFixture.diskFull, root: root)),
       try RunLoader.load(try CompareFixture.write(CompareFixture.diskFullNoSummary, root: root))

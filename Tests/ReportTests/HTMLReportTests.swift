@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import RunStore
+import TestKit
 import Testing
 
 @testable import Report
@@ -390,10 +391,9 @@ struct Rendered {
   }
 
   @Test func reportFileIsReplacedAtomically() throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("rampart-report-\(UUID())")
-      .path
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let temporary = try TemporaryDirectory("rampart-report")
+    defer { temporary.remove() }
+    let directory = temporary.path
     let path = "\(directory)/report.html"
     try ReportFile.write("old", to: path)
     try ReportFile.write("new", to: path)

@@ -2,6 +2,7 @@ import Foundation
 import Metrics
 import RunFixtures
 import RunStore
+import TestKit
 import Testing
 
 @testable import Report
@@ -11,8 +12,9 @@ import Testing
 @Suite(.timeLimit(.minutes(2)))
 struct OpenModelReportTests {
   static func openRun() throws -> LoadedRun {
-    let root = NSTemporaryDirectory() + "rampart-open-report-\(UUID().uuidString)"
-    return try RunLoader.load(try OpenFixture.write(root: root))
+    let directory = try TemporaryDirectory("rampart-open-report")
+    defer { directory.remove() }
+    return try RunLoader.load(try OpenFixture.write(root: directory.path))
   }
 
   @Test func theReportShowsBothViewsTheOfferedRateAndLateArrivals() throws {

@@ -25,11 +25,9 @@ import Testing
     let html = try HTMLReport.render(
       fixtures.oneBackend, compare: [fixtures.twoBackends, fixtures.killed, fixtures.stages], axis: .vusers,
       generatedAt: FixtureRuns.generatedAt)
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "rampart-report-png-\(UUID())"
-    ).path
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let temporary = try TemporaryDirectory("rampart-report-png")
+    defer { temporary.remove() }
+    let directory = temporary.path
     let page = "\(directory)/report.html"
     let png = "\(directory)/report.png"
     try ReportFile.write(html, to: page)

@@ -2,6 +2,7 @@ import Foundation
 import Metrics
 import RunStore
 import SeededRandom
+import TestKit
 
 /// Run directories with a known shape, written through the real journal, for the tests of
 /// `runs`, `compare`, `report` and `export`. Each run is a closed-model target: backends x 4
@@ -83,14 +84,7 @@ public enum CompareFixture {
       bucket.ok = total - errors
       bucket.errors[ErrorKind.http5xx.index] = errors
       bucket.statusCodes = errors > 0 ? [200: total - errors, 503: errors] : [200: total]
-      for (share, factor) in [(0.5, 0.9), (0.4, 1.05), (0.09, 1.5), (0.01, 2.5)] {
-        let count = Int(Double(total) * share)
-        let micros = UInt64(responseMs * factor * 1000)
-        _ = bucket.histogram.record(micros, count: UInt64(count))
-        bucket.latencySumMicros += micros * UInt64(count)
-        bucket.latencyMinMicros = min(bucket.latencyMinMicros, micros)
-        bucket.latencyMaxMicros = max(bucket.latencyMaxMicros, micros)
-      }
+      LatencySpread.journalled.record(total, typicalMs: responseMs, into: &bucket)
       bucket.bytesIn = total * 160
       bucket.bytesOut = total * 80
       if spec.logs && errors > 0 {
@@ -170,7 +164,7 @@ public struct LoadedFixtures: Sendable {
   public let runs: [LoadedRun]
 
   public init() throws {
-    root = NSTemporaryDirectory() + "rampart-fixtures-\(UUID().uuidString)"
+    root = try TemporaryDirectory("rampart-fixtures").path
     directories = try CompareFixture.writeAll(root: root)
     runs = try directories.map { try RunLoader.load($0) }
   }

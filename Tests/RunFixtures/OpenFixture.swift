@@ -43,16 +43,8 @@ public enum OpenFixture {
       }
       let serviceMs = 20.0
       let waitedMs = overload * 400
-      for (share, factor) in [(0.5, 0.9), (0.4, 1.05), (0.09, 1.5), (0.01, 2.5)] {
-        let count = Int(Double(ok + refused) * share)
-        let sent = UInt64(serviceMs * factor * 1000)
-        let intended = UInt64((serviceMs + waitedMs) * factor * 1000)
-        _ = bucket.histogram.record(intended, count: UInt64(count))
-        bucket.latencySumMicros += intended * UInt64(count)
-        bucket.latencyMinMicros = min(bucket.latencyMinMicros, intended)
-        bucket.latencyMaxMicros = max(bucket.latencyMaxMicros, intended)
-        _ = bucket.arrivals?.uncorrected.record(sent, count: UInt64(count))
-        bucket.arrivals?.uncorrectedSumMicros += sent * UInt64(count)
+      LatencySpread.journalled.record(ok + refused, into: &bucket) { factor in
+        (UInt64((serviceMs + waitedMs) * factor * 1000), UInt64(serviceMs * factor * 1000))
       }
       bucket.bytesIn = ok * 160
       bucket.bytesOut = (ok + refused) * 80

@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import RunFixtures
+import TestKit
 import Testing
 
 @testable import RunStore
@@ -12,7 +13,7 @@ import Testing
 struct CapacityComparisonTests {
   /// Two searched runs (200/s and 400/s of capacity) and a plain ramp, written and read back.
   struct Runs {
-    let root = NSTemporaryDirectory() + "rampart-find-\(UUID().uuidString)"
+    let root: String
     let one: LoadedRun
     let two: LoadedRun
     let oneResult: CapacityResult
@@ -20,6 +21,7 @@ struct CapacityComparisonTests {
     let plain: LoadedRun
 
     init() throws {
+      root = try TemporaryDirectory("rampart-find").path
       one = try FindFixture.write(root: root, name: "one-backend", capacity: FindFixture.oneBackend)
       two = try FindFixture.write(
         root: root, name: "two-backends", capacity: FindFixture.twoBackends, startMinute: 130)

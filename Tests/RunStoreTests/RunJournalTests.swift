@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import TestKit
 import Testing
 
 @testable import RunStore
@@ -15,10 +16,7 @@ final class TempDir {
   let path: String
 
   init() throws {
-    path =
-      FileManager.default.temporaryDirectory
-      .appendingPathComponent("rampart-runstore-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    path = try TemporaryDirectory("rampart-runstore").path
   }
 
   deinit { try? FileManager.default.removeItem(atPath: path) }

@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 
 #if canImport(Glibc)
   import Glibc
@@ -20,8 +21,7 @@ public final class NginxServer: @unchecked Sendable {
       throw TestSupportError("nginx is not installed (apt-get install nginx; .ci/run does)")
     }
     self.rate = rate
-    prefix = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "rampart-nginx-\(UUID().uuidString)")
+    prefix = try TemporaryDirectory("rampart-nginx").url
     let root = prefix.appendingPathComponent("html")
     try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     try FileManager.default.createDirectory(

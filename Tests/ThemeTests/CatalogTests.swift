@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 import Testing
 
 @testable import Theme
@@ -84,8 +85,9 @@ import Testing
 @Suite(.timeLimit(.minutes(5))) struct ThemeDirectoryTests {
   /// A scratch tree with the given files, removed afterwards.
   private func withTree(_ files: [String], _ body: (String) throws -> Void) throws {
-    let root = NSTemporaryDirectory() + "rampart-theme-dir-\(UUID().uuidString)"
-    defer { try? FileManager.default.removeItem(atPath: root) }
+    let directory = try TemporaryDirectory("rampart-theme-dir")
+    defer { directory.remove() }
+    let root = directory.path
     for file in files {
       let path = root + "/" + file
       try FileManager.default.createDirectory(

@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 import Testing
 
 @testable import Theme
@@ -97,9 +98,10 @@ import Testing
 
   @Test func textThatIsNotUTF8IsAnError() throws {
     // Written at test time: a Latin-1 "é" in a comment.
-    let path = NSTemporaryDirectory() + "rampart-theme-latin1-\(getpid()).toml"
+    let directory = try TemporaryDirectory("rampart-theme-latin1")
+    defer { directory.remove() }
+    let path = directory.appending("latin1.toml").path
     #expect(FileManager.default.createFile(atPath: path, contents: Data([0x23, 0x20, 0xE9, 0x0A])))
-    defer { try? FileManager.default.removeItem(atPath: path) }
     let error = #expect(throws: ThemeError.self) { try Theme.load(path: path) }
     #expect(error?.description == "theme '\(path)': not UTF-8 text; theme files are TOML")
   }

@@ -59,20 +59,13 @@ public enum OpenRunFixture {
       bucket.ok = completed - errors
       bucket.errors[ErrorKind.http5xx.index] = errors
       bucket.statusCodes = errors > 0 ? [200: completed - errors, 503: errors] : [200: completed]
-      for (fraction, factor) in [(0.5, 0.8), (0.4, 1.1), (0.09, 1.6), (0.01, 3.0)] {
-        let count = UInt64(Double(completed) * fraction)
+      bucket.arrivals = arrivals
+      LatencySpread.screens.record(completed, into: &bucket) { factor in
         let sent = UInt64(serviceMs * factor * 1000)
         // Latency from the intended start: every arrival of the second waited as long as the
         // backlog ahead of it (or the lagging loop) held it.
-        let due = sent + UInt64(waitMs * 1000)
-        _ = bucket.histogram.record(due, count: count)
-        bucket.latencySumMicros += due * count
-        bucket.latencyMinMicros = min(bucket.latencyMinMicros, due)
-        bucket.latencyMaxMicros = max(bucket.latencyMaxMicros, due)
-        _ = arrivals.uncorrected.record(sent, count: count)
-        arrivals.uncorrectedSumMicros += sent * count
+        return (sent + UInt64(waitMs * 1000), sent)
       }
-      bucket.arrivals = arrivals
       bucket.bytesIn = completed * 180
       bucket.bytesOut = completed * 90
       let gauges = EngineGauges(

@@ -38,14 +38,7 @@ public enum RunFixture {
         bucket.errors[ErrorKind.timeout.index] = timeouts
         bucket.errors[ErrorKind.readReset.index] = resets
         bucket.statusCodes = [200: ok]
-        for (fraction, factor) in [(0.5, 0.8), (0.4, 1.1), (0.09, 1.6), (0.01, 3.0)] {
-          let count = Int(Double(ok) * fraction)
-          let micros = UInt64(latencyMs * factor * 1000)
-          _ = bucket.histogram.record(micros, count: UInt64(count))
-          bucket.latencySumMicros += micros * UInt64(count)
-          bucket.latencyMinMicros = min(bucket.latencyMinMicros, micros)
-          bucket.latencyMaxMicros = max(bucket.latencyMaxMicros, micros)
-        }
+        LatencySpread.screens.record(ok, typicalMs: latencyMs, into: &bucket)
         bucket.bytesIn = ok * 180
         bucket.bytesOut = total * 90
         if logs {
