@@ -47,7 +47,10 @@ let package = Package(
     ),
     .target(name: "CThreadAffinity"),
     .target(name: "RunStore", dependencies: ["Metrics", "Vocabulary"]),
-    .target(name: "PlanFile", dependencies: ["TOMLKit", "Yams", "Metrics"]),
+    // Where a configuration file is wrong, said the same way for plans and themes: key positions,
+    // nesting and NUL guards for TOML, one-line located messages.
+    .target(name: "ConfigDiagnostics"),
+    .target(name: "PlanFile", dependencies: ["TOMLKit", "Yams", "Metrics", "ConfigDiagnostics"]),
     .target(name: "Report", dependencies: ["RunStore", "Metrics", "Vocabulary", "Plot"]),
     .target(name: "Control", dependencies: ["Metrics", "LogValues"]),
     // What a log source says, as values (entries, events, sources, the snapshot the screen reads)
@@ -72,7 +75,7 @@ let package = Package(
     .systemLibrary(name: "CNcurses", providers: [.apt(["libncurses-dev"])]),
     .target(name: "CSupport", dependencies: ["CNcurses"]),
     .target(name: "NcursesBackend", dependencies: ["CNcurses", "CSupport", "TerminalUI"]),
-    .target(name: "Theme", dependencies: ["TerminalUI", "TOMLKit"]),
+    .target(name: "Theme", dependencies: ["TerminalUI", "TOMLKit", "ConfigDiagnostics"]),
     .target(
       name: "Dashboard",
       dependencies: ["TerminalUI", "Theme", "Metrics", "LogValues", "Vocabulary"]),
@@ -121,7 +124,8 @@ let package = Package(
       dependencies: ["RunStore", "Metrics", "RunFixtures", "SnapshotSupport", "TestKit"],
       exclude: ["Snapshots"]),
     .testTarget(
-      name: "PlanFileTests", dependencies: ["PlanFile", "SeededRandom", "TestKit"], exclude: ["Fixtures"]),
+      name: "PlanFileTests", dependencies: ["PlanFile", "ConfigDiagnostics", "SeededRandom", "TestKit"],
+      exclude: ["Fixtures"]),
     .testTarget(
       name: "ReportTests",
       dependencies: [
@@ -163,7 +167,9 @@ let package = Package(
     .testTarget(
       name: "NcursesBackendTests",
       dependencies: ["NcursesBackend", "TerminalUI", "CNcurses", "CTestSupport", "TestKit"]),
-    .testTarget(name: "ThemeTests", dependencies: ["Theme", "TerminalUI", "TestKit"], exclude: ["Fixtures"]),
+    .testTarget(
+      name: "ThemeTests", dependencies: ["Theme", "TerminalUI", "ConfigDiagnostics", "TestKit"],
+      exclude: ["Fixtures"]),
     .testTarget(
       name: "RampartCLITests",
       dependencies: ["TestSupport", "TestKit", "RunStore", "Metrics", "SeededRandom", "RunFixtures"]),

@@ -1,3 +1,5 @@
+import ConfigDiagnostics
+
 #if canImport(Glibc)
   import Glibc
 #elseif canImport(Musl)

@@ -1,3 +1,5 @@
+import ConfigDiagnostics
+
 /// A load test described by a plan file (`rampart run plan.toml`): the values of the file,
 /// validated, durations in seconds, every field `nil` or empty when the file does not set it.
 /// Plain values only: the caller merges them with the command line and builds the engine config.

@@ -1,3 +1,5 @@
+import ConfigDiagnostics
+
 /// Loads plan files: `rampart run plan.toml` (or `.yaml`/`.yml`).
 ///
 /// Pure apart from reading the plan and its body files: it never prints and never exits. Every
@@ -48,7 +50,7 @@ public enum PlanLoader {
     var body = Substring(text)
     if body.unicodeScalars.first == "\u{FEFF}" { body = Substring(body.unicodeScalars.dropFirst()) }
     let source = String(body)
-    if let nul = firstNUL(in: source) {
+    if let nul = SourcePoint.firstNUL(in: source) {
       throw PlanError(
         file: path, line: nul.line, column: nul.column, message: "NUL characters are not allowed")
     }
@@ -106,21 +108,5 @@ public enum PlanLoader {
     }
     guard index + width <= bytes.count else { return 0 }
     return String(validating: bytes[index..<index + width], as: UTF8.self) == nil ? 0 : width
-  }
-
-  private static func firstNUL(in text: String) -> SourcePoint? {
-    guard text.utf8.contains(0) else { return nil }
-    var line = 1
-    var column = 1
-    for scalar in text.unicodeScalars {
-      if scalar == "\0" { return SourcePoint(line: line, column: column) }
-      if scalar == "\n" {
-        line += 1
-        column = 1
-      } else {
-        column += 1
-      }
-    }
-    return nil
   }
 }

@@ -1,3 +1,4 @@
+import ConfigDiagnostics
 import Metrics
 
 /// Reads typed values out of a `RawNode` tree (whose strings already have `${env:NAME}`

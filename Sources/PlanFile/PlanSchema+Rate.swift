@@ -1,3 +1,5 @@
+import ConfigDiagnostics
+
 /// The open model's keys: `[rate]` and `[[rate_stages]]`, which describe requests arriving at a
 /// rate, and so refuse the closed model's vusers (`[ramp]`, `[[stages]]`) and `think`.
 extension PlanSchema {

@@ -1,3 +1,5 @@
+import ConfigDiagnostics
+
 /// The keys of a plan file and their rules, applied to a `RawNode` tree in file order, so the
 /// first problem in the file is the one reported.
 struct PlanSchema {

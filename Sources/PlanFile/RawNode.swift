@@ -1,3 +1,5 @@
+import ConfigDiagnostics
+
 /// A parsed plan file before validation, the same for TOML and YAML: tables keep their keys in
 /// file order and every node knows where it starts.
 struct RawNode: Sendable {
@@ -46,16 +48,6 @@ struct RawEntry: Sendable {
   var key: String
   var point: SourcePoint?
   var value: RawNode
-}
-
-/// A 1-based line and column (columns count Unicode scalars).
-struct SourcePoint: Sendable, Equatable, Comparable {
-  var line: Int
-  var column: Int
-
-  static func < (lhs: SourcePoint, rhs: SourcePoint) -> Bool {
-    (lhs.line, lhs.column) < (rhs.line, rhs.column)
-  }
 }
 
 extension RawNode {

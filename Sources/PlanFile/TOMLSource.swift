@@ -1,25 +1,13 @@
+import ConfigDiagnostics
 import TOMLKit
 
 /// TOML text to a `RawNode` tree: TOMLKit parses, `TOMLScanner` adds positions and file order.
 enum TOMLSource {
   static func parse(_ text: String, file: String) throws(PlanError) -> RawNode {
     let scanner = TOMLScanner.scan(text)
-    switch scanner.problem {
-    case .tooDeep(let at)?:
+    if let problem = scanner.problem {
       throw PlanError(
-        file: file, line: at.line, column: at.column,
-        message: "nesting deeper than \(TOMLScanner.limit) levels")
-    case .nulEscape(let at)?:
-      throw PlanError(
-        file: file, line: at.line, column: at.column, message: "NUL characters (\\u0000) are not allowed")
-    case .badHeader(let at)?:
-      throw PlanError(
-        file: file, line: at.line, column: at.column,
-        message: "invalid TOML: expected a key in the table header")
-    case .badValue(let at)?:
-      throw PlanError(file: file, line: at.line, column: at.column, message: "invalid TOML: expected a value")
-    case nil:
-      break
+        file: file, line: problem.point.line, column: problem.point.column, message: problem.message)
     }
     let table: TOMLTable
     do {

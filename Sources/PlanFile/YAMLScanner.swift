@@ -1,3 +1,5 @@
+import ConfigDiagnostics
+
 /// A light pass over YAML text before Yams composes it (Yams builds nodes recursively, and
 /// libyaml alone allows 1000 levels). It estimates the nesting depth from indentation, compact
 /// entries (`- - a`) and flow brackets, and finds aliases (`*name`), which would let a small file

@@ -1,3 +1,4 @@
+import ConfigDiagnostics
 import Yams
 
 /// YAML text to a `RawNode` tree. Scalars are typed as YAML 1.2's core schema does (so `yes` and

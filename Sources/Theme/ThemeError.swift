@@ -1,6 +1,9 @@
-/// Why a theme could not be used. Its description is one line that names the file, the line (and
-/// column when known) and what would have been accepted, because rampart prints it and exits with
-/// code 2 before any request is sent.
+import ConfigDiagnostics
+
+/// Why a theme could not be used. Its description is one line that names the file, with its line
+/// and column as plan files' errors give them (`theme t.toml:2:1: ...`) when the problem has a
+/// place, and what would have been accepted, because rampart prints it and exits with code 2
+/// before any request is sent.
 public struct ThemeError: Error, Hashable, CustomStringConvertible {
   public enum Kind: Hashable, Sendable {
     /// Not TOML at all; TOMLKit gives the line and column.
@@ -42,11 +45,7 @@ public struct ThemeError: Error, Hashable, CustomStringConvertible {
   }
 
   public var description: String {
-    var place = "theme '\(file)'"
-    if let line {
-      place += " line \(line)"
-      if let column { place += ", column \(column)" }
-    }
-    return "\(place): \(message)"
+    guard line != nil else { return "theme '\(file)': \(message)" }
+    return "theme " + ConfigLocation(file: file, line: line, column: column).describe(message)
   }
 }

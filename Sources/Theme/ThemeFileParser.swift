@@ -1,3 +1,4 @@
+import ConfigDiagnostics
 import TOMLKit
 import TerminalUI
 
@@ -8,6 +9,17 @@ import TerminalUI
 /// error, so a typo is reported instead of silently falling back to the default.
 enum ThemeFileParser {
   static func parse(_ text: String, file: String) throws(ThemeError) -> ThemeDefinition {
+    if let nul = SourcePoint.firstNUL(in: text) {
+      throw ThemeError(
+        .syntax, file: file, line: nul.line, column: nul.column, message: "NUL characters are not allowed")
+    }
+    // As for plan files: TOMLKit gives no positions for the keys of a parsed table, and toml++
+    // recurses through deep nesting and cuts strings at \u0000, so the scanner runs first.
+    let scanner = TOMLScanner.scan(text)
+    if let problem = scanner.problem {
+      throw ThemeError(
+        .syntax, file: file, line: problem.point.line, column: problem.point.column, message: problem.message)
+    }
     let document: TOMLTable
     do {
       document = try TOMLTable(string: text)
@@ -25,11 +37,23 @@ enum ThemeFileParser {
     var reader = Reader()
     let definition = reader.read(document)
     // Report the problem nearest the top of the file, which is where a reader starts fixing.
-    let located = reader.problems.map { ($0, KeyLocator.line(of: $0.path, in: text)) }
-    if let (problem, line) = located.min(by: { ($0.1 ?? .max) < ($1.1 ?? .max) }) {
-      throw ThemeError(problem.kind, file: file, line: line, message: problem.message)
+    let located = reader.problems.map { ($0, position(of: $0.path, in: scanner.points)) }
+    let last = SourcePoint(line: .max, column: .max)
+    if let (problem, point) = located.min(by: { ($0.1 ?? last) < ($1.1 ?? last) }) {
+      throw ThemeError(
+        problem.kind, file: file, line: point?.line, column: point?.column, message: problem.message)
     }
     return definition
+  }
+
+  /// Where `path` is set, or the nearest enclosing key the scanner saw.
+  static func position(of path: [String], in points: [String: SourcePoint]) -> SourcePoint? {
+    var key: String? = path.reduce("") { KeyPath.child($0, $1) }
+    while let current = key {
+      if let point = points[current] { return point }
+      key = KeyPath.parent(of: current)
+    }
+    return nil
   }
 }
 

@@ -1,3 +1,4 @@
+import ConfigDiagnostics
 import PlanFile
 import Testing
 

@@ -232,7 +232,7 @@ struct DashboardFallbackTests {
     try Data("# a broken theme\n[meta]\nname = \"broken\ndescription = \"never read\"\n".utf8)
       .write(to: URL(fileURLWithPath: path))
     let arguments = ["run", server.url, "--theme", path, "--duration", "1s"]
-    let place = "rampart: error: theme '\(path)' line 3"
+    let place = "rampart: error: theme \(path):3:"
 
     let (status, stdout, stderr) = try await RampartProcess.run(arguments, timeout: 20)
     #expect(status == 2, "stderr: \(stderr)")

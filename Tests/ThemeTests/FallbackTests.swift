@@ -74,6 +74,6 @@ import Testing
       try Theme.parse("[meta]\nname = \"\"\n", file: "t.toml", fallbackName: "t")
     }
     #expect(
-      error?.description == #"theme 't.toml' line 2: meta.name is empty: expected a name such as "nord""#)
+      error?.description == #"theme t.toml:2:1: meta.name is empty: expected a name such as "nord""#)
   }
 }

@@ -1,17 +1,17 @@
 /// Key paths as messages show them: `ramp.step`, `requests[0].headers.Authorization`,
 /// `thresholds.checks[1]`; a key that is not a bare word is quoted: `headers."X.Trace"`.
-enum KeyPath {
-  static func child(_ parent: String, _ key: String) -> String {
+public enum KeyPath {
+  public static func child(_ parent: String, _ key: String) -> String {
     let part = isBare(key) ? key : quote(key)
     return parent.isEmpty ? part : "\(parent).\(part)"
   }
 
-  static func index(_ parent: String, _ index: Int) -> String {
+  public static func index(_ parent: String, _ index: Int) -> String {
     "\(parent)[\(index)]"
   }
 
   /// The enclosing path: `a.b[2]` -> `a.b`, `a.b` -> `a`, `a` -> nil.
-  static func parent(of path: String) -> String? {
+  public static func parent(of path: String) -> String? {
     guard !path.isEmpty else { return nil }
     var inQuote = false
     var escaped = false
@@ -37,7 +37,7 @@ enum KeyPath {
   }
 
   /// Whether `key` is `path` or lies inside it (`a.b` is a prefix of `a.b`, `a.b.c`, `a.b[0]`).
-  static func isPrefix(_ path: String, of key: String) -> Bool {
+  public static func isPrefix(_ path: String, of key: String) -> Bool {
     guard key.hasPrefix(path) else { return false }
     let rest = key.utf8.dropFirst(path.utf8.count)
     guard let next = rest.first else { return true }
@@ -45,7 +45,7 @@ enum KeyPath {
   }
 
   /// The index in `key` right after `path`: `a[3].b` after `a` -> 3.
-  static func index(after path: String, in key: String) -> Int? {
+  public static func index(after path: String, in key: String) -> Int? {
     guard key.hasPrefix(path) else { return nil }
     let rest = key.utf8.dropFirst(path.utf8.count)
     guard rest.first == UInt8(ascii: "["), let close = rest.firstIndex(of: UInt8(ascii: "]")) else {
@@ -54,7 +54,7 @@ enum KeyPath {
     return Int(String(decoding: rest[rest.index(after: rest.startIndex)..<close], as: UTF8.self))
   }
 
-  static func isBare(_ key: String) -> Bool {
+  public static func isBare(_ key: String) -> Bool {
     !key.isEmpty
       && key.unicodeScalars.allSatisfy { s in
         (s >= "a" && s <= "z") || (s >= "A" && s <= "Z") || (s >= "0" && s <= "9") || s == "_" || s == "-"
@@ -80,8 +80,8 @@ enum KeyPath {
 }
 
 /// The known key nearest to a misspelt one, for "did you mean".
-enum KeySuggestion {
-  static func nearest(to key: String, in known: [String]) -> String? {
+public enum KeySuggestion {
+  public static func nearest(to key: String, in known: [String]) -> String? {
     let target = Array(key.lowercased().unicodeScalars)
     guard target.count <= 64 else { return nil }
     var best: (key: String, distance: Int)?

@@ -12,8 +12,8 @@
 /// Its problems are reported before TOMLKit runs. Otherwise it is lenient: on text that is not
 /// TOML it may record nonsense positions, but it never loops or recurses deeper than `limit`, and
 /// TOMLKit reports the syntax error.
-final class TOMLScanner {
-  enum Problem: Equatable {
+public final class TOMLScanner {
+  public enum Problem: Equatable, Sendable {
     case tooDeep(SourcePoint)
     case nulEscape(SourcePoint)
     /// A table header whose first character cannot start a key.
@@ -22,14 +22,14 @@ final class TOMLScanner {
     case badValue(SourcePoint)
   }
 
-  static let limit = 64
+  public static let limit = 64
 
   private let s: [Unicode.Scalar]
   private var i = 0
   private var line = 1
   private var column = 1
-  private(set) var points: [String: SourcePoint] = [:]
-  private(set) var problem: Problem?
+  public private(set) var points: [String: SourcePoint] = [:]
+  public private(set) var problem: Problem?
   private var arrayTables: [String: Int] = [:]
   private var tablePath = ""
   private var tableDepth = 0
@@ -38,7 +38,7 @@ final class TOMLScanner {
     s = Array(text.unicodeScalars)
   }
 
-  static func scan(_ text: String) -> TOMLScanner {
+  public static func scan(_ text: String) -> TOMLScanner {
     let scanner = TOMLScanner(text)
     scanner.run()
     return scanner
@@ -355,5 +355,24 @@ final class TOMLScanner {
 
   private func isBare(_ c: Unicode.Scalar) -> Bool {
     (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") || (c >= "0" && c <= "9") || c == "_" || c == "-"
+  }
+}
+
+extension TOMLScanner.Problem {
+  /// Where the problem is.
+  public var point: SourcePoint {
+    switch self {
+    case .tooDeep(let at), .nulEscape(let at), .badHeader(let at), .badValue(let at): at
+    }
+  }
+
+  /// What is wrong, in the words every configuration file's error uses.
+  public var message: String {
+    switch self {
+    case .tooDeep: "nesting deeper than \(TOMLScanner.limit) levels"
+    case .nulEscape: "NUL characters (\\u0000) are not allowed"
+    case .badHeader: "invalid TOML: expected a key in the table header"
+    case .badValue: "invalid TOML: expected a value"
+    }
   }
 }
