@@ -50,7 +50,8 @@ struct CLIDurabilityTests {
       let server = try await TestHTTPServer(delay: 1.5)
       let p = try Self.startRun(server, extra: ["--grace", "5s"])
       defer { p.cleanUp() }
-      await sleep(seconds: 2.3)
+      // Two seconds on disk (a fixed sleep is outlasted by a slow start on a busy machine).
+      #expect(try await Poll.until(seconds: 20) { p.seriesRows >= 2 }, "stderr: \(p.stderr)")
       p.signal(SIGINT)
       await sleep(seconds: 0.2)
       let second = Date()
@@ -76,11 +77,11 @@ struct CLIDurabilityTests {
       // take a while to start the process), 0.3 s into the fifth.
       var rowsBeforeKill = 0
       _ = try await Poll.until(seconds: 20, every: 0.05) {
-        rowsBeforeKill = Self.seriesRows(p.runDirectories.first)
+        rowsBeforeKill = p.seriesRows
         return rowsBeforeKill >= 4
       }
       await sleep(seconds: 0.3)
-      rowsBeforeKill = Self.seriesRows(p.runDirectories.first)
+      rowsBeforeKill = p.seriesRows
       p.signal(SIGKILL)
       _ = await p.wait(seconds: 5)
       await server.shutdown()
@@ -96,13 +97,6 @@ struct CLIDurabilityTests {
   }
 
   /// Whole lines in a run directory's series file so far.
-  static func seriesRows(_ directory: String?) -> Int {
-    guard let directory, let data = FileManager.default.contents(atPath: "\(directory)/series.jsonl") else {
-      return 0
-    }
-    return data.filter { $0 == 10 }.count
-  }
-
   @Test("RES-01 open-file limit of 64 with 200 vusers: warns, classifies emfile, keeps running")
   func fileLimit() async throws {
     try await HeavyTest.run {

@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import RunStore
+import TestKit
 import TestSupport
 import Testing
 
@@ -66,9 +67,9 @@ struct PlanRunTests {
         files: ["plan.toml": Self.plan(port: server.port, duration: "3s"), "app.log": "INFO boot\n"],
         environment: ["TOKEN": canary])
       defer { p.cleanUp() }
-      // The target's log names the token once following has begun: the sample kept for the
-      // report must not.
-      await sleep(seconds: 1.5)
+      // The target's log names the token once following has begun (the first second is on disk:
+      // the log was followed before the load started): the sample kept for the report must not.
+      #expect(try await Poll.until(seconds: 20) { p.seriesRows >= 1 }, "stderr: \(p.stderr)")
       let log = try FileHandle(forWritingTo: p.directory.appendingPathComponent("app.log"))
       try log.seekToEnd()
       try log.write(contentsOf: Data("ERROR auth failed for Bearer \(canary)\n".utf8))
@@ -78,7 +79,7 @@ struct PlanRunTests {
       #expect(status == 0, "stderr: \(p.stderr)")
       let dir = try #require(p.runDirectories.first)
       let run = try RunLoader.load(dir)
-      #expect(run.logSamples.count == 1)
+      #expect(run.logSamples.count == 1, "stdout: \(p.stdout)\nstderr: \(p.stderr)")
       #expect(run.logSamples.first?.text == "ERROR auth failed for Bearer ${env:TOKEN}")
       #expect(
         Self.files(under: p.directory.appendingPathComponent("rampart-runs").path, containing: canary) == [])

@@ -103,6 +103,15 @@ public final class RampartProcess: @unchecked Sendable {
     return names.sorted().map { "\(root)/\($0)" }
   }
 
+  /// Rows of the first run directory's series.jsonl so far: whole seconds the run has journalled
+  /// (what a test waits for instead of a fixed sleep, which a busy machine outlasts).
+  public var seriesRows: Int {
+    guard let directory = runDirectories.first,
+      let data = FileManager.default.contents(atPath: "\(directory)/series.jsonl")
+    else { return 0 }
+    return data.filter { $0 == 10 }.count
+  }
+
   /// Resident memory in bytes, read from /proc while it runs.
   public var residentBytes: Int? {
     guard let status = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8),
