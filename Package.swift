@@ -28,13 +28,13 @@ let package = Package(
   targets: [
     .target(
       name: "Metrics",
-      dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
+      dependencies: ["Vocabulary", .product(name: "Histogram", package: "hdrhistogram-swift")],
       swiftSettings: hotPathSettings
     ),
     .target(
       name: "LoadEngine",
       dependencies: [
-        "Metrics",
+        "Metrics", "Vocabulary",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -47,18 +47,19 @@ let package = Package(
     ),
     .target(name: "CThreadAffinity"),
     .target(name: "RunStore", dependencies: ["Metrics", "Vocabulary"]),
-    .target(name: "PlanFile", dependencies: ["TOMLKit", "Yams", "Metrics"]),
+    .target(name: "PlanFile", dependencies: ["TOMLKit", "Yams", "Metrics", "Vocabulary"]),
     .target(name: "Report", dependencies: ["RunStore", "Metrics", "Vocabulary", "Plot"]),
-    .target(name: "Control", dependencies: ["Metrics", "LogValues"]),
+    .target(name: "Control", dependencies: ["Metrics", "LogValues", "Vocabulary"]),
     // What a log source says, as values (entries, events, sources, the snapshot the screen reads)
     // and the sanitiser that makes a line inert: what the screen and the control socket need,
     // without the followers.
-    .target(name: "LogValues"),
+    .target(name: "LogValues", dependencies: ["Vocabulary"]),
     .target(
       name: "LogTail",
       dependencies: ["LogValues", .product(name: "DequeModule", package: "swift-collections")]),
-    // How every quantity reads (clocks, sizes, axis steps), for the screen, the report and the
-    // plain summary alike: the bottom layer, Foundation only.
+    // How every quantity reads (latencies, rates, percents, counts, sizes, durations, clocks, UTC
+    // times, axis ticks), one function per quantity with a style for where it is read (screen,
+    // report, plain): the bottom layer, Foundation only.
     .target(name: "Vocabulary"),
     .target(name: "TerminalUI", dependencies: ["Vocabulary"]),
     .target(
@@ -108,16 +109,21 @@ let package = Package(
     .target(name: "EngineFakes", dependencies: ["Metrics"], path: "Tests/EngineFakes"),
     .target(
       name: "RunFixtures", dependencies: ["RunStore", "Metrics", "SeededRandom"], path: "Tests/RunFixtures"),
-    .testTarget(name: "MetricsTests", dependencies: ["Metrics", "SeededRandom"]),
+    .testTarget(name: "VocabularyTests", dependencies: ["Vocabulary"]),
+    .testTarget(name: "MetricsTests", dependencies: ["Metrics", "SeededRandom", "Vocabulary"]),
     .testTarget(
-      name: "LoadEngineTests", dependencies: ["LoadEngine", "Metrics", "TestSupport", "SeededRandom"]),
+      name: "LoadEngineTests",
+      dependencies: ["LoadEngine", "Metrics", "TestSupport", "SeededRandom", "Vocabulary"]),
     .testTarget(
-      name: "RunStoreTests", dependencies: ["RunStore", "Metrics", "RunFixtures", "SnapshotSupport"],
+      name: "RunStoreTests",
+      dependencies: ["RunStore", "Metrics", "RunFixtures", "SnapshotSupport", "Vocabulary"],
       exclude: ["Snapshots"]),
     .testTarget(name: "PlanFileTests", dependencies: ["PlanFile", "SeededRandom"], exclude: ["Fixtures"]),
     .testTarget(
       name: "ReportTests",
-      dependencies: ["Report", "RunStore", "Metrics", "RunFixtures", "TestSupport", "SnapshotSupport"],
+      dependencies: [
+        "Report", "RunStore", "Metrics", "RunFixtures", "TestSupport", "SnapshotSupport", "Vocabulary",
+      ],
       exclude: ["Snapshots"]),
     .testTarget(name: "ControlTests", dependencies: ["Control", "Metrics", "TestSupport", "EngineFakes"]),
     .testTarget(name: "LogValuesTests", dependencies: ["LogValues", "SeededRandom"]),
@@ -140,7 +146,7 @@ let package = Package(
       name: "DashboardTests",
       dependencies: [
         "Dashboard", "TerminalUI", "Theme", "Metrics", "SnapshotSupport", "SyntheticRuns", "LogValues",
-        "EngineFakes",
+        "EngineFakes", "Vocabulary",
       ],
       exclude: ["Snapshots"]),
     .testTarget(

@@ -4,6 +4,7 @@ import SyntheticRuns
 import TerminalUI
 import Testing
 import Theme
+import Vocabulary
 
 @testable import Dashboard
 
@@ -115,7 +116,7 @@ final class RecordingRateControl: EngineControl, EngineStatusSource, MetricsSour
   }
   func setRate(_ rate: Double) throws(ControlError) {
     guard rate > 0, rate <= maximum else {
-      throw ControlError("rate must be at most \(RateText.format(maximum))/s, got \(RateText.format(rate))")
+      throw ControlError("rate must be at most \(RateText.setting(maximum)), got \(RateText.format(rate))")
     }
     log("rate \(RateText.format(rate))")
     state.withLock { $0.status.rate = rate }
