@@ -28,13 +28,13 @@ let package = Package(
   targets: [
     .target(
       name: "Metrics",
-      dependencies: [.product(name: "Histogram", package: "hdrhistogram-swift")],
+      dependencies: ["Vocabulary", .product(name: "Histogram", package: "hdrhistogram-swift")],
       swiftSettings: hotPathSettings
     ),
     .target(
       name: "LoadEngine",
       dependencies: [
-        "Metrics",
+        "Metrics", "Vocabulary",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
@@ -50,18 +50,20 @@ let package = Package(
     // Where a configuration file is wrong, said the same way for plans and themes: key positions,
     // nesting and NUL guards for TOML, one-line located messages.
     .target(name: "ConfigDiagnostics"),
-    .target(name: "PlanFile", dependencies: ["TOMLKit", "Yams", "Metrics", "ConfigDiagnostics"]),
+    .target(
+      name: "PlanFile", dependencies: ["TOMLKit", "Yams", "Metrics", "ConfigDiagnostics", "Vocabulary"]),
     .target(name: "Report", dependencies: ["RunStore", "Metrics", "Vocabulary", "Plot"]),
-    .target(name: "Control", dependencies: ["Metrics", "LogValues"]),
+    .target(name: "Control", dependencies: ["Metrics", "LogValues", "Vocabulary"]),
     // What a log source says, as values (entries, events, sources, the snapshot the screen reads)
     // and the sanitiser that makes a line inert: what the screen and the control socket need,
     // without the followers.
-    .target(name: "LogValues"),
+    .target(name: "LogValues", dependencies: ["Vocabulary"]),
     .target(
       name: "LogTail",
       dependencies: ["LogValues", .product(name: "DequeModule", package: "swift-collections")]),
-    // How every quantity reads (clocks, sizes, axis steps), for the screen, the report and the
-    // plain summary alike: the bottom layer, Foundation only.
+    // How every quantity reads (latencies, rates, percents, counts, sizes, durations, clocks, UTC
+    // times, axis ticks), one function per quantity with a style for where it is read (screen,
+    // report, plain): the bottom layer, Foundation only.
     .target(name: "Vocabulary"),
     .target(name: "TerminalUI", dependencies: ["Vocabulary"]),
     .target(
@@ -108,20 +110,21 @@ let package = Package(
     .target(name: "SeededRandom", path: "Tests/SeededRandom"),
     // Polling with a deadline and temporary directories: the helpers every test target shares.
     .target(name: "TestKit", path: "Tests/TestKit"),
-    .target(name: "EngineFakes", dependencies: ["Metrics"], path: "Tests/EngineFakes"),
+    .target(name: "EngineFakes", dependencies: ["Metrics", "Vocabulary"], path: "Tests/EngineFakes"),
     // Synthetic runs of known shape: in memory for golden screens, journalled for runs, compare,
     // report and export.
     .target(
       name: "RunFixtures",
       dependencies: ["RunStore", "Metrics", "SeededRandom", "TestKit", "Dashboard", "LogValues"],
       path: "Tests/RunFixtures"),
-    .testTarget(name: "MetricsTests", dependencies: ["Metrics", "SeededRandom"]),
+    .testTarget(name: "VocabularyTests", dependencies: ["Vocabulary"]),
+    .testTarget(name: "MetricsTests", dependencies: ["Metrics", "SeededRandom", "Vocabulary"]),
     .testTarget(
       name: "LoadEngineTests",
-      dependencies: ["LoadEngine", "Metrics", "TestSupport", "TestKit", "SeededRandom"]),
+      dependencies: ["LoadEngine", "Metrics", "TestSupport", "TestKit", "SeededRandom", "Vocabulary"]),
     .testTarget(
       name: "RunStoreTests",
-      dependencies: ["RunStore", "Metrics", "RunFixtures", "SnapshotSupport", "TestKit"],
+      dependencies: ["RunStore", "Metrics", "RunFixtures", "SnapshotSupport", "TestKit", "Vocabulary"],
       exclude: ["Snapshots"]),
     .testTarget(
       name: "PlanFileTests", dependencies: ["PlanFile", "ConfigDiagnostics", "SeededRandom", "TestKit"],
@@ -130,6 +133,7 @@ let package = Package(
       name: "ReportTests",
       dependencies: [
         "Report", "RunStore", "Metrics", "RunFixtures", "TestSupport", "TestKit", "SnapshotSupport",
+        "Vocabulary",
       ],
       exclude: ["Snapshots"]),
     .testTarget(name: "ControlTests", dependencies: ["Control", "Metrics", "TestSupport", "EngineFakes"]),
@@ -151,7 +155,7 @@ let package = Package(
       name: "DashboardTests",
       dependencies: [
         "Dashboard", "TerminalUI", "Theme", "Metrics", "SnapshotSupport", "LogValues", "RunFixtures",
-        "EngineFakes",
+        "EngineFakes", "Vocabulary",
       ],
       exclude: ["Snapshots"]),
     .testTarget(

@@ -113,19 +113,20 @@ struct CompareCharts: Widget {
     let p99 = model.state.showP99
     return [
       Chart(
-        title: "TPS", legendLead: "peak", figure: { Format.count($0.figures.tpsPeak) }, points: series(\.tps),
-        format: { Format.count($0) }, minimumTop: 10),
+        title: "TPS", legendLead: "peak", figure: { CountText.format($0.figures.tpsPeak) },
+        points: series(\.tps),
+        format: { CountText.format($0) }, minimumTop: 10),
       Chart(
         title: p99 ? "Latency p99" : "MTT (mean)", legendLead: "whole run",
-        figure: { Format.milliseconds(p99 ? $0.figures.p99Ms : $0.figures.mttMs) },
-        points: p99 ? latency(\.p99Ms) : latency(\.mttMs), format: { Format.milliseconds($0) }, minimumTop: 1),
+        figure: { LatencyText.format(p99 ? $0.figures.p99Ms : $0.figures.mttMs) },
+        points: p99 ? latency(\.p99Ms) : latency(\.mttMs), format: { LatencyText.format($0) }, minimumTop: 1),
       Chart(
-        title: "Errors/s", legendLead: "total", figure: { Format.count(Double($0.figures.errors)) },
-        points: series { Double($0.errors) / max($0.duration, 0.001) }, format: { Format.count($0) },
+        title: "Errors/s", legendLead: "total", figure: { CountText.format(Double($0.figures.errors)) },
+        points: series { Double($0.errors) / max($0.duration, 0.001) }, format: { CountText.format($0) },
         minimumTop: 1),
       Chart(
         title: "Active vusers", legendLead: "peak", figure: { "\($0.figures.vusersPeak)" },
-        points: series { Double($0.vusers) }, format: { Format.count($0) }, minimumTop: 10),
+        points: series { Double($0.vusers) }, format: { CountText.format($0) }, minimumTop: 10),
     ]
   }
 
@@ -156,14 +157,14 @@ struct CompareCharts: Widget {
     let percent: @Sendable (Double) -> String = { NumberText.trimmed($0, decimals: $0 < 10 ? 1 : 0) + "%" }
     return [
       Chart(
-        title: "TPS by vusers", legendLead: lead, figure: figure(\.tps) { Format.count($0) },
-        points: curve(\.tps), format: { Format.count($0) }, minimumTop: 10),
+        title: "TPS by vusers", legendLead: lead, figure: figure(\.tps) { CountText.format($0) },
+        points: curve(\.tps), format: { CountText.format($0) }, minimumTop: 10),
       Chart(
-        title: "MTT (mean)", legendLead: lead, figure: figure(\.mttMs) { Format.milliseconds($0) },
-        points: curve(\.mttMs), format: { Format.milliseconds($0) }, minimumTop: 1),
+        title: "MTT (mean)", legendLead: lead, figure: figure(\.mttMs) { LatencyText.format($0) },
+        points: curve(\.mttMs), format: { LatencyText.format($0) }, minimumTop: 1),
       Chart(
-        title: "p99", legendLead: lead, figure: figure(\.p99Ms) { Format.milliseconds($0) },
-        points: curve(\.p99Ms), format: { Format.milliseconds($0) }, minimumTop: 1),
+        title: "p99", legendLead: lead, figure: figure(\.p99Ms) { LatencyText.format($0) },
+        points: curve(\.p99Ms), format: { LatencyText.format($0) }, minimumTop: 1),
       Chart(
         title: "Error rate", legendLead: lead, figure: figure({ $0.errorRate * 100 }, percent),
         points: curve { $0.errorRate * 100 }, format: percent, minimumTop: 1),

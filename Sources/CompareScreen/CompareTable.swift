@@ -34,7 +34,7 @@ public struct CompareTable: Sendable {
         let delta = i < row.deltaPercent.count ? row.deltaPercent[i] : nil
         return Cell(
           value: DeltaFormat.value(row.values[i], unit: row.unit), isBest: row.best == i,
-          change: DeltaFormat.change(delta), tone: Self.tone(delta, better: row.better))
+          change: PercentText.change(delta), tone: Self.tone(delta, better: row.better))
       }
       return Row(title: row.title, cells: cells)
     }
@@ -106,8 +106,8 @@ public enum CompareText {
     for run in runs {
       let name = pad(DisplayWidth.truncate(run.name, to: nameWidth), nameWidth)
       lines.append(
-        "  \(run.letter)  \(name)  \(pad(CompareView.outcomeText(run.run.outcome), 10))  "
-          + "started \(CompareView.startText(run.run.meta.startedAt))  \(ClockText.format(run.figures.durationS))  "
+        "  \(run.letter)  \(name)  \(pad(run.run.outcome.word, 10))  "
+          + "started \(UTCText.format(run.run.meta.startedAt))  \(ClockText.format(run.figures.durationS))  "
           + run.run.meta.plan)
     }
     lines.append("")

@@ -106,30 +106,12 @@ public enum CompareView {
     axis == .time ? "by time" : "by vusers"
   }
 
-  /// The outcome as a word, so a killed or stopped run reads as such without colour.
-  static func outcomeText(_ outcome: RunOutcome) -> String {
-    switch outcome {
-    case .complete: "complete"
-    case .abortedByUser, .abortedByThreshold: "ABORTED"
-    case .incomplete: "INCOMPLETE"
-    }
-  }
-
   static func outcomeRole(_ outcome: RunOutcome) -> ThemeRole {
     switch outcome {
     case .complete: .muted
     case .abortedByUser, .abortedByThreshold: .warning
     case .incomplete: .bad
     }
-  }
-
-  /// "2026-11-18 08:26 UTC": runs from different machines compare on one clock.
-  static func startText(_ date: Date) -> String {
-    let formatter = DateFormatter()
-    formatter.locale = Locale(identifier: "en_US_POSIX")
-    formatter.timeZone = TimeZone(identifier: "UTC")
-    formatter.dateFormat = "yyyy-MM-dd HH:mm"
-    return formatter.string(from: date) + " UTC"
   }
 
   // MARK: - Parts
@@ -149,9 +131,9 @@ public enum CompareView {
     put(" " + CompareText.pad(clip(run.name, nameWidth, model.symbols), nameWidth), colour.adding(.bold))
     let outcome = run.run.outcome
     put(
-      "  " + CompareText.pad(outcomeText(outcome), 10),
+      "  " + CompareText.pad(outcome.word, 10),
       outcome == .complete ? model.style(.muted) : model.style(outcomeRole(outcome)).adding(.bold))
-    put("  started " + startText(run.run.meta.startedAt), model.style(.muted))
+    put("  started " + UTCText.format(run.run.meta.startedAt), model.style(.muted))
     put("  " + ClockText.format(run.figures.durationS), model.style(.text))
     if hidden {
       put("  hidden (\(index + 1) shows)", model.style(.warning))

@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import Vocabulary
 
 #if canImport(Glibc)
   import Glibc

@@ -1,4 +1,5 @@
 import Metrics
+import Vocabulary
 
 /// One line of the control protocol, parsed. The commands are the dashboard's keys in words, so a
 /// script, a CI job or a test can do what a person at the keyboard can.

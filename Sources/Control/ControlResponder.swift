@@ -1,6 +1,7 @@
 import Foundation
 import LogValues
 import Metrics
+import Vocabulary
 
 /// Carries out parsed commands on the engine, exactly as the keys do (the engine validates and
 /// journals each accepted change), and words the one line that goes back.
@@ -57,7 +58,7 @@ public struct ControlResponder: Sendable {
       return "ok vusers \(count)"
     case .rate(let rate):
       try control.setRate(rate)
-      return "ok rate \(RateText.format(rate))/s"
+      return "ok rate \(RateText.setting(rate))"
     case .step(let vusers):
       try control.setRampStep(vusers)
       return "ok step \(vusers)"

@@ -1,6 +1,7 @@
 import Metrics
 import TerminalUI
 import Theme
+import Vocabulary
 
 /// The four charts on one time axis: TPS (with the marker row), latency (mean, p95, p99), errors
 /// per second stacked by kind, and vusers (active and target, with the time labels). An
@@ -35,7 +36,7 @@ struct ChartsView: Widget {
     // One time axis for all four charts; only the TPS chart has the marker row and only the
     // bottom one the time labels.
     func axis(
-      format: @escaping @Sendable (Double) -> String = { Format.count($0) }, minimumTop: Double = 1,
+      format: @escaping @Sendable (Double) -> String = { CountText.format($0) }, minimumTop: Double = 1,
       _ adjust: (inout TimeAxis) -> Void = { _ in }
     ) -> TimeAxis {
       var axis = TimeAxis(
@@ -92,9 +93,9 @@ struct ChartsView: Widget {
       ? openModelTPS(whole)
       : ChartLines(
         legend: [
-          ("now \(Format.count(lastWhole?.tps ?? 0))", .tps),
-          ("ok \(Format.count(Double(lastWhole?.ok ?? 0)))", .good),
-          ("peak \(Format.count(peak))", .text),
+          ("now \(CountText.format(lastWhole?.tps ?? 0))", .tps),
+          ("ok \(CountText.format(Double(lastWhole?.ok ?? 0)))", .good),
+          ("peak \(CountText.format(peak))", .text),
         ],
         series: [
           ChartSeries(name: "ok", points: ratePoints { Double($0.ok) }, style: model.style(.good)),
@@ -120,7 +121,9 @@ struct ChartsView: Widget {
       let laneLegend: [(String, ThemeRole)] =
         classes.isEmpty
         ? [("none", .good)]
-        : classes.map { ("\($0.name) \(Format.count(Double(lastLogged?.logErrors($0.name) ?? 0)))", $0.role) }
+        : classes.map {
+          ("\($0.name) \(CountText.format(Double(lastLogged?.logErrors($0.name) ?? 0)))", $0.role)
+        }
       let laneArea = titled(sections[1], "Log errors/s", .logError, laneLegend)
       grid.render(
         StackedBarChart(
@@ -134,9 +137,9 @@ struct ChartsView: Widget {
 
     var latency = ChartLines(
       legend: [
-        ("mean \(Format.milliseconds(lastMeasured?.mttMs ?? 0))", .latency),
-        ("p95 \(Format.milliseconds(lastMeasured?.p95Ms ?? 0))", .p95),
-        ("p99 \(Format.milliseconds(lastMeasured?.p99Ms ?? 0))", .p99),
+        ("mean \(LatencyText.format(lastMeasured?.mttMs ?? 0))", .latency),
+        ("p95 \(LatencyText.format(lastMeasured?.p95Ms ?? 0))", .p95),
+        ("p99 \(LatencyText.format(lastMeasured?.p99Ms ?? 0))", .p99),
       ],
       series: [
         ChartSeries(name: "p99", points: latencyPoints(\.p99Ms), style: model.style(.p99)),
@@ -146,14 +149,16 @@ struct ChartsView: Widget {
     if open { latency = withUncorrectedP99(latency, measured: measured, width: latencySection.width) }
     let latencyArea = titled(latencySection, "Latency", .latency, latency.legend)
     grid.render(
-      LineChart(series: latency.series, dots: model.dots, axis: axis(format: { Format.milliseconds($0) })),
+      LineChart(series: latency.series, dots: model.dots, axis: axis(format: { LatencyText.format($0) })),
       in: latencyArea)
 
     let kinds = ErrorKind.allCases.filter { model.metrics.totals.errors($0) > 0 }
     let errorLegend: [(String, ThemeRole)] =
       kinds.isEmpty
       ? [("none", .good)]
-      : kinds.map { kind in ("\(kind.rawValue) \(Format.count(Double(last?.errors(kind) ?? 0)))", kind.role) }
+      : kinds.map { kind in
+        ("\(kind.rawValue) \(CountText.format(Double(last?.errors(kind) ?? 0)))", kind.role)
+      }
     let errorArea = titled(errorSection, "Errors/s", .bad, errorLegend)
     grid.render(
       StackedBarChart(

@@ -283,19 +283,19 @@ public final class DashboardLoop: FrameScreen {
     case .changeRate(let steps):
       let target = RateStep.rate(from: rate, step: step, steps: steps)
       guard target > 0 else {
-        state.post("at the lowest step (\(RateText.format(step))/s): [ for smaller", now: now, seconds: 5)
+        state.post("at the lowest step (\(RateText.setting(step))): [ for smaller", now: now, seconds: 5)
         return
       }
       do throws(ControlError) {
         try control.setRate(target)
-        state.post("rate \(RateText.formatLive(rate)) → \(RateText.format(target))/s", now: now)
+        state.post("rate \(RateText.formatLive(rate)) → \(RateText.setting(target))", now: now)
       } catch {
         state.post(error.message, now: now, seconds: 5)
       }
     case .changeRateStep(let rungs):
       let next = RateStep.step(after: step, rungs: rungs)
       state.rateStep = next
-      state.post("rate step \(RateText.format(step)) → \(RateText.format(next))/s", now: now)
+      state.post("rate step \(RateText.format(step)) → \(RateText.setting(next))", now: now)
     default: break
     }
   }

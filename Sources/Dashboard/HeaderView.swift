@@ -74,7 +74,7 @@ struct HeaderView: Widget {
   private func renderOpenModelTitle(
     rate: Double, vusers: String, from start: Int, in area: Rect, to grid: inout Grid
   ) {
-    let rateText = "rate \(RateText.formatLive(rate))/s"
+    let rateText = "rate \(RateText.live(rate))"
     let arrow = model.symbols == .unicode ? " → " : " -> "
     let titleWidth = DisplayWidth.of("rampart" + arrow + model.info.target)
     let withVusers = start + titleWidth + 2 + DisplayWidth.of(rateText + "  " + vusers) <= area.maxX
@@ -115,7 +115,7 @@ struct HeaderView: Widget {
       let label: String
       if let planned = model.info.plannedDuration, planned > 0 {
         ratio = status.phase == .done ? 1 : status.planElapsed / planned
-        label = Format.percent(min(1, ratio))
+        label = PercentText.format(min(1, ratio))
       } else {
         ratio = 0
         label = "until stopped"

@@ -1,5 +1,6 @@
 import Metrics
 import TerminalUI
+import Vocabulary
 
 /// What a key asks for. The loop applies these to the view state and the engine.
 public enum DashboardCommand: Sendable, Equatable {
@@ -177,7 +178,7 @@ public enum KeyMap {
     } else if phase == .running || phase == .paused {
       let plusMinus = symbols == .unicode ? "±" : "+-"
       entries += [
-        ("+/-", rateStep.map { "rate \(plusMinus)\(RateText.format($0))/s" } ?? "vusers"), ("t", "tag"),
+        ("+/-", rateStep.map { "rate \(plusMinus)\(RateText.setting($0))" } ?? "vusers"), ("t", "tag"),
       ]
     }
     let arrows = symbols == .unicode ? "←/→" : "<-/->"
@@ -211,7 +212,7 @@ public enum KeyMap {
           + (search
             ? [("+ - [ ]", "rate keys: find sets the rate itself")]
             : [
-              ("+  -", "rate up / down one step, now \(RateText.format(rateStep))/s"),
+              ("+  -", "rate up / down one step, now \(RateText.setting(rateStep))"),
               ("[  ]", "smaller / larger rate step"),
             ])
           + [

@@ -1,6 +1,7 @@
 import LogValues
 import TerminalUI
 import Theme
+import Vocabulary
 
 /// The server-log panel: a title rule with the panel's state (following or scrolled, filter,
 /// dropped lines), one line per source that is in trouble, and the entries, newest at the
@@ -63,12 +64,15 @@ struct LogPanelView: Widget {
     }
     if let filter = state.filter, !filter.isEmpty { add("/\(filter)/", .keyHint) }
     if state.errorsOnly { add("errors only", .keyHint) }
-    if logs.droppedForDisplay > 0 { add("dropped \(Format.count(Double(logs.droppedForDisplay)))", .muted) }
+    if logs.droppedForDisplay > 0 {
+      add("dropped \(CountText.format(Double(logs.droppedForDisplay)))", .muted)
+    }
     if state.isFollowing {
       add("following", .good)
     } else {
       let newer = LogPanelRows.newer(than: state.anchor, in: logs, state: state)
-      add("scrolled \(model.symbols == .unicode ? "↑" : "^")\(Format.count(Double(newer))) · End", .warning)
+      add(
+        "scrolled \(model.symbols == .unicode ? "↑" : "^")\(CountText.format(Double(newer))) · End", .warning)
     }
     return TitleRule(title: title, legend: legend, ruleStyle: model.style(.border), symbols: model.symbols)
   }

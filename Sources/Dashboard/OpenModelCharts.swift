@@ -1,6 +1,7 @@
 import Metrics
 import TerminalUI
 import Theme
+import Vocabulary
 
 /// A chart's legend entries and lines.
 struct ChartLines {
@@ -21,9 +22,9 @@ extension ChartsView {
     let last = whole.last
     return ChartLines(
       legend: [
-        ("offered \(Format.count(last?.offeredRate ?? 0))", .offered),
-        ("tps \(Format.count(last?.tps ?? 0))", .tps),
-        ("ok \(Format.count(Double(last?.ok ?? 0)))", .good),
+        ("offered \(CountText.format(last?.offeredRate ?? 0))", .offered),
+        ("tps \(CountText.format(last?.tps ?? 0))", .tps),
+        ("ok \(CountText.format(Double(last?.ok ?? 0)))", .good),
       ],
       series: [
         ChartSeries(name: "offered", points: points(\.offeredRate), style: model.style(.offered)),
@@ -38,7 +39,7 @@ extension ChartsView {
   /// its three lines and the stats panel gives both views side by side.
   func withUncorrectedP99(_ lines: ChartLines, measured: [SecondSample], width: Int) -> ChartLines {
     let last = measured.last { $0.uncorrected != nil }
-    let entry = ("uncorrected p99 \(Format.milliseconds(last?.uncorrected?.p99Ms ?? 0))", ThemeRole.muted)
+    let entry = ("uncorrected p99 \(LatencyText.format(last?.uncorrected?.p99Ms ?? 0))", ThemeRole.muted)
     let legend = lines.legend + [entry]
     // As TitleRule lays out "── Latency ── legend ──": 9 cells of rule, spaces and gaps.
     let legendWidth = legend.reduce(0) { $0 + DisplayWidth.of($1.0) } + 2 * (legend.count - 1)

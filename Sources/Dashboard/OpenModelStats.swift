@@ -1,6 +1,7 @@
 import Metrics
 import TerminalUI
 import Theme
+import Vocabulary
 
 /// One latency figure in both views of the open model.
 struct LatencyViewsRow {
@@ -29,21 +30,22 @@ extension StatsPanel {
     let totals = model.metrics.totals
     let arrivals = totals.arrivals ?? ArrivalTally()
     func share(_ count: Int) -> String {
-      arrivals.offered > 0 && count > 0 ? " " + Format.percent(Double(count) / Double(arrivals.offered)) : ""
+      arrivals.offered > 0 && count > 0
+        ? " " + PercentText.format(Double(count) / Double(arrivals.offered)) : ""
     }
     let limited = totals.generatorLimitedSeconds
     var rows: [Row] = [
-      ("offered", Format.grouped(arrivals.offered), .offered),
-      ("late", Format.grouped(arrivals.late) + share(arrivals.late), arrivals.late > 0 ? .warning : .good),
+      ("offered", CountText.grouped(arrivals.offered), .offered),
+      ("late", CountText.grouped(arrivals.late) + share(arrivals.late), arrivals.late > 0 ? .warning : .good),
       (
-        "dropped", Format.grouped(arrivals.dropped) + share(arrivals.dropped),
+        "dropped", CountText.grouped(arrivals.dropped) + share(arrivals.dropped),
         arrivals.dropped > 0 ? .bad : .good
       ),
     ]
     // Only once the pool was held (PoolGrowth): arrivals that waited or were dropped because more
     // vusers had stopped adding throughput. The target is the limit there, not the client.
     let heldBack = arrivals.heldBack + arrivals.droppedHeld
-    if heldBack > 0 { rows.append(("pool held", Format.grouped(heldBack) + share(heldBack), .warning)) }
+    if heldBack > 0 { rows.append(("pool held", CountText.grouped(heldBack) + share(heldBack), .warning)) }
     rows.append(("client-limited", DurationText.format(Double(limited)), limited > 0 ? .warning : .good))
     return Section(title: [Span("Arrivals", style: model.style(.title))], rows: rows, fitLabels: true)
   }
@@ -81,8 +83,8 @@ extension StatsPanel {
       rows: rows.map { row in
         [
           Span(row.label, style: muted),
-          Span(Format.milliseconds(row.corrected), style: model.style(row.role)),
-          Span(Format.milliseconds(row.uncorrected), style: model.style(row.role)),
+          Span(LatencyText.format(row.corrected), style: model.style(row.role)),
+          Span(LatencyText.format(row.uncorrected), style: model.style(row.role)),
         ]
       }, spacing: 0)
   }

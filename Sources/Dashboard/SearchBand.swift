@@ -1,6 +1,7 @@
 import Metrics
 import TerminalUI
 import Theme
+import Vocabulary
 
 /// How a judged step of a capacity search reads on the TPS chart's marker row: its verdict's
 /// glyph, role and legend word, and the bar over the rest of its measured window. Glyph and word
@@ -82,8 +83,9 @@ extension ChartsView {
   /// The step's rate after its glyph: with its unit where it fits in `room` cells, else the bare
   /// number; nil when neither does.
   private func rateLabel(_ rate: Double, room: Int) -> [Character]? {
-    let number = RateText.formatLive(rate)
-    for text in [number + "/s", number] where text.count <= room { return Array(text) }
+    for text in [RateText.live(rate), RateText.formatLive(rate)] where text.count <= room {
+      return Array(text)
+    }
     return nil
   }
 

@@ -11,26 +11,29 @@ enum SearchStats {
   /// The rows for a panel `width` columns wide (label and value with at least a space between).
   /// `runOver`: the run is stopping or done, so no step is under way any more.
   static func rows(_ search: SearchProgress, width: Int, runOver: Bool = false) -> [StatsPanel.Row] {
-    func rate(_ value: Double) -> String { RateText.formatLive(value) + "/s" }
     func fits(_ label: String, _ value: String) -> Bool {
       DisplayWidth.of(label) + 1 + DisplayWidth.of(value) <= width
     }
     var rows: [StatsPanel.Row] = [
-      ("passed", search.passed.map(rate) ?? "-", search.passed == nil ? .muted : .good),
-      ("failed", search.failed.map(rate) ?? "-", search.failed == nil ? .muted : .bad),
-      ("apart", apart(search).map { Format.percent($0) } ?? "-", apart(search) == nil ? .muted : .text),
+      ("passed", search.passed.map(RateText.live) ?? "-", search.passed == nil ? .muted : .good),
+      ("failed", search.failed.map(RateText.live) ?? "-", search.failed == nil ? .muted : .bad),
+      ("apart", apart(search).map { PercentText.format($0) } ?? "-", apart(search) == nil ? .muted : .text),
     ]
     if !runOver {
       if search.cooling, let next = search.rateAfterCooling {
         // "cooling to 95/s before 190/s" where the panel is wide enough, else on two rows.
-        let label = "cooling to \(rate(search.rate)) before"
-        if fits(label, rate(next)) {
-          rows.append((label, rate(next), .offered))
+        let label = "cooling to \(RateText.live(search.rate)) before"
+        if fits(label, RateText.live(next)) {
+          rows.append((label, RateText.live(next), .offered))
         } else {
-          rows += [("cooling to", rate(search.rate), .offered), ("then hold", rate(next), .offered)]
+          rows += [
+            ("cooling to", RateText.live(search.rate), .offered),
+            ("then hold", RateText.live(next), .offered),
+          ]
         }
       } else {
-        rows.append((search.cooling ? "cooling to" : search.phase.rawValue, rate(search.rate), .offered))
+        rows.append(
+          (search.cooling ? "cooling to" : search.phase.rawValue, RateText.live(search.rate), .offered))
       }
     }
     let used = Double(search.usedSeconds)
@@ -41,9 +44,9 @@ enum SearchStats {
       ))
     // A step under way: none while cooling, and none once the run is over.
     if !runOver && !search.cooling {
-      let samples = Format.grouped(search.samples)
+      let samples = CountText.grouped(search.samples)
       if search.phase == .hold && search.samplesNeeded > 0 {
-        let value = "\(samples) / \(Format.grouped(search.samplesNeeded))"
+        let value = "\(samples) / \(CountText.grouped(search.samplesNeeded))"
         let role: ThemeRole = search.samples >= search.samplesNeeded ? .good : .text
         rows.append(
           fits("samples", value + " needed") ? ("samples", value + " needed", role) : ("samples", value, role)

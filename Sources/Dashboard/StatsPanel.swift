@@ -112,12 +112,7 @@ struct StatsPanel: Widget {
 
   /// The observed figure in the units the rest of the panel uses.
   static func observedText(_ check: ThresholdResult) -> String {
-    switch check.unit {
-    case .milliseconds: Format.milliseconds(check.observed)
-    case .fraction: Format.percent(check.observed)
-    case .perSecond: Format.count(check.observed) + "/s"
-    case .count: Format.grouped(Int(check.observed.rounded()))
-    }
+    check.unit.text(check.observed, style: .screen)
   }
 
   private func sections() -> [(String, [Row])] {
@@ -131,29 +126,29 @@ struct StatsPanel: Widget {
     let covered = max(samples.reduce(0) { $0 + $1.duration }, 0.001)
     let whole = samples.filter(\.isWhole)
     let peak = whole.map(\.tps).max() ?? 0
-    let errorShare = completed > 0 ? " " + Format.percent(Double(errors) / Double(completed)) : ""
+    let errorShare = completed > 0 ? " " + PercentText.format(Double(errors) / Double(completed)) : ""
     var out: [(String, [Row])] = [
       (
         "Totals",
         [
-          ("requests", Format.grouped(completed), .text),
-          ("errors", Format.grouped(errors) + errorShare, errors > 0 ? .bad : .good),
-          ("TPS now", Format.count(whole.last?.tps ?? 0), .tps),
-          ("TPS peak", Format.count(peak), .tps),
-          ("TPS mean", Format.count(Double(completed) / covered), .tps),
+          ("requests", CountText.grouped(completed), .text),
+          ("errors", CountText.grouped(errors) + errorShare, errors > 0 ? .bad : .good),
+          ("TPS now", CountText.format(whole.last?.tps ?? 0), .tps),
+          ("TPS peak", CountText.format(peak), .tps),
+          ("TPS mean", CountText.format(Double(completed) / covered), .tps),
         ]
       ),
       (
         "Latency",
         [
-          ("MTT (mean)", Format.milliseconds(totals.mttMs), .latency),
-          ("p50", Format.milliseconds(percentiles.p50Ms), .text),
-          ("p90", Format.milliseconds(percentiles.p90Ms), .text),
-          ("p95", Format.milliseconds(percentiles.p95Ms), .p95),
-          ("p99", Format.milliseconds(percentiles.p99Ms), .p99),
+          ("MTT (mean)", LatencyText.format(totals.mttMs), .latency),
+          ("p50", LatencyText.format(percentiles.p50Ms), .text),
+          ("p90", LatencyText.format(percentiles.p90Ms), .text),
+          ("p95", LatencyText.format(percentiles.p95Ms), .p95),
+          ("p99", LatencyText.format(percentiles.p99Ms), .p99),
           (
             "max",
-            Format.milliseconds(totals.histogram.totalCount > 0 ? Double(totals.latencyMaxMicros) / 1000 : 0),
+            LatencyText.format(totals.histogram.totalCount > 0 ? Double(totals.latencyMaxMicros) / 1000 : 0),
             .text
           ),
         ]
@@ -164,11 +159,11 @@ struct StatsPanel: Widget {
         (
           "Knee",
           // In the open model the knee is an offered rate; its vusers the concurrency there.
-          (knee.rate.map { [("offered", RateText.format($0.rounded()) + "/s", .knee)] } ?? []) + [
+          (knee.rate.map { [("offered", RateText.setting($0.rounded()), .knee)] } ?? []) + [
             ("vusers", "\(knee.vusers)", .knee),
-            ("TPS", Format.count(knee.tps), .knee),
-            ("MTT", Format.milliseconds(knee.mttMs), .knee),
-            ("confidence", Format.percent(knee.confidence), .text),
+            ("TPS", CountText.format(knee.tps), .knee),
+            ("MTT", LatencyText.format(knee.mttMs), .knee),
+            ("confidence", PercentText.format(knee.confidence), .text),
           ]
         ))
     } else if samples.count >= 10 && model.metrics.search == nil {
@@ -179,7 +174,7 @@ struct StatsPanel: Widget {
       totals.errors($0) > totals.errors($1)
     }
     if !kinds.isEmpty {
-      out.append(("Errors", kinds.map { ($0.rawValue, Format.grouped(totals.errors($0)), $0.role) }))
+      out.append(("Errors", kinds.map { ($0.rawValue, CountText.grouped(totals.errors($0)), $0.role) }))
     }
     if model.logs != nil {
       let roles = Dictionary(
@@ -190,7 +185,7 @@ struct StatsPanel: Widget {
           "Log errors",
           classes.isEmpty
             ? [("none yet", "0", .good)]
-            : classes.prefix(6).map { ($0.key, Format.grouped($0.value), roles[$0.key] ?? .logError) }
+            : classes.prefix(6).map { ($0.key, CountText.grouped($0.value), roles[$0.key] ?? .logError) }
         ))
     }
     let codes = totals.statusCodes.sorted { $0.key < $1.key }
@@ -199,7 +194,10 @@ struct StatsPanel: Widget {
         (
           "Status",
           codes.map { code, count in
-            (String(code), Format.grouped(count), code >= 500 ? .error5xx : code >= 400 ? .error4xx : .text)
+            (
+              String(code), CountText.grouped(count),
+              code >= 500 ? .error5xx : code >= 400 ? .error4xx : .text
+            )
           }
         ))
     }
@@ -212,7 +210,7 @@ struct StatsPanel: Widget {
           ("vusers", "\(last?.vusers ?? 0)/\(model.status.targetVusers)", .vusers),
           (
             "open/limit",
-            "\(Format.count(Double(connections)))/\(Format.count(Double(model.info.fileLimit)))",
+            "\(CountText.format(Double(connections)))/\(CountText.format(Double(model.info.fileLimit)))",
             nearLimit ? .warning : .text
           ),
           ("in/s", ByteSize.format(Double(last?.bytesIn ?? 0)), .text),

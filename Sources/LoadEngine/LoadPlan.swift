@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import Vocabulary
 
 /// How many vusers the run wants over time.
 public enum LoadPlan: Sendable, Equatable {

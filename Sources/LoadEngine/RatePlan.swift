@@ -1,4 +1,5 @@
 import Metrics
+import Vocabulary
 
 /// How many requests per second the open model offers over time (k6's arrival-rate executors,
 /// wrk2's `-R`).
@@ -70,10 +71,10 @@ public enum RatePlan: Sendable, Equatable {
     switch self {
     case .steps(let start, let step, let every, let max):
       step == 0 || start >= max
-        ? "rate \(RateText.format(start))/s"
-        : "rate \(RateText.format(start))/s -> \(RateText.format(max))/s step \(RateText.format(step))/\(DurationText.format(every))"
+        ? "rate \(RateText.setting(start))"
+        : "rate \(RateText.setting(start)) -> \(RateText.setting(max)) step \(RateText.format(step))/\(DurationText.format(every))"
     case .stages(let start, let stages):
-      "rate stages " + (start > 0 ? "from \(RateText.format(start))/s " : "")
+      "rate stages " + (start > 0 ? "from \(RateText.setting(start)) " : "")
         + stages.map { "\(DurationText.format($0.duration)):\(RateText.format($0.target))" }.joined(
           separator: " ")
     }

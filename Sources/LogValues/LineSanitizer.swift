@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// Turns the raw bytes of a log line into text that is safe to hand to the terminal: whatever a
 /// source writes (binary garbage, escape sequences meant to clear the screen, set the title or
 /// the clipboard, bidi overrides that reorder what is shown) is drawn as visible, inert text.
@@ -25,7 +27,7 @@ public enum LineSanitizer {
       if line.droppedBytes == 0, bytes.count <= maxColumns, isPrintableASCII(bytes) {
         return String(decoding: bytes, as: UTF8.self)
       }
-      let suffix = line.droppedBytes > 0 ? " …[+\(groupedDigits(line.droppedBytes)) bytes]" : ""
+      let suffix = line.droppedBytes > 0 ? " …[+\(CountText.grouped(line.droppedBytes)) bytes]" : ""
       var writer = DisplayWriter(
         maxColumns: max(0, maxColumns - suffix.unicodeScalars.count), tabWidth: max(1, tabWidth),
         capacity: min(bytes.count, maxColumns) + 32)
@@ -43,17 +45,6 @@ public enum LineSanitizer {
       outside |= (byte &- 0x20) >= 0x5F ? 1 : 0
     }
     return outside == 0
-  }
-
-  /// `1048576` → `1,048,576`.
-  static func groupedDigits(_ value: Int) -> String {
-    let digits = Array(String(value))
-    var text = ""
-    for (index, digit) in digits.enumerated() {
-      if index > 0, (digits.count - index) % 3 == 0 { text.append(",") }
-      text.append(digit)
-    }
-    return text
   }
 
   /// Whether `text` can go to a terminal as it is: no C0 control (TAB included: it is

@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// One step of a capacity search (`rampart find`): a rate held for a while, its warm-up left out,
 /// judged against every SLO over the seconds measured. Kept in the summary and the report.
 public struct SearchStep: Codable, Sendable, Equatable {
@@ -144,9 +146,9 @@ public struct CapacityResult: Codable, Sendable, Equatable {
 
   /// One line: "capacity 190/s (failed at 200/s: p99<300ms read 412ms; 5.0% apart)".
   public var headline: String {
-    let capacity = capacityRps.map { RateText.formatLive($0) + "/s" }
+    let capacity = capacityRps.map { RateText.live($0) }
     let broke = failedRps.map { rate in
-      "failed at \(RateText.formatLive(rate))/s"
+      "failed at \(RateText.live(rate))"
         + (limitingSLO.map { ": \($0) read \(limitingObservedText ?? "?")" } ?? "")
     }
     switch verdict {

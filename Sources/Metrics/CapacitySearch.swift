@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// The search behind `rampart find`: the highest arrival rate a service sustains within its SLOs.
 /// Pure: it reads one closed second at a time and answers what the run should do next (measure,
 /// change the rate, finish). No load tool we know of does this (k6-operator#120, Locust #986,
@@ -71,7 +73,7 @@ public struct CapacitySearch: Sendable {
       if !(minRate > 0) { return "--min-rate must be more than 0 requests per second" }
       if !(maxRate > minRate) {
         return
-          "--max-rate (\(RateText.formatLive(maxRate))/s) must be above --min-rate (\(RateText.formatLive(minRate))/s)"
+          "--max-rate (\(RateText.live(maxRate))) must be above --min-rate (\(RateText.live(minRate)))"
       }
       if !(stepTime >= 2) { return "--step-time must be at least 2s (one second of warm-up, one measured)" }
       if !(precision > 0 && precision < 1) { return "--precision must be between 0% and 100%, such as 5%" }

@@ -1,3 +1,5 @@
+import Vocabulary
+
 /// The saturation point of a closed-model run: the vuser level beyond which added vusers stop
 /// adding throughput. Found by `KneeDetector`; stored in the run's events and summary.
 public struct Knee: Sendable, Equatable, Codable {
@@ -31,7 +33,7 @@ public struct Knee: Sendable, Equatable, Codable {
 
   /// Where the knee sits on its run's axis: "42 vusers", or "1950/s offered" in the open model.
   public var position: String {
-    rate.map { "\(RateText.format($0.rounded()))/s offered" } ?? "\(vusers) vusers"
+    rate.map { "\(RateText.setting($0.rounded())) offered" } ?? "\(vusers) vusers"
   }
 }
 

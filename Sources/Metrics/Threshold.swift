@@ -1,3 +1,6 @@
+import Foundation
+import Vocabulary
+
 /// A pass/fail criterion on a run-wide figure, written as k6 writes them: `p95<300ms`,
 /// `errors<1%`, `tps>500`. The figure is the run's cumulative one (the whole run so far while it
 /// runs, the whole run at the end), so `tps>500` asks for a mean of more than 500 requests/s.
@@ -104,17 +107,21 @@ public struct Threshold: Sendable, Hashable {
 public enum ThresholdUnit: String, Sendable, Hashable {
   case milliseconds, fraction, perSecond, count
 
-  /// The observed value as people read it: `312ms`, `1.25s`, `4.00%`, `512.3/s`, `17`.
-  public func text(_ value: Double) -> String {
+  /// The observed value in the vocabulary's spelling of its quantity: plain text (the summary,
+  /// the events) `312ms`, `1.25s`, `4.00%`, `512.3/s`, `17`; the screen's panel `312 ms`, `4%`,
+  /// `512/s`, `1,234`.
+  public func text(_ value: Double, style: TextStyle = .plain) -> String {
     switch self {
-    case .milliseconds:
-      if value >= 1000 { return format(value / 1000, 2) + "s" }
-      if value >= 100 { return format(value, 0) + "ms" }
-      if value > 0 && value < 1 { return format(value * 1000, 0) + "us" }
-      return format(value, 2) + "ms"
-    case .fraction: return format(value * 100, 2) + "%"
-    case .perSecond: return format(value, 1) + "/s"
-    case .count: return value == value.rounded() ? String(Int(value)) : format(value, 2)
+    case .milliseconds: LatencyText.format(value, style: style)
+    case .fraction: PercentText.format(value, style: style)
+    case .perSecond: RateText.perSecond(value, style: style)
+    case .count:
+      // Plain text keeps the figure as a script compares it: `1234`, `2.50`.
+      !value.isFinite
+        ? "-"
+        : style != .plain
+          ? CountText.grouped(Int(value.rounded()))
+          : value == value.rounded() ? String(Int(value)) : String(format: "%.2f", value)
     }
   }
 
@@ -126,19 +133,6 @@ public enum ThresholdUnit: String, Sendable, Hashable {
     case .fraction: return plain(value * 100, .count) + "%"
     case .perSecond, .count: return number
     }
-  }
-
-  private func format(_ value: Double, _ decimals: Int) -> String {
-    var scale = 1.0
-    for _ in 0..<decimals { scale *= 10 }
-    let rounded = (value * scale).rounded() / scale
-    let whole = Int(rounded)
-    guard decimals > 0 else { return String(whole) }
-    let fraction = Int((abs(rounded - Double(whole)) * scale).rounded())
-    let digits = String(fraction)
-    let sign = rounded < 0 && whole == 0 ? "-" : ""
-    return sign + String(whole) + "." + String(repeating: "0", count: max(0, decimals - digits.count))
-      + digits
   }
 }
 

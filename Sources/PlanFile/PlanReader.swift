@@ -1,5 +1,6 @@
 import ConfigDiagnostics
 import Metrics
+import Vocabulary
 
 /// Reads typed values out of a `RawNode` tree (whose strings already have `${env:NAME}`
 /// substituted) for the schema, and turns every problem into a `PlanError` at the key's position

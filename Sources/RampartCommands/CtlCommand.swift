@@ -2,6 +2,7 @@ import ArgumentParser
 import Control
 import Foundation
 import Metrics
+import Vocabulary
 
 /// `rampart ctl PATH COMMAND...`: sends one command to a running rampart's control socket and
 /// prints the reply. Exit 0 on `ok`/status, 2 on a refused or malformed command, 1 when no run

@@ -3,6 +3,7 @@ import Foundation
 import LoadEngine
 import Metrics
 import PlanFile
+import Vocabulary
 
 /// `rampart find`: the highest arrival rate the target sustains within its SLOs, searched for in
 /// one open-model run (see `CapacitySearch`), kept on disk like any run.
@@ -136,8 +137,8 @@ struct FindCommand: AsyncParsableCommand {
     config.duration = search.settings.budget + 5
     let slos = search.settings.slos.map(\.expression).joined(separator: ", ")
     config.describedAs =
-      "find \(slos): \(RateText.formatLive(search.settings.minRate))/s to "
-      + "\(RateText.formatLive(search.settings.maxRate))/s, budget \(DurationText.format(search.settings.budget))"
+      "find \(slos): \(RateText.live(search.settings.minRate)) to "
+      + "\(RateText.live(search.settings.maxRate)), budget \(DurationText.format(search.settings.budget))"
     return config
   }
 

@@ -14,7 +14,7 @@ enum HeadlessReport {
   /// arrivals came late, were dropped or the client held them back.
   static func progressLine(_ s: SecondSample) -> String {
     let partial = !s.isWhole
-    let when = partial ? "+" + DurationText.format(s.duration) : elapsedText(s.t + 1)
+    let when = partial ? "+" + DurationText.format(s.duration) : DurationText.elapsed(s.t + 1)
     var amount =
       partial
       ? String(format: "  vusers %5d  done %7d", s.vusers, s.completed)
@@ -27,7 +27,9 @@ enum HeadlessReport {
     }
     var line =
       pad(when, 6) + amount
-      + "  mtt " + pad(ms(s.mttMs), 8) + "  p95 " + pad(ms(s.p95Ms), 8) + "  p99 " + pad(ms(s.p99Ms), 8)
+      + "  mtt " + pad(LatencyText.format(s.mttMs, style: .plain), 8) + "  p95 "
+      + pad(LatencyText.format(s.p95Ms, style: .plain), 8) + "  p99 "
+      + pad(LatencyText.format(s.p99Ms, style: .plain), 8)
       + (partial ? "  errors \(s.errors)" : "  err/s \(s.errors)")
     if s.errors > 0 { line += " (" + kinds(s.errorsByKind) + ")" }
     if let logErrors = s.logErrors, !logErrors.isEmpty {
@@ -47,22 +49,15 @@ enum HeadlessReport {
 
   /// A capacity search's step or answer as a progress line.
   static func searchLine(_ event: RunEvent) -> String {
-    let rate = event.value.map { RateText.formatLive($0) + "/s" } ?? ""
+    let rate = event.value.map { RateText.live($0) } ?? ""
     return event.kind == .capacity
       ? "  find: \(event.label ?? "")" : "  find: \(rate) \(event.label ?? "")"
   }
 
   static func summary(_ r: RunSummary, plan: String) -> String {
-    let outcome =
-      switch r.outcome {
-      case .complete: "complete"
-      case .abortedByUser: "stopped early by the user (aborted_by_user)"
-      case .abortedByThreshold: "stopped early by a failing threshold (aborted_by_threshold)"
-      case .incomplete: "incomplete"
-      }
     var lines = [
       "",
-      "rampart summary: \(outcome)",
+      "rampart summary: \(r.outcome.sentence)",
       "  target         \(r.target)",
       "  plan           \(plan)",
       String(format: "  duration       %.1f s", r.durationS),
@@ -71,7 +66,8 @@ enum HeadlessReport {
       "  latency        " + latencyText(r.mttMs, r.p50Ms, r.p90Ms, r.p95Ms, r.p99Ms, r.maxMs)
         + (r.model == .open ? "  (from each request's intended start)" : ""),
       "  errors         "
-        + (r.errors == 0 ? "none" : kinds(r.errorsByKind) + String(format: "  (%.2f%%)", r.errorRate * 100)),
+        + (r.errors == 0
+          ? "none" : kinds(r.errorsByKind) + "  (\(PercentText.format(r.errorRate, style: .plain)))"),
     ]
     if let u = r.uncorrected {
       lines.insert(
@@ -81,7 +77,7 @@ enum HeadlessReport {
     if r.model == .open {
       let limited = r.generatorLimitedS ?? 0
       lines.insert(
-        String(format: "  arrivals       offered %.1f/s mean, ", r.offeredRps ?? 0)
+        "  arrivals       offered \(RateText.perSecond(r.offeredRps ?? 0, style: .plain)) mean, "
           + "late \(r.late ?? 0), dropped \(r.dropped ?? 0), client-limited \(Int(limited)) s"
           + ((r.heldBack ?? 0) + (r.droppedHeld ?? 0) > 0
             ? "; pool held: \(r.heldBack ?? 0) waited, \(r.droppedHeld ?? 0) of the dropped"
@@ -94,7 +90,7 @@ enum HeadlessReport {
     lines.append("  status codes   " + (codes.isEmpty ? "none" : codes.joined(separator: ", ")))
     let rate = r.durationS > 0 ? Double(r.bytesIn) / r.durationS : 0
     lines.append(
-      "  bytes          in \(ByteSize.format(Double(r.bytesIn), style: .fixed)) (\(ByteSize.format(rate, style: .fixed))/s), out \(ByteSize.format(Double(r.bytesOut), style: .fixed))"
+      "  bytes          in \(ByteSize.format(Double(r.bytesIn), style: .plain)) (\(ByteSize.format(rate, style: .plain))/s), out \(ByteSize.format(Double(r.bytesOut), style: .plain))"
     )
     lines.append(
       "  connections    \(r.connectionsOpened) opened, \(r.staleRetries) stale keep-alive retries, peak vusers \(r.vusersPeak)"
@@ -148,7 +144,8 @@ enum HeadlessReport {
   static func latencyText(
     _ mean: Double, _ p50: Double, _ p90: Double, _ p95: Double, _ p99: Double, _ max: Double
   ) -> String {
-    "mean \(ms(mean))  p50 \(ms(p50))  p90 \(ms(p90))  p95 \(ms(p95))  p99 \(ms(p99))  max \(ms(max))"
+    [("mean", mean), ("p50", p50), ("p90", p90), ("p95", p95), ("p99", p99), ("max", max)]
+      .map { "\($0.0) \(LatencyText.format($0.1, style: .plain))" }.joined(separator: "  ")
   }
 
   static func pad(_ text: String, _ width: Int) -> String {
@@ -159,15 +156,4 @@ enum HeadlessReport {
     counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
       .map { "\($0.key) \($0.value)" }.joined(separator: ", ")
   }
-
-  static func ms(_ value: Double) -> String {
-    if value >= 1000 { return String(format: "%.2fs", value / 1000) }
-    if value >= 100 { return String(format: "%.0fms", value) }
-    return String(format: "%.2fms", value)
-  }
-
-  static func elapsedText(_ seconds: Int) -> String {
-    seconds >= 60 ? "\(seconds / 60)m\(String(format: "%02d", seconds % 60))s" : "\(seconds)s"
-  }
-
 }

@@ -8,6 +8,7 @@ import Metrics
 import RunStore
 import Synchronization
 import Theme
+import Vocabulary
 
 /// One load run from a ready config to the summary: themes, journal, the dashboard or plain
 /// lines, signals, exit codes. `rampart run` and `rampart demo` both end here.
@@ -254,7 +255,7 @@ struct LoadRunner {
     }
     let failed = Self.close(journal, summary: summary, final: final)
     if json {
-      printOut(try ScriptJSON.text(summary))
+      printOut(try RampartJSON.text(summary))
     } else {
       printOut(HeadlessReport.summary(summary, plan: config.planSummary))
     }

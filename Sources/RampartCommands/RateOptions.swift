@@ -1,6 +1,7 @@
 import ArgumentParser
 import LoadEngine
 import Metrics
+import Vocabulary
 
 /// The flags of the open model (k6's arrival-rate executors, wrk2's `-R`): requests arrive at a
 /// rate whatever the responses do, and their latency counts from when each was due.

@@ -3,6 +3,7 @@ import Foundation
 import LoadEngine
 import Metrics
 import PlanFile
+import Vocabulary
 
 /// The flags of `rampart run` that describe the load, turned into an `EngineConfig` by
 /// `makeConfig()`; every mistake becomes one `ConfigError` line.

@@ -20,7 +20,7 @@ struct RunsCommand: ParsableCommand {
     }
     let rows = RunCatalog.list(root: out, depth: .summaryOnly).map(RunTable.Row.init)
     if json {
-      printOut(try ScriptJSON.text(rows))
+      printOut(try RampartJSON.text(rows))
       return
     }
     guard !rows.isEmpty else {

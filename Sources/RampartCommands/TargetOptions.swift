@@ -2,6 +2,7 @@ import ArgumentParser
 import DemoTarget
 import LoadEngine
 import Metrics
+import Vocabulary
 
 /// The demo target's model as flags, shared by `rampart target` and `rampart demo`.
 struct TargetOptions: ParsableArguments {

@@ -2,6 +2,7 @@ import Foundation
 import Metrics
 import Plot
 import RunStore
+import Vocabulary
 
 /// The answer of `rampart find` runs: each run's headline, the limiting SLO, the closed-model view
 /// and every step of its search; with two or more searched runs, their capacities side by side
@@ -26,7 +27,7 @@ extension ReportSections {
     let limiting =
       capacity.limitingSLO.map { slo in
         "\(slo) read \(capacity.limitingObservedText ?? "?")"
-          + (capacity.failedRps.map { " at " + RateText.formatLive($0) + "/s" } ?? "")
+          + (capacity.failedRps.map { " at " + RateText.live($0) } ?? "")
       }
     // Little's law: the step that set the capacity was held at this rate with this mean response
     // time.
@@ -34,7 +35,7 @@ extension ReportSections {
     let closed = capacity.vusersAtCapacityText.map { text in
       text
         + (passed.map { step in
-          ": " + RateText.formatLive(step.rate) + "/s × " + ThresholdUnit.milliseconds.text(step.mttMs)
+          ": " + RateText.live(step.rate) + " × " + ThresholdUnit.milliseconds.text(step.mttMs)
             + " mean response time. A closed-model run (vusers) needs that many to offer this load "
             + "without think time, more with it"
         } ?? "")
@@ -78,14 +79,14 @@ extension ReportSections {
         run.label,
         [
           Cell(
-            capacity?.capacityRps.map { RateText.formatLive($0) + "/s" } ?? "none passed",
+            capacity?.capacityRps.map { RateText.live($0) } ?? "none passed",
             value: capacity?.capacityRps),
           Cell(
-            capacity?.failedRps.map { RateText.formatLive($0) + "/s" } ?? "none failed",
+            capacity?.failedRps.map { RateText.live($0) } ?? "none failed",
             value: capacity?.failedRps),
           Cell(capacity?.limitingSLO ?? "-", classes: "text"),
           Cell(
-            capacity?.vusersAtCapacity.map { ReportFormat.count($0) } ?? "-",
+            capacity?.vusersAtCapacity.map { CountText.grouped($0) } ?? "-",
             value: capacity?.vusersAtCapacity.map(Double.init)),
           Cell(change?.text ?? "–", value: change?.percent, classes: "change"),
         ])
@@ -106,7 +107,7 @@ extension ReportSections {
     guard let a = base?.capacityRps, let b = other?.capacityRps, a > 0 else { return nil }
     let percent = (b - a) / a * 100
     return (
-      RateText.formatLive(a) + "/s vs " + RateText.formatLive(b) + "/s (" + DeltaFormat.change(percent) + ")",
+      RateText.live(a) + " vs " + RateText.live(b) + " (" + PercentText.change(percent) + ")",
       percent
     )
   }

@@ -20,15 +20,15 @@ extension ReportSections {
       let held = step.phase == .hold
       let samples =
         step.samplesNeeded > 0
-        ? "\(ReportFormat.count(step.samples)) of \(ReportFormat.count(step.samplesNeeded))"
-        : ReportFormat.count(step.samples)
+        ? "\(CountText.grouped(step.samples)) of \(CountText.grouped(step.samplesNeeded))"
+        : CountText.grouped(step.samples)
       var cells = [
         Cell(held ? "held" : "explore", classes: "phase"),
         Cell(
           "\(ClockText.format(Double(step.windowStartS)))–\(ClockText.format(Double(step.endS)))",
           value: Double(step.windowStartS)),
-        Cell(RateText.formatLive(step.rate) + "/s", value: step.rate),
-        Cell(RateText.formatLive(step.achievedRps) + "/s", value: step.achievedRps),
+        Cell(RateText.live(step.rate), value: step.rate),
+        Cell(RateText.live(step.achievedRps), value: step.achievedRps),
         Cell(
           samples, value: Double(step.samples), classes: step.samples < step.samplesNeeded ? "short" : nil),
         Cell(ThresholdUnit.milliseconds.text(step.mttMs), value: step.mttMs),

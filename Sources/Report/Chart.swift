@@ -103,13 +103,15 @@ struct Chart {
       let at = py(y)
       grid.append(Self.line(Self.left, at, Self.width - Self.right, at, class: "grid"))
       axes.append(
-        Self.text(ReportFormat.tick(y, step: step), x: Self.left - 8, y: at + 4, class: "tick", anchor: "end")
+        Self.text(
+          NiceScale.tickLabel(y, step: step, style: .report), x: Self.left - 8, y: at + 4, class: "tick",
+          anchor: "end")
       )
     }
     for x in xTicks {
       let at = px(x)
       grid.append(Self.line(at, top, at, bottomY, class: "grid grid-x"))
-      let label = xAxis == .time ? ClockText.format(x) : ReportFormat.tick(x, step: xStep)
+      let label = xAxis == .time ? ClockText.format(x) : NiceScale.tickLabel(x, step: xStep, style: .report)
       axes.append(Self.text(label, x: at, y: bottomY + 18, class: "tick", anchor: "middle"))
     }
     axes.append(Self.line(Self.left, top, Self.left, bottomY, class: "axis"))

@@ -197,7 +197,7 @@ enum ReportCharts {
   /// to set the answer.
   static func searchBands(_ run: ReportRun) -> [Chart.Band] {
     (run.capacity?.steps ?? []).filter { $0.phase == .hold }.map { step in
-      let rate = RateText.formatLive(step.rate) + "/s"
+      let rate = RateText.live(step.rate)
       let verdict = ReportSections.verdictText(step.verdict)
       let window = "\(ClockText.format(Double(step.windowStartS)))–\(ClockText.format(Double(step.endS)))"
       let (role, meaning): (Chart.Band.Role, String) =

@@ -38,7 +38,7 @@ extension ReportSections {
           Markup.element("h3", text: runs.count == 1 ? name : "\(run.letter) \(run.name): \(name)"),
           Markup.element(
             "p", ["class": "count"],
-            text: "\(ReportFormat.count(count)) event\(count == 1 ? "" : "s")"
+            text: "\(CountText.grouped(count)) event\(count == 1 ? "" : "s")"
               + (lines.isEmpty
                 ? "; no sample line kept" : "; first \(lines.count) line\(lines.count == 1 ? "" : "s"):")),
         ]
@@ -92,13 +92,13 @@ extension ReportSections {
       for event in run.run.events {
         switch event.kind {
         case .setVusers: add(event.elapsed, "set vusers", event.value.map { "\(Int($0)) vusers" } ?? "")
-        case .setRate: add(event.elapsed, "set rate", event.value.map { "\(RateText.format($0))/s" } ?? "")
+        case .setRate: add(event.elapsed, "set rate", event.value.map { RateText.setting($0) } ?? "")
         case .threshold: add(event.elapsed, "threshold failing", event.label ?? "", classes: "bad")
         case .fileLimit: add(event.elapsed, "open-file limit", event.label ?? "")
         case .journalStopped:
           add(event.elapsed, "journal stopped", JournalStop(event)?.reason ?? "", classes: "bad")
         case .searchStep:
-          let rate = event.value.map { "\(RateText.formatLive($0))/s" } ?? ""
+          let rate = event.value.map { RateText.live($0) } ?? ""
           add(event.elapsed, "search step", [rate, event.label ?? ""].joined(separator: " "))
         case .capacity: add(event.elapsed, "capacity", event.label ?? "", classes: "knee")
         default: break
@@ -107,7 +107,7 @@ extension ReportSections {
       if let knee = run.figures.knee, let at = run.kneeTime {
         add(
           at, "knee",
-          "\(knee.vusers) vusers · \(ReportFormat.rate(knee.tps)) · MTT \(ReportFormat.ms(knee.mttMs))"
+          "\(knee.vusers) vusers · \(RateText.perSecond(knee.tps, style: .report)) · MTT \(LatencyText.format(knee.mttMs, style: .report))"
             + String(format: " · confidence %.2f", knee.confidence) + " (marked where the ramp reached it)",
           classes: "knee")
       }

@@ -1,6 +1,7 @@
 import Foundation
 import Metrics
 import RunStore
+import Vocabulary
 
 /// One run as the report draws it: its letter and colour, headline figures, and what the charts
 /// mark (pauses, the moment the ramp reached the knee).
@@ -67,7 +68,7 @@ struct ReportRun {
 
   /// "knee 20 vusers · 199/s".
   var kneeText: String? {
-    figures.knee.map { "knee \($0.vusers) vusers · \(ReportFormat.rate($0.tps))" }
+    figures.knee.map { "knee \($0.vusers) vusers · \(RateText.perSecond($0.tps, style: .report))" }
   }
 
   /// The active vusers at an elapsed time (where a tag sits on a capacity curve).

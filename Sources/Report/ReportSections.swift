@@ -19,7 +19,7 @@ struct Cell {
     self.after = after
   }
 
-  static func count(_ value: Int) -> Cell { Cell(ReportFormat.count(value), value: Double(value)) }
+  static func count(_ value: Int) -> Cell { Cell(CountText.grouped(value), value: Double(value)) }
 }
 
 /// A table row: a header cell naming it, then cells.
@@ -61,7 +61,7 @@ enum ReportSections {
           for cell in row.cells {
             var attributes: [(String, String)] = []
             if let classes = cell.classes { attributes.append(("class", classes)) }
-            if let value = cell.value { attributes.append(("data-value", ReportFormat.raw(value))) }
+            if let value = cell.value { attributes.append(("data-value", "\(value)")) }
             cells.append(Chart.element("td", attributes, [Markup.text(cell.text)] + cell.after))
           }
           return Chart.element("tr", row.classes.map { [("class", $0)] } ?? [], cells)
@@ -88,10 +88,10 @@ enum ReportSections {
       row("Target") { Cell($0.run.meta.target) },
       row("Method") { Cell($0.run.meta.method) },
       row("Plan") { Cell($0.run.meta.plan) },
-      row("Started (UTC)") { Cell(ReportFormat.utc($0.run.meta.startedAt)) },
-      row("Duration") { Cell(ReportFormat.duration($0.figures.durationS), value: $0.figures.durationS) },
+      row("Started (UTC)") { Cell(UTCText.format($0.run.meta.startedAt, style: .report)) },
+      row("Duration") { Cell(ClockText.withSeconds($0.figures.durationS), value: $0.figures.durationS) },
       row("Outcome") { run in
-        let outcome = ReportFormat.outcome(run.run, figures: run.figures)
+        let outcome = run.run.outcomeDetail(run.figures)
         var text = run.run.outcome == .complete ? "complete" : "\(outcome.word): \(outcome.detail)"
         if run.run.summary != nil, let stop = run.run.journalStop { text += "; " + stop.withSummaryText }
         return text == "complete" ? Cell(text, classes: "outcome") : Cell(text, classes: "outcome bad")
@@ -134,7 +134,7 @@ enum ReportSections {
         ]
         if run.run.outcome != .complete {
           children.append(
-            Markup.element("span", ["class": "bad"], text: " " + ReportFormat.outcomeWord(run.run)))
+            Markup.element("span", ["class": "bad"], text: " " + run.run.outcomeLegend))
         }
         return Markup.element("li", [:], children)
       })
@@ -147,28 +147,37 @@ enum ReportSections {
     var rows = [
       row("Requests") { Cell.count($0.figures.requests) },
       row("Errors") { Cell.count($0.figures.errors) },
-      row("Error rate") { Cell(ReportFormat.percent($0.figures.errorRate), value: $0.figures.errorRate) },
-      row("Mean TPS") { Cell(ReportFormat.rate($0.figures.tps), value: $0.figures.tps) },
-      row("Peak TPS") { Cell(ReportFormat.rate($0.figures.tpsPeak), value: $0.figures.tpsPeak) },
+      row("Error rate") {
+        Cell(PercentText.format($0.figures.errorRate, style: .report), value: $0.figures.errorRate)
+      },
+      row("Mean TPS") { Cell(RateText.perSecond($0.figures.tps, style: .report), value: $0.figures.tps) },
+      row("Peak TPS") {
+        Cell(RateText.perSecond($0.figures.tpsPeak, style: .report), value: $0.figures.tpsPeak)
+      },
       row("Peak vusers") { Cell.count($0.figures.vusersPeak) },
       row("Knee") { run in
         run.figures.knee.map { Cell($0.position, value: $0.rate ?? Double($0.vusers)) } ?? Cell("none found")
       },
       row("TPS at the knee") { run in
-        run.figures.knee.map { Cell(ReportFormat.rate($0.tps), value: $0.tps) } ?? Cell("-")
+        run.figures.knee.map { Cell(RateText.perSecond($0.tps, style: .report), value: $0.tps) } ?? Cell("-")
       },
       row("MTT at the knee") { run in
-        run.figures.knee.map { Cell(ReportFormat.ms($0.mttMs), value: $0.mttMs) } ?? Cell("-")
+        run.figures.knee.map { Cell(LatencyText.format($0.mttMs, style: .report), value: $0.mttMs) }
+          ?? Cell("-")
       },
-      row("Bytes received") { Cell(ReportFormat.bytes($0.bytesIn), value: Double($0.bytesIn)) },
-      row("Bytes sent") { Cell(ReportFormat.bytes($0.bytesOut), value: Double($0.bytesOut)) },
+      row("Bytes received") {
+        Cell(ByteSize.format(Double($0.bytesIn), style: .report), value: Double($0.bytesIn))
+      },
+      row("Bytes sent") {
+        Cell(ByteSize.format(Double($0.bytesOut), style: .report), value: Double($0.bytesOut))
+      },
     ]
     if runs.contains(where: { $0.figures.model == .open }) {
       func count(_ value: Int?) -> Cell { value.map(Cell.count) ?? Cell("-") }
       rows += [
         row("Model") { Cell($0.figures.model == .open ? "open (arrival rate)" : "closed (vusers)") },
         row("Mean offered rate") { run in
-          run.figures.offeredRps.map { Cell(ReportFormat.rate($0), value: $0) } ?? Cell("-")
+          run.figures.offeredRps.map { Cell(RateText.perSecond($0, style: .report), value: $0) } ?? Cell("-")
         },
         row("Late arrivals (sent > 1 ms after due)") { count($0.figures.late) },
         row("Dropped arrivals") { count($0.figures.dropped) },
@@ -187,15 +196,14 @@ enum ReportSections {
     let rows = runs.map { run in
       let f = run.figures
       let mark = f.exactPercentiles ? "" : "≈ "
-      func ms(_ value: Double, exact: Bool = false) -> Cell {
-        Cell((exact ? "" : mark) + ReportFormat.ms(value), value: value)
+      func cell(_ value: Double, exact: Bool = false) -> Cell {
+        Cell((exact ? "" : mark) + LatencyText.format(value, style: .report), value: value)
       }
       return Row(
         runs.count == 1 ? run.name : run.label,
         [
-          ms(run.minMs, exact: true), ms(f.mttMs, exact: true), ms(f.p50Ms), ms(f.p90Ms), ms(f.p95Ms),
-          ms(f.p99Ms),
-          ms(f.maxMs, exact: true),
+          cell(run.minMs, exact: true), cell(f.mttMs, exact: true), cell(f.p50Ms), cell(f.p90Ms),
+          cell(f.p95Ms), cell(f.p99Ms), cell(f.maxMs, exact: true),
         ])
     }
     // An open-model run has a second view: from the actual send, beside the one from the intended
@@ -204,8 +212,10 @@ enum ReportSections {
       run.figures.uncorrected.map { u in
         Row(
           (runs.count == 1 ? run.name : run.label) + " (from the send)",
-          [Cell("-"), Cell(ReportFormat.ms(u.mttMs), value: u.mttMs)]
-            + [u.p50Ms, u.p90Ms, u.p95Ms, u.p99Ms, u.maxMs].map { Cell(ReportFormat.ms($0), value: $0) })
+          [Cell("-"), Cell(LatencyText.format(u.mttMs, style: .report), value: u.mttMs)]
+            + [u.p50Ms, u.p90Ms, u.p95Ms, u.p99Ms, u.maxMs].map {
+              Cell(LatencyText.format($0, style: .report), value: $0)
+            })
       }
     }
     var children = [
@@ -255,7 +265,7 @@ enum ReportSections {
       }
       for i in runs.indices.dropFirst() {
         let change = i < row.deltaPercent.count ? row.deltaPercent[i] : nil
-        let text = DeltaFormat.change(change)
+        let text = PercentText.change(change)
         cells.append(Cell(text.isEmpty ? "–" : text, value: change, classes: "change"))
       }
       return Row(row.title, cells, classes: "delta-\(row.key)")
@@ -314,10 +324,12 @@ enum ReportSections {
           let all = total(run)
           let fraction = all > 0 ? Double(count) / Double(all) : 0
           if runs.count == 1 {
-            return [Cell.count(count), Cell(ReportFormat.percent(fraction), value: fraction)]
+            return [Cell.count(count), Cell(PercentText.format(fraction, style: .report), value: fraction)]
           }
           return [
-            Cell("\(ReportFormat.count(count)) (\(ReportFormat.percent(fraction)))", value: Double(count))
+            Cell(
+              "\(CountText.grouped(count)) (\(PercentText.format(fraction, style: .report)))",
+              value: Double(count))
           ]
         })
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Metrics
+import Vocabulary
 
 extension RunComparison {
   /// The delta table for scripts (`rampart compare A B --json`): runs, rows, notes. Keys are a
@@ -14,7 +15,7 @@ extension RunComparison {
           durationS: run.figures.durationS, requests: run.figures.requests, knee: run.figures.knee,
           tags: run.figures.tags, exactPercentiles: run.figures.exactPercentiles)
       }, rows: rows, notes: notes)
-    let encoder = JSON.encoder()
+    let encoder = RampartJSON.encoder()
     if pretty { encoder.outputFormatting.insert(.prettyPrinted) }
     return String(decoding: (try? encoder.encode(document)) ?? Data(), as: UTF8.self)
   }
@@ -53,25 +54,17 @@ extension RunComparison {
 }
 
 /// How delta values read in a table: units, sensible digits, and the change against run A.
+/// A comparison row's figure by its unit, in the vocabulary's report style: the compare screen,
+/// `compare` text, `runs` and the report show one spelling.
 public enum DeltaFormat {
   public static func value(_ value: Double?, unit: String) -> String {
     guard let value else { return "-" }
     switch unit {
-    case "ms": return value >= 100 ? String(format: "%.0f ms", value) : String(format: "%.1f ms", value)
-    case "%":
-      return value == 0
-        ? "0%" : value < 0.1 ? String(format: "%.2f%%", value) : String(format: "%.1f%%", value)
-    case "/s": return value >= 100 ? String(format: "%.0f/s", value) : String(format: "%.1f/s", value)
+    case "ms": return LatencyText.format(value, style: .report)
+    case "%": return PercentText.format(value / 100, style: .report)
+    case "/s": return RateText.perSecond(value, style: .report)
     case "vusers": return String(format: "%.0f", value)
     default: return value == value.rounded() ? String(format: "%.0f", value) : String(format: "%.1f", value)
     }
-  }
-
-  /// "+48%", "-3.2%", "" for A or a missing base.
-  public static func change(_ percent: Double?) -> String {
-    guard let percent else { return "" }
-    let magnitude = abs(percent)
-    let digits = magnitude >= 10 ? String(format: "%.0f", magnitude) : String(format: "%.1f", magnitude)
-    return (percent < 0 ? "-" : "+") + digits + "%"
   }
 }

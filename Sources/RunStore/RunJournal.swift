@@ -154,7 +154,7 @@ public final class RunJournal: Sendable {
   }
 
   static func encode<T: Encodable>(_ value: T, pretty: Bool) throws(StoreError) -> [UInt8] {
-    let encoder = JSON.encoder()
+    let encoder = RampartJSON.encoder()
     if pretty { encoder.outputFormatting.insert(.prettyPrinted) }
     do {
       return Array(try encoder.encode(value))

@@ -45,7 +45,7 @@ public enum RunLoader {
     guard let metaData = FileManager.default.contents(atPath: metaPath) else {
       throw StoreError.notARun(directory)
     }
-    let decoder = JSON.decoder()
+    let decoder = RampartJSON.decoder()
     let meta: RunMeta
     do {
       meta = try decoder.decode(RunMeta.self, from: metaData)
@@ -74,7 +74,7 @@ public enum RunLoader {
   /// Decodes one JSON object per line, skipping (and counting) lines that do not parse.
   static func readLines<T: Decodable>(_ path: String, discarded: inout Int) -> [T] {
     guard let data = FileManager.default.contents(atPath: path) else { return [] }
-    let decoder = JSON.decoder()
+    let decoder = RampartJSON.decoder()
     var out: [T] = []
     for line in data.split(separator: 10, omittingEmptySubsequences: true) {
       if let value = try? decoder.decode(T.self, from: Data(line)) {

@@ -37,8 +37,12 @@ public struct RunMeta: Codable, Sendable, Equatable {
   }
 }
 
-enum JSON {
-  static func encoder() -> JSONEncoder {
+/// The one JSON configuration for everything rampart writes (the run directory, `compare --json`,
+/// `run --json`, `runs --json`): sorted keys, ISO 8601 dates with their fractional seconds (a
+/// run's events are milliseconds apart), and non-finite numbers as strings instead of a failed
+/// encode after a good run. Reading uses the same, so what was written reads back.
+public enum RampartJSON {
+  public static func encoder() -> JSONEncoder {
     let e = JSONEncoder()
     e.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
     e.dateEncodingStrategy = .custom { date, encoder in
@@ -50,7 +54,12 @@ enum JSON {
     return e
   }
 
-  static func decoder() -> JSONDecoder {
+  /// A value as one line of JSON text, for stdout.
+  public static func text<T: Encodable>(_ value: T) throws -> String {
+    String(decoding: try encoder().encode(value), as: UTF8.self)
+  }
+
+  public static func decoder() -> JSONDecoder {
     let d = JSONDecoder()
     d.dateDecodingStrategy = .custom { decoder in
       let text = try decoder.singleValueContainer().decode(String.self)

@@ -38,23 +38,13 @@ public enum RunTable {
       kneeTps = figures.knee?.tps
       requests = figures.requests
       errorRate = figures.errorRate
-      status = Self.status(run.outcome)
+      status = run.outcome.status
       journalStopped = run.journalStop
     }
 
     /// The status column: the outcome, and where the journal stopped when it did.
     var statusText: String {
       journalStopped.map { "\(status), journal stopped at \(ClockText.format($0.elapsedS))" } ?? status
-    }
-
-    /// The outcome as one word or two: complete, incomplete (no summary), aborted.
-    static func status(_ outcome: RunOutcome) -> String {
-      switch outcome {
-      case .complete: "complete"
-      case .incomplete: "incomplete"
-      case .abortedByUser: "aborted"
-      default: outcome.rawValue.replacingOccurrences(of: "_", with: " ")
-      }
     }
   }
 
@@ -66,7 +56,8 @@ public enum RunTable {
   public static func text(_ rows: [Row]) -> String {
     let cells = rows.map { row -> [String] in
       [
-        printable(row.name), startText(row.startedAt), printable(row.target), ClockText.format(row.durationS),
+        printable(row.name), UTCText.format(row.startedAt, zone: false), printable(row.target),
+        ClockText.format(row.durationS),
         DeltaFormat.value(row.tpsPeak, unit: "/s"),
         row.kneeVusers.map { "\($0) @ " + DeltaFormat.value(row.kneeTps, unit: "/s") } ?? "-",
         DeltaFormat.value(row.errorRate * 100, unit: "%"), row.statusText,
@@ -91,13 +82,5 @@ public enum RunTable {
     String(
       String.UnicodeScalarView(
         text.unicodeScalars.map { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) ? "?" : $0 }))
-  }
-
-  /// "2026-11-18 08:26".
-  static func startText(_ date: Date) -> String {
-    var calendar = Calendar(identifier: .gregorian)
-    calendar.timeZone = TimeZone(identifier: "UTC")!
-    let c = calendar.dateComponents([.year, .month, .day, .hour, .minute], from: date)
-    return String(format: "%04d-%02d-%02d %02d:%02d", c.year!, c.month!, c.day!, c.hour!, c.minute!)
   }
 }

@@ -39,3 +39,19 @@ public enum NiceScale {
     return 86400 * (raw / 86400).rounded(.up)
   }
 }
+
+extension NiceScale {
+  /// An axis tick's label. `.screen`: short (`2.5k`), as narrow as a chart's margin. `.report`
+  /// and `.plain`: no more digits than the step needs (`2,500`, `10k` from 10,000 on whole
+  /// thousands, `0.25`).
+  public static func tickLabel(_ value: Double, step: Double, style: TextStyle = .screen) -> String {
+    guard style != .screen else { return CountText.format(value) }
+    guard value.isFinite else { return "-" }
+    if !(step < 1) {
+      let whole = Int(value.rounded())
+      return abs(whole) >= 10_000 && whole % 1000 == 0 ? "\(whole / 1000)k" : CountText.grouped(whole)
+    }
+    let digits = min(3, max(1, Int((-log10(step)).rounded(.up))))
+    return String(format: "%.\(digits)f", value)
+  }
+}

@@ -56,7 +56,7 @@ struct ControlServerHostileTests {
   }
 
   @Test("close() returns within its bound while a client sits on unread replies and others say nothing")
-  func closeIsBoundedWhateverTheClientsDo() throws {
+  func closeIsBoundedWhateverTheClientsDo() async throws {
     var limits = ControlServer.Limits()
     limits.idle = .seconds(60)
     let (server, _) = try Self.serve("close", limits: limits)
@@ -65,7 +65,7 @@ struct ControlServerHostileTests {
     #expect(hostile.flood("status", times: 300, seconds: 10) == .stillOpen(afterBytes: 300 * 7))
     let silent = (0..<4).compactMap { _ in RawUnixClient(path: server.path) }
     #expect(silent.count == 4)
-    Thread.sleep(forTimeInterval: 0.2)
+    try await Task.sleep(for: .milliseconds(200))
     let took = Self.seconds { server.close() }
     // The bound is 0.5 s; the serving thread only ever waits in poll, so it ends at once.
     #expect(took < 0.6, "close() took \(took) s")
@@ -95,7 +95,7 @@ struct ControlServerHostileTests {
 
   @Test(
     "200 silent connections: one over the cap gets a clear refusal at once, and a turn once they idle out")
-  func aCapWithAClearRefusal() throws {
+  func aCapWithAClearRefusal() async throws {
     var limits = ControlServer.Limits()
     // Long enough that the silent ones are still there when the test asks, on a busy machine.
     limits.idle = .seconds(2)
@@ -107,7 +107,7 @@ struct ControlServerHostileTests {
     }
     // The backlog (64) and the server's accepting keep most of them connectable.
     #expect(silent.count >= limits.backlog, "only \(silent.count) connected")
-    Thread.sleep(forTimeInterval: 0.2)
+    try await Task.sleep(for: .milliseconds(200))
     // A connection over the cap reads the refusal line, then the end of the stream.
     let refused = silent.last!.readAll(seconds: 2)
     #expect(refused == ControlServer.busyReply(limits.clients) + "\n", "\(refused)")
@@ -116,7 +116,7 @@ struct ControlServerHostileTests {
     #expect(reply == ControlServer.busyReply(limits.clients), "\(reply)")
     #expect(took < 1, "the refusal took \(took) s")
     // The silent ones are dropped after the idle limit; then the next command is served.
-    Thread.sleep(forTimeInterval: 2.5)
+    try await Task.sleep(for: .milliseconds(2500))
     #expect(try ControlClient.send("status", to: server.path, timeout: 3).hasPrefix("{"))
   }
 

@@ -4,6 +4,7 @@ import SnapshotSupport
 import TerminalUI
 import Testing
 import Theme
+import Vocabulary
 
 @testable import Dashboard
 
@@ -93,7 +94,7 @@ import Theme
     model.metrics.totals.arrivals = arrivals
     let lines = DashboardView.render(model, width: 120, height: 40).lines()
     let row = try #require(lines.first { $0.contains("pool held") })
-    #expect(row.contains(Format.grouped(arrivals.heldBack + arrivals.droppedHeld)))
+    #expect(row.contains(CountText.grouped(arrivals.heldBack + arrivals.droppedHeld)))
     #expect(row.contains("20%"))
   }
 }

@@ -4,6 +4,7 @@ import RunFixtures
 import TerminalUI
 import Testing
 import Theme
+import Vocabulary
 
 @testable import Dashboard
 
@@ -43,11 +44,11 @@ struct PartialSecondScreenTests {
     func row(_ label: String) -> String? {
       lines.first { $0.contains(label) }.map { $0.trimmingCharacters(in: .whitespaces) }
     }
-    #expect(row("TPS now")?.hasSuffix(" " + Format.count(100)) == true, "\(row("TPS now") ?? text)")
-    #expect(row("TPS peak")?.contains(Format.count(100)) == true)
+    #expect(row("TPS now")?.hasSuffix(" " + CountText.format(100)) == true, "\(row("TPS now") ?? text)")
+    #expect(row("TPS peak")?.contains(CountText.format(100)) == true)
     // 1,010 requests over the 10.034 s the rows cover, not over the 40 s since the start.
-    #expect(row("TPS mean")?.contains(Format.count(1010 / 10.034)) == true, "\(row("TPS mean") ?? text)")
-    #expect(text.contains("now \(Format.count(100))  ok \(Format.count(100))"), "\(text)")
-    #expect(!text.contains(Format.count(294)), "an extrapolated rate is on screen:\n\(text)")
+    #expect(row("TPS mean")?.contains(CountText.format(1010 / 10.034)) == true, "\(row("TPS mean") ?? text)")
+    #expect(text.contains("now \(CountText.format(100))  ok \(CountText.format(100))"), "\(text)")
+    #expect(!text.contains(CountText.format(294)), "an extrapolated rate is on screen:\n\(text)")
   }
 }

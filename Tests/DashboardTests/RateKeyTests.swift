@@ -4,6 +4,7 @@ import RunFixtures
 import TerminalUI
 import Testing
 import Theme
+import Vocabulary
 
 @testable import Dashboard
 

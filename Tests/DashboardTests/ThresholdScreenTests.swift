@@ -4,6 +4,7 @@ import SnapshotSupport
 import TerminalUI
 import Testing
 import Theme
+import Vocabulary
 
 @testable import Dashboard
 
@@ -67,9 +68,9 @@ import Theme
     func text(_ metric: String, _ observed: Double) -> String {
       StatsPanel.observedText(ThresholdResult(expr: "", metric: metric, ok: true, observed: observed))
     }
-    #expect(text("p95", 312.4) == Format.milliseconds(312.4))
+    #expect(text("p95", 312.4) == LatencyText.format(312.4))
     #expect(text("error_rate", 0.0213) == "2.1%")
-    #expect(text("tps", 6120) == Format.count(6120) + "/s")
+    #expect(text("tps", 6120) == RateText.perSecond(6120))
     #expect(text("errors.timeout", 1234) == "1,234")
   }
 }

@@ -1,5 +1,6 @@
 import Metrics
 import Synchronization
+import Vocabulary
 
 /// The one stand-in for the load engine that the screen's loop, the keys and the control socket
 /// are tested against: it reports a status, serves a metrics snapshot, records every control call

@@ -1,6 +1,7 @@
 import LoadEngine
 import Metrics
 import Testing
+import Vocabulary
 
 @Suite(.timeLimit(.minutes(5))) struct DurationTextTests {
   @Test(arguments: [

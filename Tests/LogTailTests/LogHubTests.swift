@@ -39,7 +39,7 @@ import Testing
     return options
   }
 
-  @Test func linesAndFoldedTracebacksWithExactCounts() throws {
+  @Test func linesAndFoldedTracebacksWithExactCounts() async throws {
     let dir = try TemporaryDirectory("rampart-hub").url
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("app.log").path
@@ -49,11 +49,11 @@ import Testing
       sources: [.file(path)], classifier: LogClassifier(), options: fastOptions(), clock: { 12.5 },
       onErrors: counts.add)
     hub.start()
-    #expect(Poll.until(seconds: 3) { hub.logSnapshot().entries.count >= 2 })
+    #expect(try await Poll.until(seconds: 3) { hub.logSnapshot().entries.count >= 2 })
     for i in 0..<50 {
       try Self.append(["INFO access \(i) 200"] + Self.traceback, to: path)
     }
-    #expect(Poll.until(seconds: 3) { counts.total["BrokenPipeError"] == 50 })
+    #expect(try await Poll.until(seconds: 3) { counts.total["BrokenPipeError"] == 50 })
     hub.stop()
     let snapshot = hub.logSnapshot()
     #expect(counts.total == ["BrokenPipeError": 50])
@@ -71,7 +71,7 @@ import Testing
     #expect(zip(snapshot.entries, snapshot.entries.dropFirst()).allSatisfy { $0.id < $1.id })
   }
 
-  @Test func theFirstErrorsOfEachClassAreKeptAsSamples() throws {
+  @Test func theFirstErrorsOfEachClassAreKeptAsSamples() async throws {
     let dir = try TemporaryDirectory("rampart-hub").url
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("app.log").path
@@ -83,13 +83,13 @@ import Testing
       onErrors: counts.add, onErrorSample: { sample in samples.withLock { $0.append(sample) } })
     hub.start()
     // Lines already in the file are history; the errors come once following has begun.
-    #expect(Poll.until(seconds: 3) { hub.logSnapshot().entries.count >= 1 })
+    #expect(try await Poll.until(seconds: 3) { hub.logSnapshot().entries.count >= 1 })
     for i in 0..<10 {
       try Self.append(
         Self.traceback + ["2026/11/27 09:00:0\(i) [error] 7#7: *\(i) upstream timed out"], to: path)
     }
     #expect(
-      Poll.until(seconds: 3) {
+      try await Poll.until(seconds: 3) {
         counts.total["BrokenPipeError"] == 10 && counts.total["upstream_timed_out"] == 10
       },
       "\(counts.total)")
@@ -102,7 +102,7 @@ import Testing
     #expect(first.source == "app.log" && first.elapsed == 3)
   }
 
-  @Test func pastTheDisplayBudgetLinesAreDroppedButErrorsKeptAndCounted() throws {
+  @Test func pastTheDisplayBudgetLinesAreDroppedButErrorsKeptAndCounted() async throws {
     let dir = try TemporaryDirectory("rampart-hub").url
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("busy.log").path
@@ -115,11 +115,11 @@ import Testing
       sources: [.file(path)], classifier: LogClassifier(), options: options, clock: { 0 },
       onErrors: counts.add)
     hub.start()
-    Thread.sleep(forTimeInterval: 0.1)
+    try await Task.sleep(for: .milliseconds(100))
     var lines: [String] = []
     for i in 0..<5000 { lines.append(i % 100 == 99 ? "ERROR failure \(i)" : "INFO fine \(i)") }
     try Self.append(lines, to: path)
-    #expect(Poll.until(seconds: 3) { counts.total["error"] == 50 })
+    #expect(try await Poll.until(seconds: 3) { counts.total["error"] == 50 })
     hub.stop()
     let snapshot = hub.logSnapshot()
     #expect(snapshot.entries.count <= 100)
@@ -128,14 +128,14 @@ import Testing
     #expect(snapshot.entries.filter { $0.event.errorClass == "error" }.count == 50)
   }
 
-  @Test func commandsAndNoticesAndUniqueNames() throws {
+  @Test func commandsAndNoticesAndUniqueNames() async throws {
     let counts = Counts()
     let hub = LogHub(
       sources: [.command("echo 'FATAL disk full'; exit 4"), .command("echo 'FATAL disk full'; exit 4")],
       classifier: LogClassifier(), options: fastOptions(), clock: { 1 }, onErrors: counts.add)
     hub.start()
     #expect(
-      Poll.until(seconds: 3) {
+      try await Poll.until(seconds: 3) {
         hub.logSnapshot().entries.contains { $0.event.headline.contains("exit status 4") }
       })
     hub.stop()
@@ -145,7 +145,7 @@ import Testing
     #expect(snapshot.entries.contains { $0.kind == .notice && $0.event.headline.hasPrefix("exited") })
   }
 
-  @Test func stopFlushesABlockThatNeverEnded() throws {
+  @Test func stopFlushesABlockThatNeverEnded() async throws {
     let dir = try TemporaryDirectory("rampart-hub").url
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("cut.log").path
@@ -155,14 +155,14 @@ import Testing
       sources: [.file(path)], classifier: LogClassifier(), options: fastOptions(), clock: { 0 },
       onErrors: counts.add)
     hub.start()
-    Thread.sleep(forTimeInterval: 0.1)
+    try await Task.sleep(for: .milliseconds(100))
     try Self.append(Array(Self.traceback.dropLast()), to: path)
-    Thread.sleep(forTimeInterval: 0.1)
+    try await Task.sleep(for: .milliseconds(100))
     hub.stop()
     #expect(counts.total.values.reduce(0, +) == 1)
   }
 
-  @Test func keptTextIsBoundedInBytesToo() throws {
+  @Test func keptTextIsBoundedInBytesToo() async throws {
     let dir = try TemporaryDirectory("rampart-hub").url
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("long.log").path
@@ -171,11 +171,11 @@ import Testing
     options.byteCapacity = 256 << 10
     let hub = LogHub(sources: [.file(path)], classifier: LogClassifier(), options: options, clock: { 0 })
     hub.start()
-    Thread.sleep(forTimeInterval: 0.1)
+    try await Task.sleep(for: .milliseconds(100))
     // 400 lines of 8 KiB: 3.2 MiB of text for a 256 KiB budget.
     let long = String(repeating: "x", count: 8 << 10)
     try Self.append((0..<400).map { "INFO \($0) \(long)" }, to: path)
-    #expect(Poll.until(seconds: 3) { hub.logSnapshot().sources[0].linesRead == 400 })
+    #expect(try await Poll.until(seconds: 3) { hub.logSnapshot().sources[0].linesRead == 400 })
     hub.stop()
     let entries = hub.logSnapshot().entries
     let bytes = entries.reduce(0) { $0 + $1.event.textBytes }

@@ -1,6 +1,7 @@
 import Foundation
 import SeededRandom
 import Testing
+import Vocabulary
 
 @testable import Metrics
 
@@ -292,7 +293,7 @@ import Testing
     let step = try #require(result.steps.first { $0.phase == .hold && $0.rate == capacity })
     #expect(result.vusersAtCapacity == Int((capacity * step.mttMs / 1000).rounded(.up)))
     #expect(
-      result.headline.hasPrefix("capacity \(RateText.formatLive(capacity))/s (failed at "),
+      result.headline.hasPrefix("capacity \(RateText.live(capacity)) (failed at "),
       "\(result.headline)")
     let decoded = try JSONDecoder().decode(CapacityResult.self, from: JSONEncoder().encode(result))
     #expect(decoded == result)

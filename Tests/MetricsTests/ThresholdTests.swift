@@ -166,7 +166,8 @@ import Testing
     #expect(ThresholdResult(expr: "p95<1s", metric: "p95", ok: true, observed: 1250).observedText == "1.25s")
     #expect(
       ThresholdResult(expr: "p95<1s", metric: "p95", ok: true, observed: 4.216).observedText == "4.22ms")
-    #expect(ThresholdResult(expr: "p95<1s", metric: "p95", ok: true, observed: 0.25).observedText == "250us")
+    // The summary's latency spelling: a verdict once said "250us" beside a latency line's "0.25ms".
+    #expect(ThresholdResult(expr: "p95<1s", metric: "p95", ok: true, observed: 0.25).observedText == "0.25ms")
     #expect(
       ThresholdResult(expr: "errors<1%", metric: "error_rate", ok: false, observed: 0.5).observedText
         == "50.00%")

@@ -10,9 +10,8 @@ import Testing
 @Suite("rampart run PLAN", .timeLimit(.minutes(30)))
 struct PlanRunTests {
   static func summary(_ stdout: String) throws -> RunSummary {
-    let decoder = JSONDecoder()
-    decoder.dateDecodingStrategy = .iso8601
-    return try decoder.decode(RunSummary.self, from: Data(stdout.utf8))
+    // The configuration rampart writes with: dates keep their fractional seconds.
+    try RampartJSON.decoder().decode(RunSummary.self, from: Data(stdout.utf8))
   }
 
   static func plan(port: Int, duration: String = "2s") -> String {

@@ -10,9 +10,8 @@ import Testing
 struct ThresholdE2ETests {
   /// The summary JSON printed with --json.
   static func summary(_ stdout: String) throws -> RunSummary {
-    let decoder = JSONDecoder()
-    decoder.dateDecodingStrategy = .iso8601
-    return try decoder.decode(RunSummary.self, from: Data(stdout.utf8))
+    // The configuration rampart writes with: dates keep their fractional seconds.
+    try RampartJSON.decoder().decode(RunSummary.self, from: Data(stdout.utf8))
   }
 
   @Test("--abort-on-fail stops a run whose errors pass 1% within 2 s of the abort delay: exit 99")

@@ -2,6 +2,7 @@ import Foundation
 import Metrics
 import RunStore
 import Testing
+import Vocabulary
 
 @testable import Report
 
@@ -42,19 +43,19 @@ struct CapacityReportTests {
       #expect(tr.has(class: "held") == (step.phase == .hold), "step \(i + 1)")
       let cells = tr.children.filter { $0.name == "td" }
       #expect(cells[0].textContent == (step.phase == .hold ? "held" : "explore"))
-      #expect(cells[1].attributes["data-value"] == ReportFormat.raw(Double(step.windowStartS)))
-      #expect(cells[2].attributes["data-value"] == ReportFormat.raw(step.rate))
-      #expect(cells[2].textContent == RateText.formatLive(step.rate) + "/s")
-      #expect(cells[3].attributes["data-value"] == ReportFormat.raw(step.achievedRps))
+      #expect(cells[1].attributes["data-value"] == "\(Double(step.windowStartS))")
+      #expect(cells[2].attributes["data-value"] == "\(step.rate)")
+      #expect(cells[2].textContent == RateText.live(step.rate))
+      #expect(cells[3].attributes["data-value"] == "\(step.achievedRps)")
       #expect(
         cells[4].textContent
           == (step.samplesNeeded > 0
-            ? "\(ReportFormat.count(step.samples)) of \(ReportFormat.count(step.samplesNeeded))"
-            : ReportFormat.count(step.samples)))
+            ? "\(CountText.grouped(step.samples)) of \(CountText.grouped(step.samplesNeeded))"
+            : CountText.grouped(step.samples)))
       for (j, expr) in (capacity.slos + [CapacitySearch.keepsUpExpression]).enumerated() {
         let result = try #require(step.results.first { $0.expr == expr })
         let cell = cells[6 + j]
-        #expect(cell.attributes["data-value"] == ReportFormat.raw(result.observed))
+        #expect(cell.attributes["data-value"] == "\(result.observed)")
         #expect(cell.has(class: result.ok ? "pass" : "bad"), "step \(i + 1) \(expr)")
         #expect(cell.textContent.hasPrefix(result.observedText))
         #expect(cell.textContent.hasSuffix("✗") == !result.ok)
@@ -72,7 +73,7 @@ struct CapacityReportTests {
     #expect(capacityRow.has(class: "held") && capacityRow.has(class: "pass"))
     #expect(
       capacityRow.children.filter { $0.name == "td" }[2].attributes["data-value"]
-        == capacity.capacityRps.map(ReportFormat.raw))
+        == capacity.capacityRps.map { "\($0)" })
 
     // What broke, and the closed-model view by Little's law.
     let facts = try #require(section.first(id: "capacity-facts-A"))
@@ -112,7 +113,7 @@ struct CapacityReportTests {
         #expect(band.has(class: "neutral") && band.attributes["fill"] == ReportPalette.neutral)
       }
       #expect(
-        band.all("title").first?.textContent.hasPrefix("held \(RateText.formatLive(step.rate))/s: ") == true)
+        band.all("title").first?.textContent.hasPrefix("held \(RateText.live(step.rate)): ") == true)
     }
     // Said in the legend too, and only on the throughput chart.
     let keys = chart.all("li", class: "key").map(\.textContent)
@@ -129,9 +130,9 @@ struct CapacityReportTests {
     let b = try #require(fixture.two.summary?.capacity?.capacityRps)
     let change = (b - a) / a * 100
     let expected =
-      "\(RateText.formatLive(a))/s vs \(RateText.formatLive(b))/s (\(DeltaFormat.change(change)))"
+      "\(RateText.live(a)) vs \(RateText.live(b)) (\(PercentText.change(change)))"
     // The seed question's answer: twice the backends, nearly twice the capacity.
-    #expect(DeltaFormat.change(change) == "+97%", "\(expected)")
+    #expect(PercentText.change(change) == "+97%", "\(expected)")
 
     let report = try Rendered(fixture.one, compare: [fixture.two])
     let section = try #require(report.root.first(id: "capacity-search"))
@@ -168,7 +169,7 @@ struct CapacityReportTests {
     let steps = rows.filter { $0.count > 1 && $0[1] == "search step" }
     #expect(steps.count == capacity.steps.count, "\(rows)")
     for (row, step) in zip(steps, capacity.steps) {
-      #expect(row[2] == "\(RateText.formatLive(step.rate))/s \(step.verdict.rawValue)", "\(row)")
+      #expect(row[2] == "\(RateText.live(step.rate)) \(step.verdict.rawValue)", "\(row)")
     }
     #expect(rows.last.map { $0[1] == "capacity" && $0[2] == capacity.headline } == true, "\(rows.last ?? [])")
   }

@@ -3,6 +3,7 @@ import Metrics
 import RunStore
 import TestKit
 import Testing
+import Vocabulary
 
 @testable import Report
 
@@ -165,7 +166,7 @@ struct Rendered {
     }
     // The text shows the same figure.
     let requests = report.root.first(id: "totals-table")?.all("td").first?.textContent
-    #expect(requests == ReportFormat.count(summary.requests))
+    #expect(requests == CountText.grouped(summary.requests))
   }
 
   @Test func logSamplesAreShownAsInertText() throws {
@@ -306,7 +307,7 @@ struct Rendered {
         #expect(cell.textContent.hasSuffix(" ★ best") == isBest, "\(row.key) \(i)")
         #expect(cell.textContent.hasPrefix(DeltaFormat.value(row.values[i], unit: row.unit)))
         if i > 0 {
-          let change = DeltaFormat.change(row.deltaPercent[i])
+          let change = PercentText.change(row.deltaPercent[i])
           #expect(cells[4 + i].textContent == (change.isEmpty ? "–" : change), "\(row.key) \(i)")
         }
       }
@@ -379,8 +380,8 @@ struct Rendered {
     #expect(Ticks.nice(max: 0.42) == [0, 0.1, 0.2, 0.3, 0.4, 0.5])
     #expect(Ticks.time(max: 96) == [0, 10, 20, 30, 40, 50, 60, 70, 80, 90])
     #expect(Ticks.time(max: 3600).count <= 13)
-    #expect(ReportFormat.tick(2500, step: 500) == "2,500")
-    #expect(ReportFormat.count(1_234_567) == "1,234,567")
+    #expect(NiceScale.tickLabel(2500, step: 500, style: .report) == "2,500")
+    #expect(CountText.grouped(1_234_567) == "1,234,567")
   }
 
   @Test func longRunsAreAveragedIntoFewerPoints() {

@@ -3,6 +3,7 @@ import Metrics
 import RunFixtures
 import SnapshotSupport
 import Testing
+import Vocabulary
 
 @testable import RunStore
 
@@ -72,7 +73,7 @@ typealias FixtureRuns = LoadedFixtures
     #expect(row.deltaPercent[2] == nil)
     let lower = DeltaRow(key: "k", title: "t", unit: "ms", better: .lower, values: [30, 20])
     #expect(lower.best == 1)
-    #expect(DeltaFormat.change(lower.deltaPercent[1]) == "-33%")
+    #expect(PercentText.change(lower.deltaPercent[1]) == "-33%")
   }
 
   @Test func capacityCurveIsReadBetweenSteps() {

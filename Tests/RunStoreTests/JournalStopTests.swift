@@ -132,7 +132,7 @@ import Testing
     #expect(byName["disk-full-no-summary"]?.statusText == "incomplete, journal stopped at 0:31")
     #expect(byName["killed"]?.statusText == "incomplete")
     #expect(byName["one-backend"]?.journalStopped == nil)
-    let json = String(decoding: try JSON.encoder().encode(rows), as: UTF8.self)
+    let json = String(decoding: try RampartJSON.encoder().encode(rows), as: UTF8.self)
     #expect(
       json.components(separatedBy: #""journal_stopped":{"elapsed_s":31,"reason":"disk full"}"#).count == 3)
     #expect(RunTable.text(rows).contains("complete, journal stopped at 0:31"))

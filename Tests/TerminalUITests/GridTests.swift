@@ -1,5 +1,4 @@
 import Testing
-import Vocabulary
 
 @testable import TerminalUI
 
@@ -87,52 +86,5 @@ import Vocabulary
     #expect(r.splitRight(10).rest.width == 0)
     #expect(r.centered(width: 1, height: 1) == Rect(x: 2, y: 1, width: 1, height: 1))
     #expect(r.intersection(Rect(x: 10, y: 10, width: 1, height: 1)).isEmpty)
-  }
-}
-
-@Suite(.timeLimit(.minutes(5))) struct FormatTests {
-  @Test(arguments: [
-    (0.0, "0"), (7.5, "7.5"), (950, "950"), (1000, "1k"), (2500, "2.5k"), (12_340, "12.3k"),
-    (120_000, "120k"),
-    (1_200_000, "1.2M"),
-  ])
-  func counts(value: Double, text: String) {
-    #expect(Format.count(value) == text)
-  }
-
-  @Test(arguments: [
-    (0.85, "850 µs"), (1.234, "1.23 ms"), (12.5, "12.5 ms"), (120, "120 ms"), (1500, "1.5 s"),
-  ])
-  func milliseconds(value: Double, text: String) {
-    #expect(Format.milliseconds(value) == text)
-  }
-
-  @Test func clocksAndPercents() {
-    #expect(ClockText.format(0) == "0:00")
-    #expect(ClockText.format(90.7) == "1:30")
-    #expect(ClockText.format(3720) == "1:02:00")
-    #expect(Format.percent(0.0004) == "<0.1%")
-    #expect(Format.percent(0.052) == "5.2%")
-    #expect(ByteSize.format(1536) == "1.5 KiB")
-  }
-
-  @Test("one spelling: a stopwatch clock and binary sizes in every style")
-  func oneSpelling() {
-    // 59.6 s read "1:00" on the compare screen and "0:59" live before both used ClockText.
-    #expect(ClockText.format(59.6) == "0:59")
-    #expect(ClockText.format(-3) == "0:00" && ClockText.format(.nan) == "0:00")
-    #expect(ByteSize.format(950, style: .fixed) == "950 B")
-    #expect(ByteSize.format(28_672, style: .fixed) == "28.0 KiB")
-    #expect(ByteSize.format(28_672) == "28 KiB")
-    #expect(ByteSize.format(126_248_550, style: .fixed) == "120.4 MiB")
-    #expect(NiceScale.ticks(max: 0.42) == [0, 0.1, 0.2, 0.3, 0.4, 0.5])
-  }
-
-  @Test func niceStepsReadCleanly() {
-    #expect(NiceScale.step(for: 9_300, intervals: 4) == 2500)
-    #expect(NiceScale.step(for: 100, intervals: 4) == 25)
-    #expect(NiceScale.step(for: 0.3, intervals: 2) == 0.2)
-    #expect(NiceScale.timeStep(for: 600, count: 8) == 120)
-    #expect(NiceScale.timeStep(for: 20, count: 8) == 5)
   }
 }

@@ -1,5 +1,6 @@
 import SnapshotSupport
 import Testing
+import Vocabulary
 
 @testable import TerminalUI
 
@@ -51,7 +52,8 @@ import Testing
       ],
       dots: dots,
       axis: TimeAxis(
-        xRange: 0...90, yFormat: { Format.count($0) }, symbols: symbols, axisStyle: muted, labelStyle: muted,
+        xRange: 0...90, yFormat: { CountText.format($0) }, symbols: symbols, axisStyle: muted,
+        labelStyle: muted,
         markers: [
           ChartMarker(x: 10, glyph: glyphs.0, style: blue), ChartMarker(x: 42, glyph: glyphs.1, style: red),
         ],
@@ -82,7 +84,7 @@ import Testing
     grid.render(
       LineChart(
         series: [ChartSeries(name: "tps", points: [], style: green)],
-        axis: TimeAxis(xRange: 0...600, yFormat: { Format.count($0) })),
+        axis: TimeAxis(xRange: 0...600, yFormat: { CountText.format($0) })),
       in: grid.area)
     expectSnapshot(grid, named: "linechart-empty")
   }
@@ -93,7 +95,7 @@ import Testing
     grid.render(
       LineChart(
         series: [ChartSeries(name: "v", points: points, style: blue)],
-        axis: TimeAxis(xRange: 4...9, yFormat: { Format.milliseconds($0) })),
+        axis: TimeAxis(xRange: 4...9, yFormat: { LatencyText.format($0) })),
       in: grid.area)
     expectSnapshot(grid, named: "linechart-zoomed")
   }
@@ -107,7 +109,9 @@ import Testing
         layers: [
           ChartSeries(name: "timeout", points: timeouts, style: red),
           ChartSeries(name: "read_reset", points: resets, style: blue),
-        ], axis: TimeAxis(xRange: 0...60, yFormat: { Format.count($0) }, axisStyle: muted, labelStyle: muted)),
+        ],
+        axis: TimeAxis(xRange: 0...60, yFormat: { CountText.format($0) }, axisStyle: muted, labelStyle: muted)
+      ),
       in: grid.area)
     expectSnapshot(grid, named: "stackedbars")
   }

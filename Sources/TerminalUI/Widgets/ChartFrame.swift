@@ -126,7 +126,7 @@ struct ChartFrame {
     var nextFree = plot.x
     while value <= xRange.upperBound + 1e-9 {
       if let c = column(of: value, xRange: xRange) {
-        let label = Format.count(value)
+        let label = NiceScale.tickLabel(value, step: step)
         let w = DisplayWidth.of(label)
         let x = min(c, plot.maxX - w)
         if x >= nextFree {

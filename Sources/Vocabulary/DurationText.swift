@@ -29,3 +29,12 @@ public enum DurationText {
     return "\(whole)s"
   }
 }
+
+extension DurationText {
+  /// The run's elapsed whole seconds as the headless progress lines count them, seconds always two
+  /// digits from a minute up so the column stays aligned: `5s`, `59s`, `1m05s`, `61m40s`.
+  public static func elapsed(_ seconds: Int) -> String {
+    let s = max(0, seconds)
+    return s >= 60 ? "\(s / 60)m" + (s % 60 < 10 ? "0" : "") + "\(s % 60)s" : "\(s)s"
+  }
+}
