@@ -177,10 +177,11 @@ let package = Package(
     .testTarget(
       name: "RampartCLITests",
       dependencies: ["TestSupport", "TestKit", "RunStore", "Metrics", "SeededRandom", "RunFixtures"]),
-    // Unit tests of the command's own pure parts: its plain lines, flags merged over a plan file.
+    // Unit tests of the command's own parts: its plain lines, flags merged over a plan file, the
+    // run's phases against a fake engine.
     .testTarget(
       name: "RampartTests",
-      dependencies: ["RampartCommands", "Metrics", "RunStore", "PlanFile", "LoadEngine"]),
+      dependencies: ["RampartCommands", "Metrics", "RunStore", "PlanFile", "LoadEngine", "EngineFakes"]),
   ],
   swiftLanguageModes: [.v6]
 )

@@ -12,6 +12,14 @@ public struct EngineResult: Sendable {
   /// Seconds from start until the last vuser ended.
   public var duration: Double
   public var inflightAtStop: Int
+
+  public init(outcome: RunOutcome, startedAt: Date, endedAt: Date, duration: Double, inflightAtStop: Int) {
+    self.outcome = outcome
+    self.startedAt = startedAt
+    self.endedAt = endedAt
+    self.duration = duration
+    self.inflightAtStop = inflightAtStop
+  }
 }
 
 /// The closed-model load engine: vusers spread over SwiftNIO event loops, a ramp controller

@@ -39,157 +39,41 @@ struct LoadRunner {
   /// Scrubs secrets (a plan's `${env:NAME}` values) from everything written or shown.
   var redact: @Sendable (String) -> String = { $0 }
 
+  /// The run's phases in order: prepare, the engine, the control socket, the journal, the log
+  /// followers, the screen, the run itself, then the summary and the exit status. Each phase that
+  /// can fail does so before anything is sent or left on disk, with one error line.
   func execute() async throws {
-    let themes: [Theme]
-    do {
-      themes = try DashboardSession.loadThemes(named: display.themeName)
-    } catch {
-      throw ValidationError(error.description)
-    }
+    let themes = try loadThemes()
     let files = FileLimit.raise()
-    let peak = config.peakVusers
     let store = MetricsStore()
     store.setThresholds(thresholds)
-    let redact = redact
     let target = redact(config.target.description)
-    // A request mix is part of the plan: runs with different mixes must not compare as alike.
-    let mix = config.mix.map { "\($0.template.method) \($0.path ?? "/") x\($0.weight)" }.joined(
-      separator: ", ")
-    let meta = RunMeta(
-      name: redact(name), target: target, method: mix.isEmpty ? config.request.method : redact(mix),
-      plan: config.planSummary + (mix.isEmpty ? "" : "; requests " + redact(mix)), vusersPeak: peak,
-      duration: config.duration, command: Redaction.command(CommandLine.arguments).map(redact),
-      startedAt: Date(),
-      host: ProcessInfo.processInfo.hostName, rampartVersion: RampartVersion.current,
-      options: ["think_s": "\(config.think)", "timeout_s": "\(config.requestTimeout)"])
-    let (quiet, json) = (quiet, json)
     // Progress lines are for plain mode only; the decision comes after the engine resolved the
     // target, so the flag is read when each line is due.
     let plainLines = PlainLines()
+    let (quiet, json) = (quiet, json)
     let progress: @Sendable (String) -> Void = { line in
       if quiet || !plainLines.enabled { return }
       if json { printError(line) } else { printOut(line) }
     }
-    // The journal is created once the target resolved, so a bad host leaves no run behind; the
-    // engine's callbacks only fire after `run()` starts, when it exists.
-    let journalSlot = Slot<RunJournal>()
+    let seconds = SecondHandler(
+      store: store, search: search,
+      policy: .init(checks: !thresholds.isEmpty, abortOnFail: abortOnFail, abortDelay: abortDelay),
+      stopCause: StopCause(), progress: progress, warn: { printError($0) })
     let hubSlot = Slot<LogHub>()
-    let engineSlot = Slot<LoadEngine>()
-    let stopCause = StopCause()
-    let (checksThresholds, abortOnFail, abortDelay) = (!thresholds.isEmpty, abortOnFail, abortDelay)
-    let search = search
-    let engine: LoadEngine
-    do throws(ConfigError) {
-      engine = try LoadEngine(
-        config: config, store: store,
-        onSample: { sample in
-          // The second's line comes before its journal write, so a write that fails is said after
-          // the line of the second it lost.
-          progress(HeadlessReport.progressLine(sample))
-          journalSlot.value?.append(sample)
-          for (name, count) in (sample.logErrors ?? [:]).sorted(by: { $0.key < $1.key }) {
-            journalSlot.value?.append(
-              RunEvent(elapsed: Double(sample.t), kind: .logErrors, value: Double(count), label: name))
-          }
-          if let search, let engine = engineSlot.value {
-            for event in search.observe(sample, engine: engine, store: store) {
-              store.record(event)
-              journalSlot.value?.append(event)
-              progress(HeadlessReport.searchLine(event))
-            }
-          }
-          // The knee is looked for once a second, as ramp steps complete (a search's own steps
-          // answer its question instead).
-          if search == nil, let knee = store.updateKnee() {
-            journalSlot.value?.append(knee)
-            let position = store.snapshot().knee?.position ?? "\(Int(knee.value ?? 0)) vusers"
-            progress("  knee: \(position), \(knee.label ?? "")")
-          }
-          // Thresholds are checked once a second over the run so far, after the second closed.
-          if checksThresholds {
-            let check = store.checkThresholds()
-            for event in check.newlyFailing {
-              journalSlot.value?.append(event)
-              let observed = check.results.first { $0.expr == event.label }?.observedText ?? ""
-              progress("  threshold failing: \(event.label ?? "") (observed \(observed))")
-            }
-            let elapsed = Double(sample.t) + sample.duration
-            if abortOnFail, elapsed >= abortDelay, let failed = check.results.first(where: { !$0.ok }),
-              let engine = engineSlot.value, [.running, .paused].contains(engine.status().phase),
-              stopCause.claim(.threshold)
-            {
-              printError(
-                "rampart: threshold '\(failed.expr)' failed (observed \(failed.observedText)): "
-                  + "stopping the run (--abort-on-fail)")
-              engine.stop()
-            }
-          }
-        },
-        onEvent: { journalSlot.value?.append($0) },
-        // The log follower's last counts join a row before the engine closes its last rows.
-        beforeFinalSeconds: { hubSlot.value?.endCounting() })
-    } catch {
-      printError("rampart: error: \(redact(error.message))")
-      throw ExitCode(ExitStatus.unresolvable)
-    }
-    engineSlot.value = engine
+    let engine = try makeEngine(store: store, seconds: seconds, hub: hubSlot)
+    seconds.engine.value = engine
     // The socket opens before the run directory and before anything is sent: a bad path leaves
     // nothing behind.
-    let controlServer: ControlServer?
-    do {
-      controlServer = try controlPath.map { path throws(ControlSocketError) in
-        try ControlServer(
-          path: path, responder: ControlResponder(control: engine, engine: engine, metrics: store))
-      }
-    } catch {
-      throw ValidationError(error.description)
-    }
+    let controlServer = try openControl(engine: engine, store: store)
     defer { controlServer?.close() }
-    let journal: RunJournal
-    do {
-      journal = try RunJournal(
-        root: out, meta: meta,
-        onFailure: { error in
-          // Said the moment it happens, in the header and the plain lines; the load goes on.
-          let stop = JournalStop(elapsedS: engine.status().elapsed, reason: error.reason)
-          store.record(RunEvent(elapsed: stop.elapsedS, kind: .journalStopped, label: stop.reason))
-          progress(HeadlessReport.journalStoppedLine(stop, cause: error))
-        })
-    } catch {
-      throw ValidationError("cannot create the run directory under '\(out)': \(error)")
-    }
-    journalSlot.value = journal
-
-    let hub = logs.map { setup in
-      store.enableLogErrors()
-      var options = LogHub.Options()
-      options.roots = setup.roots
-      options.redact = redact
-      return LogHub(
-        sources: setup.sources, classifier: setup.classifier, options: options,
-        clock: { engine.status().elapsed }, onErrors: { store.recordLogErrors($0) },
-        onErrorSample: { sample in
-          journalSlot.value?.append(
-            LogSample(
-              elapsed: sample.elapsed, errorClass: sample.errorClass, source: sample.source, text: sample.text
-            ))
-        })
-    }
+    let meta = Self.meta(config: config, name: name, redact: redact)
+    let journal = try openJournal(meta: meta, engine: engine, store: store, progress: progress)
+    seconds.recorder.value = journal
+    let hub = openLogs(engine: engine, store: store, journal: journal)
     hubSlot.value = hub
     hub?.start()
-    // Counted once the journal, the control socket and the log followers are open.
-    let connectionCap = files.connectionCap(openNow: FileLimit.openDescriptors())
-    engine.capConnections(at: connectionCap)
-    // The open model's default pool is a ceiling the pool grows toward only as responses slow
-    // down: only a --max-vusers the user asked for is worth a warning.
-    if connectionCap < peak, config.open == nil || config.open?.maxVusers != nil {
-      printError(
-        "rampart: warning: the open-file limit (\(files.now)) caps concurrency at \(connectionCap) "
-          + (config.open == nil
-            ? "connections; the other vusers fail with emfile and retry"
-            : "connections; arrivals past them wait in the backlog (counted late) or are dropped"))
-      journal.append(RunEvent(elapsed: 0, kind: .fileLimit, value: Double(files.now)))
-    }
+    capConnections(engine: engine, files: files, journal: journal)
     let session = openDashboard(themes: themes)
     plainLines.enabled = session == nil
     if !quiet && session == nil {
@@ -197,18 +81,7 @@ struct LoadRunner {
         "rampart: \(config.planSummary) against \(target) "
           + "(open files \(files.now), run dir \(journal.directory))")
     }
-    let grace = DurationText.format(config.gracePeriod)
-    let signals = SignalStop(
-      onFirst: { _ in
-        _ = stopCause.claim(.user)
-        if let session {
-          session.exitFlag.set()
-        } else {
-          printError("rampart: stopping (in-flight requests get \(grace); Ctrl-C again to quit now)")
-        }
-        engine.stop()
-      },
-      beforeForcedExit: { session?.restoreForExit() })
+    let signals = stopOnSignals(engine: engine, session: session, cause: seconds.stopCause)
     // Signals are handled until execute returns: a second one must end the process whatever the
     // summary, the log followers or the control socket are doing.
     defer { withExtendedLifetime(signals) {} }
@@ -229,41 +102,156 @@ struct LoadRunner {
     controlServer?.close()
     // Lines read until now still count; the summary waits for the last poll.
     hub?.stop()
-    // engine.stop() reads as a user's stop; a threshold that asked for it is named instead.
-    let outcome =
-      result.outcome == .abortedByUser && stopCause.value == .threshold ? .abortedByThreshold : result.outcome
-    // The run is over: one snapshot serves the summary, the histogram file and the epilogue.
-    let final = store.snapshot()
-    var summary = RunSummary(
-      snapshot: final, outcome: outcome, target: target,
-      startedAt: result.startedAt, endedAt: result.endedAt, duration: result.duration,
-      inflightAtStop: result.inflightAtStop, runDir: journal.directory)
-    if let search {
-      let answer = search.result
-      summary.capacity = answer
-      if !final.events.contains(where: { $0.kind == .capacity }) {
-        journal.append(
-          RunEvent(
-            elapsed: result.duration, kind: .capacity, value: answer.capacityRps, label: answer.headline))
+    try finish(result, cause: seconds.stopCause.value, store: store, journal: journal, target: target)
+  }
+
+  private func loadThemes() throws -> [Theme] {
+    do {
+      return try DashboardSession.loadThemes(named: display.themeName)
+    } catch {
+      throw ValidationError(error.description)
+    }
+  }
+
+  /// What the run directory's meta.json says about the run before it starts.
+  static func meta(
+    config: EngineConfig, name: String, redact: (String) -> String, startedAt: Date = Date()
+  ) -> RunMeta {
+    // A request mix is part of the plan: runs with different mixes must not compare as alike.
+    let mix = config.mix.map { "\($0.template.method) \($0.path ?? "/") x\($0.weight)" }.joined(
+      separator: ", ")
+    return RunMeta(
+      name: redact(name), target: redact(config.target.description),
+      method: mix.isEmpty ? config.request.method : redact(mix),
+      plan: config.planSummary + (mix.isEmpty ? "" : "; requests " + redact(mix)),
+      vusersPeak: config.peakVusers, duration: config.duration,
+      command: Redaction.command(CommandLine.arguments).map(redact), startedAt: startedAt,
+      host: ProcessInfo.processInfo.hostName, rampartVersion: RampartVersion.current,
+      options: ["think_s": "\(config.think)", "timeout_s": "\(config.requestTimeout)"])
+  }
+
+  /// Resolves the target (exit 3 with one line when it cannot) and wires the engine's callbacks.
+  private func makeEngine(store: MetricsStore, seconds: SecondHandler, hub: Slot<LogHub>) throws
+    -> LoadEngine
+  {
+    do throws(ConfigError) {
+      return try LoadEngine(
+        config: config, store: store, onSample: { seconds.handle($0) },
+        onEvent: { seconds.recorder.value?.append($0) },
+        // The log follower's last counts join a row before the engine closes its last rows.
+        beforeFinalSeconds: { hub.value?.endCounting() })
+    } catch {
+      printError("rampart: error: \(redact(error.message))")
+      throw ExitCode(ExitStatus.unresolvable)
+    }
+  }
+
+  private func openControl(engine: LoadEngine, store: MetricsStore) throws -> ControlServer? {
+    do {
+      return try controlPath.map { path throws(ControlSocketError) in
+        try ControlServer(
+          path: path, responder: ControlResponder(control: engine, engine: engine, metrics: store))
       }
+    } catch {
+      throw ValidationError(error.description)
     }
-    if !thresholds.isEmpty {
-      // The final verdict: every threshold over the whole run, with the summary's own figures.
-      let results = thresholds.check(ThresholdFigures(summary: summary))
-      summary.thresholds = results
-      summary.thresholdsOk = results.allSatisfy(\.ok) && outcome != .abortedByThreshold
+  }
+
+  /// The run directory, made once the target resolved so that a bad host leaves no run behind.
+  private func openJournal(
+    meta: RunMeta, engine: LoadEngine, store: MetricsStore, progress: @escaping @Sendable (String) -> Void
+  ) throws -> RunJournal {
+    do {
+      return try RunJournal(
+        root: out, meta: meta,
+        onFailure: { error in
+          // Said the moment it happens, in the header and the plain lines; the load goes on.
+          let stop = JournalStop(elapsedS: engine.status().elapsed, reason: error.reason)
+          store.record(RunEvent(elapsed: stop.elapsedS, kind: .journalStopped, label: stop.reason))
+          progress(HeadlessReport.journalStoppedLine(stop, cause: error))
+        })
+    } catch {
+      throw ValidationError("cannot create the run directory under '\(out)': \(error)")
     }
-    let failed = Self.close(journal, summary: summary, final: final)
+  }
+
+  /// The followers of the target's logs, on the engine's clock; nil without --log.
+  private func openLogs(engine: LoadEngine, store: MetricsStore, journal: RunJournal) -> LogHub? {
+    logs.map { setup in
+      store.enableLogErrors()
+      var options = LogHub.Options()
+      options.roots = setup.roots
+      options.redact = redact
+      return LogHub(
+        sources: setup.sources, classifier: setup.classifier, options: options,
+        clock: { engine.status().elapsed }, onErrors: { store.recordLogErrors($0) },
+        onErrorSample: { sample in
+          journal.append(
+            LogSample(
+              elapsed: sample.elapsed, errorClass: sample.errorClass, source: sample.source, text: sample.text
+            ))
+        })
+    }
+  }
+
+  /// Counted once the journal, the control socket and the log followers are open.
+  private func capConnections(engine: LoadEngine, files: FileLimit, journal: RunJournal) {
+    let connectionCap = files.connectionCap(openNow: FileLimit.openDescriptors())
+    engine.capConnections(at: connectionCap)
+    // The open model's default pool is a ceiling the pool grows toward only as responses slow
+    // down: only a --max-vusers the user asked for is worth a warning.
+    guard connectionCap < config.peakVusers, config.open == nil || config.open?.maxVusers != nil
+    else { return }
+    printError(
+      "rampart: warning: the open-file limit (\(files.now)) caps concurrency at \(connectionCap) "
+        + (config.open == nil
+          ? "connections; the other vusers fail with emfile and retry"
+          : "connections; arrivals past them wait in the backlog (counted late) or are dropped"))
+    journal.append(RunEvent(elapsed: 0, kind: .fileLimit, value: Double(files.now)))
+  }
+
+  /// The first signal stops the run gracefully (in-flight requests get the grace period); a
+  /// second one ends the process now.
+  private func stopOnSignals(engine: LoadEngine, session: DashboardSession?, cause: StopCause)
+    -> SignalStop
+  {
+    let grace = DurationText.format(config.gracePeriod)
+    return SignalStop(
+      onFirst: { _ in
+        _ = cause.claim(.user)
+        if let session {
+          session.exitFlag.set()
+        } else {
+          printError("rampart: stopping (in-flight requests get \(grace); Ctrl-C again to quit now)")
+        }
+        engine.stop()
+      },
+      beforeForcedExit: { session?.restoreForExit() })
+  }
+
+  /// The summary, written and printed, then the exit status it calls for.
+  private func finish(
+    _ result: EngineResult, cause: StopCause.Cause?, store: MetricsStore, journal: RunJournal, target: String
+  ) throws {
+    // One snapshot serves the summary, the histogram file and the epilogue.
+    let final = store.snapshot()
+    let capacity = search?.result
+    if let capacity, !final.events.contains(where: { $0.kind == .capacity }) {
+      journal.append(
+        RunEvent(
+          elapsed: result.duration, kind: .capacity, value: capacity.capacityRps, label: capacity.headline))
+    }
+    let summary = Self.summary(
+      result, cause: cause, final: final, target: target, runDir: journal.directory, capacity: capacity,
+      thresholds: thresholds)
+    let summaryMissing = Self.close(journal, summary: summary, final: final)
     if json {
       printOut(try RampartJSON.text(summary))
     } else {
       printOut(HeadlessReport.summary(summary, plan: config.planSummary))
     }
     if let epilogue { (json ? printError : printOut)(epilogue(summary, final)) }
-    // A signal that came after the plan ended changes nothing: the run was complete.
-    if outcome == .abortedByUser { throw ExitCode(ExitStatus.interrupted) }
-    if failed { throw ExitCode(ExitStatus.failure) }
-    if summary.thresholdsOk == false { throw ExitCode(ExitStatus.thresholdsFailed) }
+    if let status = Self.exitStatus(summary, summaryMissing: summaryMissing) { throw ExitCode(status) }
   }
 }
 

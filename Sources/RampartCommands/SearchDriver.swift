@@ -1,4 +1,3 @@
-import LoadEngine
 import Metrics
 import Synchronization
 
@@ -20,7 +19,7 @@ final class SearchDriver: Sendable {
 
   /// One closed second. Returns what to journal and print: the judged step, and the answer when
   /// the search is over.
-  func observe(_ sample: SecondSample, engine: LoadEngine, store: MetricsStore) -> [RunEvent] {
+  func observe(_ sample: SecondSample, engine: any SteerableEngine, store: MetricsStore) -> [RunEvent] {
     let (action, step, progress) = search.withLock { search in
       let before = search.steps.count
       let action = search.observe(sample) { store.windowFigures() }

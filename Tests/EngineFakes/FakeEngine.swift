@@ -106,6 +106,8 @@ public final class FakeEngine: EngineControl, EngineStatusSource, MetricsSource,
     log("rate \(RateText.format(rate))") { $0.rate = rate }
   }
   public func tag(_ label: String) { log("tag \(label)") }
+  /// The plan's owner (a capacity search) declared the plan done.
+  public func finishPlan() { log("finish plan") }
 
   public func stop() {
     log("stop") { [stopAfterReads] in
