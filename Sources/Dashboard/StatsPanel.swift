@@ -163,7 +163,7 @@ struct StatsPanel: Widget {
             ("vusers", "\(knee.vusers)", .knee),
             ("TPS", CountText.format(knee.tps), .knee),
             ("MTT", LatencyText.format(knee.mttMs), .knee),
-            ("confidence", PercentText.format(knee.confidence), .text),
+            ("confidence", knee.confidenceText, .text),
           ]
         ))
     } else if samples.count >= 10 && model.metrics.search == nil {

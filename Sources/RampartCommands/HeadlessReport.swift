@@ -104,7 +104,7 @@ enum HeadlessReport {
     }
     if let knee = r.knee {
       lines.append(
-        "  knee           \(knee.position), \(knee.label) (confidence \(String(format: "%.2f", knee.confidence)))"
+        "  knee           \(knee.position), \(knee.label) (confidence \(knee.confidenceText))"
       )
     }
     if let pauses = r.pauses, pauses > 0 {

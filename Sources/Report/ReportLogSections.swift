@@ -108,7 +108,7 @@ extension ReportSections {
         add(
           at, "knee",
           "\(knee.vusers) vusers · \(RateText.perSecond(knee.tps, style: .report)) · MTT \(LatencyText.format(knee.mttMs, style: .report))"
-            + String(format: " · confidence %.2f", knee.confidence) + " (marked where the ramp reached it)",
+            + " · confidence \(knee.confidenceText) (marked where the ramp reached it)",
           classes: "knee")
       }
     }

@@ -58,6 +58,16 @@ import Testing
     #expect(held.contains("; pool held: 7 waited, 3 of the dropped (more vusers stopped adding throughput"))
   }
 
+  @Test func theKneeLineSaysItsConfidenceAsTheScreenDoes() throws {
+    var summary = RunSummary(
+      snapshot: MetricsStore().snapshot(), outcome: .complete, target: "http://127.0.0.1:1/",
+      startedAt: .now, endedAt: .now, duration: 60, inflightAtStop: 0, runDir: "runs/x")
+    summary.knee = Knee(vusers: 42, tps: 1950, mttMs: 21.5, confidence: 0.854, second: 40)
+    let plain = HeadlessReport.summary(summary, plan: "vusers 10 +10 every 10s up to 100")
+    let line = try #require(plain.split(separator: "\n").first { $0.hasPrefix("  knee ") })
+    #expect(line.hasSuffix("42 vusers, 1950/s at 21.5 ms (confidence 85%)"), "\(line)")
+  }
+
   /// One second of an open-model run: ten arrivals offered, three dropped, one response.
   private func recorderBucket() -> SecondBucket {
     var recorder = Recorder(openModel: true)
