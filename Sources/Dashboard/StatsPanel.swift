@@ -168,7 +168,7 @@ struct StatsPanel: Widget {
         ))
     } else if samples.count >= 10 && model.metrics.search == nil {
       // A capacity search's steps answer its question instead: the knee is not looked for.
-      out.append(("Knee", [("not found yet", "", .muted)]))
+      out.append(("Knee", Self.kneeVerdictRows(model.metrics.kneeJudgement)))
     }
     let kinds = ErrorKind.allCases.filter { totals.errors($0) > 0 }.sorted {
       totals.errors($0) > totals.errors($1)
@@ -218,5 +218,20 @@ struct StatsPanel: Widget {
         ]
       ))
     return out
+  }
+
+  /// The Knee section while no knee is claimed: why not, so far, and the level that bounds it.
+  static func kneeVerdictRows(_ judgement: KneeJudgement?) -> [Row] {
+    let level =
+      judgement?.level.map { level in
+        judgement?.isRate == true ? RateText.setting(level.rounded()) : "\(Int(level.rounded())) vusers"
+      } ?? ""
+    switch judgement?.verdict {
+    // Labels short enough for the panel at 80 columns (13 characters).
+    case .saturatedFromStart?: return [("saturated", "from start", .warning), ("at most", level, .warning)]
+    case .notReached?: return [("none up to", level, .muted)]
+    case .tooShort?: return [("too few steps", "", .muted)]
+    case .found?, nil: return [("not found yet", "", .muted)]
+    }
   }
 }

@@ -6,16 +6,23 @@ import Foundation
 public struct KneeTracker: Sendable {
   public var detector: KneeDetector
   public private(set) var knee: Knee?
+  /// The verdict so far: `found` once a knee was claimed, else why there is none yet.
+  public private(set) var judgement: KneeJudgement?
 
   public init(detector: KneeDetector = KneeDetector()) { self.detector = detector }
 
   /// Runs the detector on the whole series (once a second) and returns the knee to show.
   @discardableResult
   public mutating func update(_ samples: [SecondSample]) -> Knee? {
-    if var latest = detector.detect(samples) {
+    let analysis = detector.analyze(samples)
+    let isRate = samples.contains { $0.targetRate != nil }
+    if var latest = analysis.knee {
       if let first = knee { latest.second = first.second }
       knee = latest
     }
+    judgement =
+      knee.map { KneeJudgement(verdict: .found, level: $0.rate ?? Double($0.vusers), isRate: isRate) }
+      ?? detector.judge(analysis, isRate: isRate)
     return knee
   }
 }

@@ -10,6 +10,9 @@ public struct MetricsSnapshot: Sendable {
   public var percentiles: LatencyPercentiles
   /// The knee as detected live (updated as ramp steps complete); nil until it can be claimed.
   public var knee: Knee?
+  /// The live knee verdict: `found` with the knee, else why there is none yet; nil before the
+  /// first look (and in a capacity search, which does not look).
+  public var kneeJudgement: KneeJudgement?
   /// The thresholds as last checked (once a second); empty without thresholds or before the
   /// first closed second.
   public var thresholds: [ThresholdResult]
@@ -191,9 +194,11 @@ public final class MetricsStore: Sendable {
 
   public func snapshot() -> MetricsSnapshot {
     state.withLock {
-      MetricsSnapshot(
+      var snapshot = MetricsSnapshot(
         samples: $0.samples, totals: $0.totals, events: $0.events, percentiles: $0.percentiles,
         knee: $0.kneeTracker.knee, thresholds: $0.thresholds.results, search: $0.search)
+      snapshot.kneeJudgement = $0.kneeTracker.judgement
+      return snapshot
     }
   }
 }

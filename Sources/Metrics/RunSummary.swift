@@ -58,6 +58,10 @@ public struct RunSummary: Codable, Sendable, Equatable {
   public var logErrors: [String: Int]?
   /// Where added vusers stopped adding throughput, from the whole run; nil when none was found.
   public var knee: Knee?
+  /// The knee question answered for scripts (`found`, `saturated_from_start`, `not_reached`,
+  /// `too_short`) and for people (`knee_note`); nil in a capacity search.
+  public var kneeVerdict: KneeJudgement.Verdict?
+  public var kneeNote: String?
   /// The moments the user tagged (`t`, `tag LABEL`), in order.
   /// Optional so summaries written before these keys existed still load.
   public var tags: [Tag]?
@@ -94,7 +98,11 @@ public struct RunSummary: Codable, Sendable, Equatable {
     didSet {
       // A search's rates go up and down; the knee detector reads a ramp, so its "knee" would be
       // an artefact of the order of the steps. The capacity is the answer instead.
-      if capacity != nil { knee = nil }
+      if capacity != nil {
+        knee = nil
+        kneeVerdict = nil
+        kneeNote = nil
+      }
       capacityRps = capacity?.capacityRps
       failedRps = capacity?.failedRps
       limitingSLO = capacity?.limitingSLO
@@ -125,6 +133,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
     case statusCodes = "status_codes", bytesIn = "bytes_in", bytesOut = "bytes_out"
     case connectionsOpened = "connections_opened", staleRetries = "stale_retries"
     case vusersPeak = "vusers_peak", runDir = "run_dir", logErrors = "log_errors", knee, tags
+    case kneeVerdict = "knee_verdict", kneeNote = "knee_note"
     case pausedS = "paused_s", pauses
     case thresholds, thresholdsOk = "thresholds_ok", journalStopped = "journal_stopped"
     case model, offeredRps = "offered_rps", late, dropped
@@ -165,6 +174,9 @@ extension RunSummary {
         ? t.logErrors : nil,
       knee: Self.finalKnee(snapshot)
     )
+    let judgement = Self.finalJudgement(snapshot, knee: knee)
+    kneeVerdict = judgement.verdict
+    kneeNote = judgement.sentence
     tags = snapshot.events.filter { $0.kind == .tag }.map { Tag(elapsedS: $0.elapsed, label: $0.label ?? "") }
     let (paused, count) = Self.pausedTime(snapshot.events, until: duration)
     pausedS = paused
@@ -218,5 +230,15 @@ extension RunSummary {
     guard var knee = KneeDetector().detect(snapshot.samples) else { return snapshot.knee }
     if let live = snapshot.knee { knee.second = live.second }
     return knee
+  }
+
+  /// The verdict on the whole run: `found` for the knee the summary shows, else the detector's
+  /// reason on every second recorded.
+  static func finalJudgement(_ snapshot: MetricsSnapshot, knee: Knee?) -> KneeJudgement {
+    let isRate = snapshot.samples.contains { $0.targetRate != nil }
+    if let knee {
+      return KneeJudgement(verdict: .found, level: knee.rate ?? Double(knee.vusers), isRate: isRate)
+    }
+    return KneeDetector().judge(snapshot.samples)
   }
 }

@@ -106,6 +106,8 @@ enum HeadlessReport {
       lines.append(
         "  knee           \(knee.position), \(knee.label) (confidence \(knee.confidenceText))"
       )
+    } else if let note = r.kneeNote {
+      lines.append("  knee           " + note)
     }
     if let pauses = r.pauses, pauses > 0 {
       let seconds = String(format: "%.1f", r.pausedS ?? 0)

@@ -234,7 +234,7 @@ let start = Date(timeIntervalSince1970: 1_800_000_000)
         == documented.union([
           "outcome", "target", "started_at", "ended_at", "scheduled", "ok", "inflight_at_stop",
           "error_rate", "min_ms", "protocol_errors", "bytes_in", "bytes_out", "connections_opened",
-          "stale_retries", "vusers_peak", "tags", "paused_s", "pauses", "model",
+          "stale_retries", "vusers_peak", "tags", "paused_s", "pauses", "model", "knee_verdict", "knee_note",
         ]))
   }
 

@@ -63,7 +63,9 @@ struct PlanRunTests {
       let canary = "s3cr3t-canary"
       let p = try RampartProcess(
         ["run", "plan.toml", "--no-tui", "--json"],
-        files: ["plan.toml": Self.plan(port: server.port, duration: "3s"), "app.log": "INFO boot\n"],
+        // Long enough that the line written after the first second is read before the plan ends
+        // on a busy machine too (with 3 s the test's write came after the follower's last poll).
+        files: ["plan.toml": Self.plan(port: server.port, duration: "8s"), "app.log": "INFO boot\n"],
         environment: ["TOKEN": canary])
       defer { p.cleanUp() }
       // The target's log names the token once following has begun (the first second is on disk:

@@ -68,6 +68,20 @@ import Testing
     #expect(line.hasSuffix("42 vusers, 1950/s at 21.5 ms (confidence 85%)"), "\(line)")
   }
 
+  @Test func withoutAKneeTheKneeLineSaysWhy() throws {
+    var summary = RunSummary(
+      snapshot: MetricsStore().snapshot(), outcome: .complete, target: "http://127.0.0.1:1/",
+      startedAt: .now, endedAt: .now, duration: 60, inflightAtStop: 0, runDir: "runs/x")
+    #expect(summary.kneeVerdict == .tooShort)
+    let judgement = KneeJudgement(verdict: .saturatedFromStart, level: 9, isRate: false)
+    summary.kneeVerdict = judgement.verdict
+    summary.kneeNote = judgement.sentence
+    let plain = HeadlessReport.summary(summary, plan: "vusers 9 +10 every 10s up to 99")
+    #expect(
+      plain.contains(
+        "\n  knee           saturated from the start: the knee is at or below 9 vusers; start lower\n"))
+  }
+
   /// One second of an open-model run: ten arrivals offered, three dropped, one response.
   private func recorderBucket() -> SecondBucket {
     var recorder = Recorder(openModel: true)
