@@ -8,16 +8,32 @@ import LogValues
 /// A line that may introduce a traceback, or a traceback that may be followed by a chained one,
 /// is held until the next line shows which it is, or until the source has been quiet for a while
 /// (`flushIfIdle`).
+///
+/// Threads of one server write their tracebacks into one file at the same time, line by line
+/// (`traceback.print_exc` and `logging` write whole lines): a traceback's frames can then be cut
+/// by another's header, its error record, the dashes around it, or an access line. So every
+/// exception line is one event named by its exception, however its traceback was cut: a header
+/// that comes inside an open traceback opens one more (unless a chain sentence announced it), an
+/// exception line closes one, the records and dashes of the others join the block, and other lines
+/// pass through as their own events. A traceback still open after `strayLimit` lines with none
+/// of its own was cut short and is emitted as `Traceback`.
 public struct EventAssembler: Sendable {
   private let classifier: LogClassifier
   private var state = State.idle
   private var lastLineTime = 0.0
+  /// Unrelated lines an open traceback outlives before it counts as cut short.
+  static let strayLimit = 16
+  /// Error records and dashes held together waiting for a traceback (interleaved writers each
+  /// print theirs); past this many they are emitted as they are.
+  static let heldLimit = 8
 
   private enum State: Sendable {
     case idle
-    /// An error record that a traceback may follow.
-    case preamble(Preamble)
-    /// Inside a traceback, before its exception line.
+    /// Error records (and the dashes between them) that a traceback may follow, and how many
+    /// other lines passed meanwhile.
+    case preamble([Preamble], passed: Int)
+    /// Inside `opened` tracebacks (more than one when writers interleave), before their exception
+    /// lines.
     case open(Block)
     /// The exception line arrived; a chained traceback may still follow (after a blank line and
     /// `During handling of the above exception, ...`). `blankLines` come after the exception line.
@@ -39,6 +55,12 @@ public struct EventAssembler: Sendable {
     var isCut = false
     /// The record that introduced the traceback, kept for user patterns.
     var preamble: RawLine? = nil
+    /// Tracebacks open in this block: more than one when writers interleave.
+    var opened = 1
+    /// A chain sentence came last: the next header continues this traceback, not another one.
+    var chainPending = false
+    /// Lines since the last one of a traceback (header, frame, chain sentence, exception).
+    var strayLines = 0
 
     mutating func append(_ line: RawLine) {
       append(LineSanitizer.displayText(line), isCut: line.isCut)
@@ -76,26 +98,63 @@ public struct EventAssembler: Sendable {
     case .idle:
       start(line, emit: emit)
 
-    case .preamble(let preamble):
+    case .preamble(var held, let passed):
       if Self.opensTraceback(line) {
-        var block = Block(preamble: preamble.line)
-        block.append(preamble.line)
+        var block = Block(preamble: held.first { $0.errorClass != nil }?.line)
+        for preamble in held { block.append(preamble.line) }
         block.append(line)
         state = .open(block)
+      } else if held.count < Self.heldLimit, let next = preamble(line) ?? separator(line) {
+        // Another writer's record or dashes before the traceback comes.
+        held.append(next)
+        state = .preamble(held, passed: passed)
+      } else if passed < Self.strayLimit, held.contains(where: { Self.isSocketServerPreamble($0.line) }) {
+        // socketserver always prints the traceback after its record, with print() calls that
+        // other threads' lines can come between: those pass, the record waits. (A logging record
+        // is written with its traceback in one write, so the line after it decides.)
+        emit(classified(line))
+        state = .preamble(held, passed: passed + 1)
       } else {
-        emit(Self.singleEvent(preamble.line, level: preamble.level, errorClass: preamble.errorClass))
+        release(held, emit: emit)
         start(line, emit: emit)
       }
 
     case .open(var block):
-      if Self.continuesTraceback(line) {
+      if Self.opensTraceback(line) {
+        // After a chain sentence the header continues this traceback; otherwise another writer's
+        // traceback has begun inside this one.
+        if !block.chainPending { block.opened += 1 }
+        block.chainPending = false
+        block.strayLines = 0
+        block.append(line)
+        state = .open(block)
+      } else if Self.continuesTraceback(line) {
+        block.chainPending = block.chainPending || Self.chainsException(line)
+        block.strayLines = 0
         block.append(line)
         state = .open(block)
       } else if Self.isExceptionLine(line) {
-        state = .ended(block, exception: line, blankLines: [])
-      } else {
+        if block.opened > 1 {
+          // One of the interleaved tracebacks ended: its exception is one event now.
+          close(block, exception: line, trailing: [], emit: emit)
+          var rest = Block()
+          rest.opened = block.opened - 1
+          state = .open(rest)
+        } else {
+          state = .ended(block, exception: line, blankLines: [])
+        }
+      } else if block.strayLines >= Self.strayLimit {
         emit(block.event(headline: nil, errorClass: "Traceback"))
         start(line, emit: emit)
+      } else {
+        block.strayLines += 1
+        if preamble(line) != nil || separator(line) != nil {
+          // Another writer's record or dashes around its own traceback.
+          block.append(line)
+        } else {
+          emit(classified(line))
+        }
+        state = .open(block)
       }
 
     case .ended(var block, let exception, var blankLines):
@@ -106,6 +165,7 @@ public struct EventAssembler: Sendable {
         block.append(exception)
         for blank in blankLines { block.append(blank) }
         block.append(line)
+        block.chainPending = true
         state = .open(block)
       } else {
         close(block, exception: exception, trailing: blankLines, emit: emit)
@@ -125,8 +185,7 @@ public struct EventAssembler: Sendable {
   public mutating func finish(emit: (LogEvent) -> Void) {
     switch state {
     case .idle: break
-    case .preamble(let preamble):
-      emit(Self.singleEvent(preamble.line, level: preamble.level, errorClass: preamble.errorClass))
+    case .preamble(let held, _): release(held, emit: emit)
     case .open(let block):
       emit(block.event(headline: nil, errorClass: "Traceback"))
     case .ended(let block, let exception, let blankLines):
@@ -149,18 +208,45 @@ public struct EventAssembler: Sendable {
       state = .open(block)
       return
     }
+    if let preamble = preamble(line) {
+      state = .preamble([preamble], passed: 0)
+    } else {
+      emit(classified(line))
+      state = .idle
+    }
+  }
+
+  /// The line as an error record that may introduce a traceback, or nil. Python's
+  /// logger.exception() and socketserver's handle_error() print one error line and then the
+  /// traceback. Access lines, nginx lines and exception lines never introduce one.
+  private func preamble(_ line: RawLine) -> Preamble? {
+    let (builtIn, patternName) = classifier.classifyParts(line)
+    let isErrorRecord = builtIn.errorClass.map(Self.preambleClasses.contains) ?? false
+    guard (isErrorRecord && !Self.isExceptionLine(line)) || Self.isSocketServerPreamble(line) else {
+      return nil
+    }
+    let level = patternName == nil ? builtIn.level : builtIn.level ?? .error
+    return Preamble(line: line, level: level, errorClass: patternName ?? builtIn.errorClass)
+  }
+
+  /// socketserver's dashes around its error record and traceback, held with the records (a
+  /// line of them is never an error).
+  private func separator(_ line: RawLine) -> Preamble? {
+    guard Self.isSeparator(line) else { return nil }
+    return Preamble(line: line, level: nil, errorClass: nil)
+  }
+
+  /// The line as an event of its own, classified.
+  private func classified(_ line: RawLine) -> LogEvent {
     let (builtIn, patternName) = classifier.classifyParts(line)
     let level = patternName == nil ? builtIn.level : builtIn.level ?? .error
-    let errorClass = patternName ?? builtIn.errorClass
-    // Python's logger.exception() and socketserver's handle_error() print one error line and then
-    // the traceback; hold such a line to see whether one follows. Access lines, nginx lines and
-    // exception lines never introduce one.
-    let isErrorRecord = builtIn.errorClass.map(Self.preambleClasses.contains) ?? false
-    if (isErrorRecord && !Self.isExceptionLine(line)) || Self.isSocketServerPreamble(line) {
-      state = .preamble(Preamble(line: line, level: level, errorClass: errorClass))
-    } else {
-      emit(Self.singleEvent(line, level: level, errorClass: errorClass))
-      state = .idle
+    return Self.singleEvent(line, level: level, errorClass: patternName ?? builtIn.errorClass)
+  }
+
+  /// Held records that no traceback followed: each an event of its own, in file order.
+  private func release(_ held: [Preamble], emit: (LogEvent) -> Void) {
+    for preamble in held {
+      emit(Self.singleEvent(preamble.line, level: preamble.level, errorClass: preamble.errorClass))
     }
   }
 
@@ -214,6 +300,11 @@ public struct EventAssembler: Sendable {
       ByteText.hasPrefix(bytes, "During handling of the above exception, another exception occurred:")
         || ByteText.hasPrefix(bytes, "The above exception was the direct cause of the following exception:")
     }
+  }
+
+  /// A line of eight or more dashes and nothing else.
+  static func isSeparator(_ line: RawLine) -> Bool {
+    line.bytes.count >= 8 && line.bytes.allSatisfy { $0 == UInt8(ascii: "-") }
   }
 
   static func isBlank(_ line: RawLine) -> Bool {
