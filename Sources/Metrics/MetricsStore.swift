@@ -1,3 +1,4 @@
+import Foundation
 import Synchronization
 
 /// A consistent copy of everything recorded so far, for the screen and the summary.
@@ -60,6 +61,9 @@ public final class MetricsStore: Sendable {
     var percentiles = LatencyPercentiles()
     /// Log errors counted since the last closed second; they join the next row.
     var pendingLogErrors: [String: Int]?
+    /// The watched sources' latest figures and when they were read (monotonic seconds); nil when
+    /// nothing is watched.
+    var watch: (figures: [String: TargetFigure], readAt: Double)?
     var kneeTracker = KneeTracker()
     var thresholds = ThresholdTracker()
     /// The seconds since `startWindow()`: a capacity search's step, measured apart from the run.
@@ -78,6 +82,11 @@ public final class MetricsStore: Sendable {
     state.withLock {
       sample.logErrors = $0.pendingLogErrors
       $0.pendingLogErrors = $0.pendingLogErrors.map { _ in [:] }
+      if let watch = $0.watch {
+        // Read once a second on the watcher's own clock: a reading older than two of its ticks
+        // means the watcher fell behind, and the row shows a gap rather than old figures.
+        sample.watch = Self.monotonicSeconds() - watch.readAt <= Self.watchFreshness ? watch.figures : [:]
+      }
       $0.totals.add(bucket)
       if $0.window != nil {
         $0.window?.add(bucket)
@@ -88,6 +97,28 @@ public final class MetricsStore: Sendable {
       $0.percentiles = LatencyPercentiles($0.totals)
     }
     return sample
+  }
+
+  /// How old the watched figures may be when a row closes (the watcher reads once a second).
+  static let watchFreshness = 2.5
+
+  /// Declares that the target is watched: from now on every row carries a `watch` map, empty
+  /// until the first reading, so a lane can tell "not read" from "not watched".
+  public func enableWatch() {
+    state.withLock { $0.watch = $0.watch ?? ([:], -Double.infinity) }
+  }
+
+  /// The watched sources as just read; the next row to close carries them.
+  public func recordWatch(_ figures: [String: TargetFigure], readAt: Double = MetricsStore.monotonicSeconds())
+  {
+    state.withLock { $0.watch = (figures, readAt) }
+  }
+
+  /// Seconds on a clock that only moves forward, shared by the watcher and the store.
+  public static func monotonicSeconds() -> Double {
+    var now = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &now)
+    return Double(now.tv_sec) + Double(now.tv_nsec) / 1e9
   }
 
   /// Declares that log sources are followed: from now on every row carries a `log_errors` map,

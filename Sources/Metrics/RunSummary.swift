@@ -60,6 +60,9 @@ public struct RunSummary: Codable, Sendable, Equatable {
   public var knee: Knee?
   /// The knee question answered for scripts (`found`, `saturated_from_start`, `not_reached`,
   /// `too_short`) and for people (`knee_note`); nil in a capacity search.
+  /// The target's watched sources over the run (peak and mean CPU and memory); nil when nothing
+  /// was watched.
+  public var watch: [String: TargetSummary]?
   public var kneeVerdict: KneeJudgement.Verdict?
   public var kneeNote: String?
   /// The moments the user tagged (`t`, `tag LABEL`), in order.
@@ -133,7 +136,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
     case statusCodes = "status_codes", bytesIn = "bytes_in", bytesOut = "bytes_out"
     case connectionsOpened = "connections_opened", staleRetries = "stale_retries"
     case vusersPeak = "vusers_peak", runDir = "run_dir", logErrors = "log_errors", knee, tags
-    case kneeVerdict = "knee_verdict", kneeNote = "knee_note"
+    case kneeVerdict = "knee_verdict", kneeNote = "knee_note", watch
     case pausedS = "paused_s", pauses
     case thresholds, thresholdsOk = "thresholds_ok", journalStopped = "journal_stopped"
     case model, offeredRps = "offered_rps", late, dropped
@@ -174,6 +177,7 @@ extension RunSummary {
         ? t.logErrors : nil,
       knee: Self.finalKnee(snapshot)
     )
+    watch = TargetSummary.of(snapshot.samples)
     let judgement = Self.finalJudgement(snapshot, knee: knee)
     kneeVerdict = judgement.verdict
     kneeNote = judgement.sentence

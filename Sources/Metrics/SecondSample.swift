@@ -30,6 +30,9 @@ public struct SecondSample: Codable, Sendable, Equatable {
   /// Error events read from the target's logs during this second, by class (absent when no log
   /// source is followed, so runs without logs keep their rows short).
   public var logErrors: [String: Int]?
+  /// The target's watched sources as last read when this second closed, by name (absent when
+  /// nothing is watched; a source missing from the map could not be read).
+  public var watch: [String: TargetFigure]?
   /// Open model only (absent from closed-model rows): arrivals that came due this second, those
   /// sent late and those dropped, whether the client held arrivals back, and the latency from the
   /// actual send (the row's own percentiles run from the intended start).
@@ -51,7 +54,7 @@ public struct SecondSample: Codable, Sendable, Equatable {
     case started, ok, errors, errorsByKind = "errors_by_kind", statusCodes = "status_codes", tps
     case mttMs = "mtt_ms", minMs = "min_ms", maxMs = "max_ms", p50Ms = "p50_ms", p90Ms = "p90_ms"
     case p95Ms = "p95_ms", p99Ms = "p99_ms", bytesIn = "bytes_in", bytesOut = "bytes_out"
-    case connects, staleRetries = "stale_retries", logErrors = "log_errors"
+    case connects, staleRetries = "stale_retries", logErrors = "log_errors", watch
     case offered, targetRate = "target_rate", late, dropped
     case heldBack = "held_back", droppedHeld = "dropped_held"
     case generatorLimited = "generator_limited",
