@@ -63,6 +63,9 @@ public struct RunSummary: Codable, Sendable, Equatable {
   /// The target's watched sources over the run (peak and mean CPU and memory); nil when nothing
   /// was watched.
   public var watch: [String: TargetSummary]?
+  /// The watched sources whose CPU sat flat from the knee on (from the first second when the run
+  /// was saturated from the start); nil when nothing was watched or there is no knee to look at.
+  public var saturation: [SaturationNote]?
   public var kneeVerdict: KneeJudgement.Verdict?
   public var kneeNote: String?
   /// The moments the user tagged (`t`, `tag LABEL`), in order.
@@ -105,6 +108,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
         knee = nil
         kneeVerdict = nil
         kneeNote = nil
+        saturation = nil
       }
       capacityRps = capacity?.capacityRps
       failedRps = capacity?.failedRps
@@ -136,7 +140,7 @@ public struct RunSummary: Codable, Sendable, Equatable {
     case statusCodes = "status_codes", bytesIn = "bytes_in", bytesOut = "bytes_out"
     case connectionsOpened = "connections_opened", staleRetries = "stale_retries"
     case vusersPeak = "vusers_peak", runDir = "run_dir", logErrors = "log_errors", knee, tags
-    case kneeVerdict = "knee_verdict", kneeNote = "knee_note", watch
+    case kneeVerdict = "knee_verdict", kneeNote = "knee_note", watch, saturation
     case pausedS = "paused_s", pauses
     case thresholds, thresholdsOk = "thresholds_ok", journalStopped = "journal_stopped"
     case model, offeredRps = "offered_rps", late, dropped
@@ -181,6 +185,12 @@ extension RunSummary {
     let judgement = Self.finalJudgement(snapshot, knee: knee)
     kneeVerdict = judgement.verdict
     kneeNote = judgement.sentence
+    if watch != nil {
+      let kneeSecond =
+        knee.map { MetricsStore.firstSecond(at: $0, in: snapshot.samples) ?? $0.second }
+        ?? (judgement.verdict == .saturatedFromStart ? snapshot.samples.first?.t : nil)
+      saturation = kneeSecond.map { SaturationNote.find(snapshot.samples, kneeSecond: $0) }
+    }
     tags = snapshot.events.filter { $0.kind == .tag }.map { Tag(elapsedS: $0.elapsed, label: $0.label ?? "") }
     let (paused, count) = Self.pausedTime(snapshot.events, until: duration)
     pausedS = paused

@@ -109,6 +109,7 @@ enum HeadlessReport {
     } else if let note = r.kneeNote {
       lines.append("  knee           " + note)
     }
+    for note in r.saturation ?? [] { lines.append("  saturation     " + note.text) }
     if let pauses = r.pauses, pauses > 0 {
       let seconds = String(format: "%.1f", r.pausedS ?? 0)
       lines.append("  paused         \(seconds) s in \(pauses) pause" + (pauses == 1 ? "" : "s"))

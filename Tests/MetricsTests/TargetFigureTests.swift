@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import Vocabulary
 
 @testable import Metrics
 
@@ -65,5 +66,45 @@ import Testing
     let unwatched = MetricsStore()
     _ = close(unwatched, second: 0)
     #expect(TargetSummary.of(unwatched.snapshot().samples) == nil)
+  }
+}
+
+/// The saturation note: which watched source's CPU sat flat from the knee on.
+@Suite(.timeLimit(.minutes(1))) struct SaturationNoteTests {
+  /// 60 seconds; `cpu(t)` for each source.
+  static func run(_ cpu: [String: (Int) -> Double]) -> [SecondSample] {
+    (0..<60).map { t in
+      var sample = SecondSample(bucket: bucket(second: t, ok: 10), gauges: vusers(2), duration: 1)
+      sample.watch = cpu.mapValues { TargetFigure(cpuCores: $0(t), rssBytes: 1e6) }
+      return sample
+    }
+  }
+
+  @Test func theSourceHeldAtItsLimitFromTheKneeIsNamed() throws {
+    // uvicorn rises to a 0.40-core limit at 0:30 and stays there (a 3% wobble); nginx keeps
+    // rising slowly; an idle sidecar reads 0.01.
+    let samples = Self.run([
+      "uvicorn": { t in t < 30 ? 0.4 * Double(t) / 30 : 0.4 * (1 + 0.03 * (t % 2 == 0 ? 1 : -1)) },
+      "nginx": { t in 0.002 * Double(t) },
+      "sidecar": { _ in 0.01 },
+    ])
+    let notes = SaturationNote.find(samples, kneeSecond: 30)
+    let note = try #require(notes.first)
+    #expect(notes.count == 1)
+    #expect(note.source == "uvicorn")
+    #expect(abs(note.cpuCores - 0.4) < 0.02)
+    // Within the band (15%) from 0.34 cores on: 0:26 at the earliest.
+    #expect((26...30).contains(note.fromSecond), "\(note)")
+    #expect(note.text == "uvicorn CPU flat at \(CoresText.withUnit(note.cpuCores)) from 0:\(note.fromSecond)")
+  }
+
+  @Test func aSourceThatKeepsRisingOrWasAlreadyThereIsNot() {
+    let rising = Self.run(["app": { t in 0.01 * Double(t) }])
+    #expect(SaturationNote.find(rising, kneeSecond: 30).isEmpty)
+    // Flat all along, knee at 0:30: nothing changed at the knee (unless the run was saturated
+    // from its first second, when the knee is there).
+    let flat = Self.run(["app": { _ in 0.5 }])
+    #expect(SaturationNote.find(flat, kneeSecond: 30).isEmpty)
+    #expect(SaturationNote.find(flat, kneeSecond: 0).map(\.fromSecond) == [0])
   }
 }

@@ -49,3 +49,19 @@ import Vocabulary
     #expect(RateText.perSecond(rate, style: style) == text)
   }
 }
+
+@Suite(.timeLimit(.minutes(1))) struct CoresTextTests {
+  @Test(arguments: [
+    (0.0, "0.00"), (0.404, "0.40"), (1.0, "1.00"), (9.994, "9.99"), (12.46, "12.5"), (-0.1, "0.00"),
+    (Double.nan, "-"),
+  ])
+  func cores(_ value: Double, _ text: String) {
+    #expect(CoresText.format(value) == text)
+  }
+
+  @Test func withItsUnit() {
+    #expect(CoresText.withUnit(0.4) == "0.40 cores")
+    #expect(CoresText.withUnit(1) == "1.00 core")
+    #expect(CoresText.withUnit(2) == "2.00 cores")
+  }
+}
