@@ -204,16 +204,22 @@ struct LogPanelE2ETests {
     ])
     defer { p.cleanUp() }
     // Lines already in the file when it is first read are history, never counted: the writer waits
-    // for the start line (printed once the log thread runs) and its first poll.
-    try await waitFor(p, "run dir")
-    try await Task.sleep(for: .milliseconds(300))
+    // for the first second on disk (the log thread starts, and first reads, before the load
+    // does; a fixed 300 ms after the start line was outlasted on a busy machine). A thread of its
+    // own waits and writes: every line must land within the 4 s run, and a busy test process can
+    // keep an awaiting task from running for seconds.
     let lines = mixedLog(tracebacks: 30, slowQueries: 20, accessLines: 500)
-    // Ten appends 100 ms apart, cut anywhere (a traceback may straddle two polls).
-    let step = (lines.count + 9) / 10
-    for start in stride(from: 0, to: lines.count, by: step) {
-      log.append(Array(lines[start..<min(lines.count, start + step)].joined().utf8))
-      try await Task.sleep(for: .milliseconds(100))
+    let wrote = await onOwnThread { () -> Bool in
+      guard Poll.until(seconds: 30, every: 0.01, { p.seriesRows >= 1 }) else { return false }
+      // Ten appends 100 ms apart, cut anywhere (a traceback may straddle two polls).
+      let step = (lines.count + 9) / 10
+      for start in stride(from: 0, to: lines.count, by: step) {
+        log.append(Array(lines[start..<min(lines.count, start + step)].joined().utf8))
+        usleep(100_000)
+      }
+      return true
     }
+    #expect(wrote, "no second on disk: \(p.stderr)")
     let status = await p.wait(seconds: 30)
     #expect(status == 0, "stderr: \(p.stderr)")
     let expected = ["BrokenPipeError": 30, "slowq": 20]
