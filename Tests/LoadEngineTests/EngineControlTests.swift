@@ -15,23 +15,29 @@ struct EngineControlTests {
   func pauseAndResume() async throws {
     try await HeavyTest.run {
       let server = try await TestHTTPServer(delay: 0.02)
-      let probe = CountProbe()
-      let held = EngineBox()
-      let run = try await runEngine(try makeConfig(server.url, vusers: 10, duration: 6)) { engine in
-        held.engine = engine
-        await untilElapsed(engine, 2.05)
-        engine.pause()
-        let pausedAt = engine.status().elapsed
-        // In-flight requests (20 ms) finish well within the first second of the pause.
-        await untilElapsed(engine, pausedAt + 1)
-        probe.atPause = server.requestCount
-        await untilElapsed(engine, pausedAt + 3.3)
-        probe.afterPause = server.requestCount
-        engine.resume()
+      let store = MetricsStore()
+      let engine = try LoadEngine(
+        config: try makeConfig(server.url, vusers: 10, duration: 6), store: store)
+      async let result = engine.run()
+      await untilElapsed(engine, 2.05)
+      engine.pause()
+      let pausedAt = engine.status().elapsed
+      let rowsAtPause = store.snapshot().samples.count
+      // In-flight requests (20 ms) finish well within the first second of the pause.
+      await untilElapsed(engine, pausedAt + 1)
+      let atPause = server.requestCount
+      // 3.3 s of pause, and a second closed during it (a busy machine can hold the engine's
+      // control loop, which closes them, for seconds; 30 s bounds a loop that never does).
+      await untilElapsed(engine, pausedAt + 3.3) {
+        store.snapshot().samples.count > rowsAtPause + 1 || engine.status().elapsed > pausedAt + 30
       }
+      let afterPause = server.requestCount
+      engine.resume()
+      let finished = await result
       await server.shutdown()
+      let run = EngineRun(snapshot: store.snapshot(), result: finished)
       run.expectNothingLost()
-      #expect(probe.atPause == probe.afterPause, "requests during pause: \(probe.afterPause - probe.atPause)")
+      #expect(atPause == afterPause, "requests during pause: \(afterPause - atPause)")
       let events = run.snapshot.events
       let pauseAt = try #require(events.first { $0.kind == .pause }?.elapsed)
       let resumeAt = try #require(events.first { $0.kind == .resume }?.elapsed)
@@ -40,8 +46,16 @@ struct EngineControlTests {
       let inside = rows.filter { Double($0.t) >= pauseAt && Double($0.t + 1) <= resumeAt }
       #expect(inside.count >= 2, "seconds inside the pause \(pauseAt)-\(resumeAt): \(inside.map(\.t))")
       for row in inside {
-        #expect(row.started == 0 && row.paused, "second \(row.t) started \(row.started) while paused")
+        #expect(row.started == 0, "second \(row.t) started \(row.started) while paused")
       }
+      // The seconds closed while paused say so (the gauge is read as a second closes: one inside
+      // the pause that a busy machine closed after the resume does not, one before it that it
+      // closed late does), and none that ended after the resume.
+      let marked = rows.filter(\.paused)
+      #expect(!marked.isEmpty, "no second marked paused: \(rows.map(\.paused))")
+      #expect(
+        marked.allSatisfy { Double($0.t + 1) <= resumeAt },
+        "seconds marked paused \(marked.map(\.t)), paused \(pauseAt)-\(resumeAt)")
       // The first whole second after the resume. No burst: a vuser has one request at a time and
       // each takes the server's 20 ms, so a second holds at most 10 x (1 + 1 s / 20 ms) starts
       // however fast the machine; a catch-up of the paused iterations, or a vuser woken twice,
@@ -54,7 +68,6 @@ struct EngineControlTests {
       // Plan time excludes the pause: the plan's clock at its end is the run's clock at the plan's
       // end less the journalled pause, and the plan ran all its 6 s (on the engine's own clocks:
       // when its control loop noticed the end varies with the machine's load).
-      let engine = try #require(held.engine)
       let planEnd = try #require(events.first { $0.kind == .planEnd }?.elapsed)
       let planTime = engine.status().planElapsed
       #expect(planTime >= 6, "plan time at the end \(planTime)")
@@ -201,16 +214,6 @@ struct EngineControlTests {
         "held at \(level) vusers from \(base) with a step of 10: \(vusers)")
     }
   }
-}
-
-final class CountProbe: @unchecked Sendable {
-  var atPause = 0
-  var afterPause = 0
-}
-
-/// The engine a `during` closure was given, for reading its status after the run.
-final class EngineBox: @unchecked Sendable {
-  var engine: LoadEngine?
 }
 
 final class ErrorBox: @unchecked Sendable {
