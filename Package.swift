@@ -136,7 +136,8 @@ let package = Package(
         "Vocabulary",
       ],
       exclude: ["Snapshots"]),
-    .testTarget(name: "ControlTests", dependencies: ["Control", "Metrics", "TestSupport", "EngineFakes"]),
+    .testTarget(
+      name: "ControlTests", dependencies: ["Control", "Metrics", "TestSupport", "TestKit", "EngineFakes"]),
     .testTarget(name: "LogValuesTests", dependencies: ["LogValues", "SeededRandom"]),
     .testTarget(
       name: "LogTailTests", dependencies: ["LogTail", "LogValues", "SeededRandom", "TestKit"],

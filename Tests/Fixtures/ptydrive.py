@@ -12,14 +12,23 @@ STEPS is a JSON list of actions done in order, each after its "after" delay (sec
   {"after": 0.0, "termios": "name"}             record the terminal's modes under that name
   {"after": 0.5, "cont": true}                  SIGCONT to the child's group and make it foreground again
   {"after": 0.5, "mark": "name"}                record the output length under that name
+  {"after": 0.0, "wait_for": "text",            read until the output holds the text (UTF-8) past
+   "timeout": 30}                               the last mark, or the timeout passes; whether it
+                                                came is listed, in order, under "waited"
+  {"after": 0.0, "append": "PATH",              append the bytes (base64) to a file, as a service
+   "data": "BASE64"}                            writing its log would (one write, O_APPEND)
+
+Waiting for output rather than for a fixed time keeps a driven program's slow start on a busy
+machine from landing a step before the program is ready for it.
 
 The child runs in its own process group, in the foreground of a session whose leader is this
 script's helper process, so terminal-generated stops (Ctrl-Z) reach it as they would from a shell.
 Prints one JSON object: exit status, termios snapshots (before launch, named, after exit), marks,
-whether each expect_stopped saw the stop, and the byte count of everything the child wrote
+whether each expect_stopped saw the stop, whether each wait_for saw its text, and the byte count of everything the child wrote
 (saved to --out).
 """
 import argparse
+import base64
 import fcntl
 import json
 import os
@@ -106,7 +115,9 @@ def main():
     output = bytearray()
     snapshots = {}
     marks = {}
+    last_mark = 0
     stops = []
+    waited = []
     deadline = time.monotonic() + args.timeout
 
     def pump(seconds):
@@ -169,8 +180,23 @@ def main():
             group = child_group()
             if group:
                 os.killpg(group, signal.SIGCONT)
+        if "wait_for" in step:
+            needle = step["wait_for"].encode()
+            until = time.monotonic() + step.get("timeout", 30)
+            seen = needle in output[last_mark:]
+            while not seen and time.monotonic() < until:
+                pump(0.02)
+                seen = needle in output[last_mark:]
+            waited.append(seen)
+        if "append" in step:
+            fd = os.open(step["append"], os.O_WRONLY | os.O_APPEND)
+            try:
+                os.write(fd, base64.b64decode(step["data"]))
+            finally:
+                os.close(fd)
         if "mark" in step:
             marks[step["mark"]] = len(output)
+            last_mark = len(output)
 
     status = None
     while time.monotonic() < deadline:
@@ -191,7 +217,7 @@ def main():
     open(args.out, "wb").write(bytes(output))
     print(json.dumps({
         "exit": status, "before": before, "after": after, "termios": snapshots, "marks": marks,
-        "stopped": stops, "bytes": len(output),
+        "stopped": stops, "waited": waited, "bytes": len(output),
     }))
 
 

@@ -58,11 +58,17 @@ struct EngineBasicsTests {
       let server = try await TestHTTPServer(delay: 0.05)
       let run = try await runEngine(try makeConfig(server.url, vusers: 4, duration: 1.5))
       await server.shutdown()
-      #expect(run.totals.mttMs >= 50 && run.totals.mttMs < 65, "mtt \(run.totals.mttMs)")
-      #expect(run.totals.percentileMs(99) < 80)
-      // Little's law: throughput ~ vusers / latency.
-      let tps = Double(run.totals.ok) / run.result.duration
-      #expect(tps > 4 / 0.065 && tps < 4 / 0.05 * 1.05, "tps \(tps)")
+      // Every answer waits the server's 50 ms: no latency is below it.
+      #expect(run.totals.mttMs >= 50, "mtt \(run.totals.mttMs)")
+      #expect(run.totals.percentileMs(50) >= 50, "p50 \(run.totals.percentileMs(50))")
+      // Little's law on the engine's own figures (fixed ceilings on the mean or the rate failed
+      // on a busy machine, whose late timers add real latency): the 4 vusers hold one request
+      // each, so the latencies add up to at most 4 x the run's length, and to most of it, the
+      // rest being the connects, the moments between an answer and the next request, and the end.
+      let inFlight = Double(run.totals.ok) * run.totals.mttMs / 1000 / run.result.duration
+      #expect(
+        inFlight <= 4 && inFlight >= 4 * 0.75,
+        "\(inFlight) in flight, tps \(Double(run.totals.ok) / run.result.duration)")
     }
   }
 

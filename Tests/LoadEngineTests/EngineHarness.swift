@@ -57,3 +57,12 @@ func runEngine(
 func sleep(seconds: Double) async {
   try? await Task.sleep(nanoseconds: UInt64(seconds * 1e9))
 }
+
+/// Waits until the engine's own clock reads `seconds` and `also` holds (checked every 5 ms), or
+/// the run is over. Tests act on this clock, not their own: the rows are the engine's seconds, and
+/// a busy machine can start the engine, or wake the test's task, late.
+func untilElapsed(_ engine: LoadEngine, _ seconds: Double, also: () -> Bool = { true }) async {
+  while engine.status().elapsed < seconds || !also(), engine.status().phase != .done {
+    await sleep(seconds: 0.005)
+  }
+}

@@ -112,7 +112,10 @@ final class RotatingWriter: Sendable {
     self.path = path
   }
 
-  func run(seconds: Double) {
+  /// Writes a line a millisecond, rotating every 0.3-0.4 s, for `seconds` and at least `lines`
+  /// lines: on a busy machine a 1 ms sleep can take several, and the load is the point (a fixed
+  /// second gave fewer lines than the test asks for).
+  func run(seconds: Double, lines: Int) {
     let start = FollowerTesting.now()
     var descriptor = FollowerTesting.openForAppending(path)
     var nextRotation = start + Double.random(in: 0.3...0.4)
@@ -120,7 +123,7 @@ final class RotatingWriter: Sendable {
     var sequence = 0
     while true {
       let now = FollowerTesting.now()
-      if now - start >= seconds { break }
+      if now - start >= seconds && sequence >= lines { break }
       if now >= nextRotation {
         progress.withLock { $0.rotatedAt.append(now) }
         rename(path, path + ".1")
@@ -153,7 +156,8 @@ final class TestFlag: Sendable {
   func set() { value.withLock { $0 = true } }
 }
 
-/// One LOG-01 run: a `RotatingWriter` for 1 s while a follower is polled every 20-50 ms.
+/// One LOG-01 run: a `RotatingWriter` for 1 s (and 400 lines) while a follower is polled every
+/// 20-50 ms.
 struct RotationOutcome: Sendable {
   var counts: [Int: Int] = [:]
   var unparsed: [String] = []
@@ -172,9 +176,11 @@ struct RotationOutcome: Sendable {
     unparsed += FollowerTesting.lines(in: output)
 
     let writer = RotatingWriter(path: path)
-    Thread { writer.run(seconds: 1.0) }.start()
+    Thread { writer.run(seconds: 1.0, lines: 400) }.start()
     var previousPoll = FollowerTesting.now()
-    let deadline = previousPoll + 5
+    // Until every line written has been read (the loop ends then); the deadline only bounds a
+    // failure, with room for a busy machine's slow writer.
+    let deadline = previousPoll + 30
     while FollowerTesting.now() < deadline {
       output.removeAll(keepingCapacity: true)
       let polledAt = FollowerTesting.now()

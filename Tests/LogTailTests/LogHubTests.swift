@@ -25,6 +25,17 @@ import Testing
     try handle.close()
   }
 
+  /// Waits until the hub has read `path` once: a line already in the file is shown as history
+  /// then. Lines appended before that first read would be history too (never counted), so a test
+  /// appends only after it; a fixed sleep was outlasted on a busy machine.
+  static func untilFirstRead(_ hub: LogHub) async throws -> Bool {
+    try await Poll.until(seconds: Self.patience) { !hub.logSnapshot().entries.isEmpty }
+  }
+
+  /// How long a wait for the hub's thread may take: it returns as soon as the thing waited for
+  /// holds, and a busy machine can keep a thread off the CPU for seconds.
+  static let patience = 30.0
+
   static let traceback = [
     "2026-11-27 09:00:00,001 ERROR    uvicorn.error: Exception in ASGI application",
     "Traceback (most recent call last):",
@@ -49,11 +60,11 @@ import Testing
       sources: [.file(path)], classifier: LogClassifier(), options: fastOptions(), clock: { 12.5 },
       onErrors: counts.add)
     hub.start()
-    #expect(try await Poll.until(seconds: 3) { hub.logSnapshot().entries.count >= 2 })
+    #expect(try await Poll.until(seconds: Self.patience) { hub.logSnapshot().entries.count >= 2 })
     for i in 0..<50 {
       try Self.append(["INFO access \(i) 200"] + Self.traceback, to: path)
     }
-    #expect(try await Poll.until(seconds: 3) { counts.total["BrokenPipeError"] == 50 })
+    #expect(try await Poll.until(seconds: Self.patience) { counts.total["BrokenPipeError"] == 50 })
     hub.stop()
     let snapshot = hub.logSnapshot()
     #expect(counts.total == ["BrokenPipeError": 50])
@@ -83,13 +94,13 @@ import Testing
       onErrors: counts.add, onErrorSample: { sample in samples.withLock { $0.append(sample) } })
     hub.start()
     // Lines already in the file are history; the errors come once following has begun.
-    #expect(try await Poll.until(seconds: 3) { hub.logSnapshot().entries.count >= 1 })
+    #expect(try await Poll.until(seconds: Self.patience) { hub.logSnapshot().entries.count >= 1 })
     for i in 0..<10 {
       try Self.append(
         Self.traceback + ["2026/11/27 09:00:0\(i) [error] 7#7: *\(i) upstream timed out"], to: path)
     }
     #expect(
-      try await Poll.until(seconds: 3) {
+      try await Poll.until(seconds: Self.patience) {
         counts.total["BrokenPipeError"] == 10 && counts.total["upstream_timed_out"] == 10
       },
       "\(counts.total)")
@@ -106,7 +117,7 @@ import Testing
     let dir = try TemporaryDirectory("rampart-hub").url
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("busy.log").path
-    FileManager.default.createFile(atPath: path, contents: nil)
+    try Self.append(["INFO history"], to: path)
     var options = fastOptions()
     options.displayBudgetPerPoll = 10
     options.capacity = 100
@@ -115,11 +126,11 @@ import Testing
       sources: [.file(path)], classifier: LogClassifier(), options: options, clock: { 0 },
       onErrors: counts.add)
     hub.start()
-    try await Task.sleep(for: .milliseconds(100))
+    #expect(try await Self.untilFirstRead(hub))
     var lines: [String] = []
     for i in 0..<5000 { lines.append(i % 100 == 99 ? "ERROR failure \(i)" : "INFO fine \(i)") }
     try Self.append(lines, to: path)
-    #expect(try await Poll.until(seconds: 3) { counts.total["error"] == 50 })
+    #expect(try await Poll.until(seconds: Self.patience) { counts.total["error"] == 50 })
     hub.stop()
     let snapshot = hub.logSnapshot()
     #expect(snapshot.entries.count <= 100)
@@ -135,7 +146,7 @@ import Testing
       classifier: LogClassifier(), options: fastOptions(), clock: { 1 }, onErrors: counts.add)
     hub.start()
     #expect(
-      try await Poll.until(seconds: 3) {
+      try await Poll.until(seconds: Self.patience) {
         hub.logSnapshot().entries.contains { $0.event.headline.contains("exit status 4") }
       })
     hub.stop()
@@ -149,13 +160,13 @@ import Testing
     let dir = try TemporaryDirectory("rampart-hub").url
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("cut.log").path
-    FileManager.default.createFile(atPath: path, contents: nil)
+    try Self.append(["INFO history"], to: path)
     let counts = Counts()
     let hub = LogHub(
       sources: [.file(path)], classifier: LogClassifier(), options: fastOptions(), clock: { 0 },
       onErrors: counts.add)
     hub.start()
-    try await Task.sleep(for: .milliseconds(100))
+    #expect(try await Self.untilFirstRead(hub))
     try Self.append(Array(Self.traceback.dropLast()), to: path)
     try await Task.sleep(for: .milliseconds(100))
     hub.stop()
@@ -166,16 +177,16 @@ import Testing
     let dir = try TemporaryDirectory("rampart-hub").url
     defer { try? FileManager.default.removeItem(at: dir) }
     let path = dir.appendingPathComponent("long.log").path
-    FileManager.default.createFile(atPath: path, contents: nil)
+    try Self.append(["INFO history"], to: path)
     var options = fastOptions()
     options.byteCapacity = 256 << 10
     let hub = LogHub(sources: [.file(path)], classifier: LogClassifier(), options: options, clock: { 0 })
     hub.start()
-    try await Task.sleep(for: .milliseconds(100))
+    #expect(try await Self.untilFirstRead(hub))
     // 400 lines of 8 KiB: 3.2 MiB of text for a 256 KiB budget.
     let long = String(repeating: "x", count: 8 << 10)
     try Self.append((0..<400).map { "INFO \($0) \(long)" }, to: path)
-    #expect(try await Poll.until(seconds: 3) { hub.logSnapshot().sources[0].linesRead == 400 })
+    #expect(try await Poll.until(seconds: Self.patience) { hub.logSnapshot().sources[0].linesRead == 400 })
     hub.stop()
     let entries = hub.logSnapshot().entries
     let bytes = entries.reduce(0) { $0 + $1.event.textBytes }

@@ -2,6 +2,7 @@
 import Foundation
 import NcursesBackend
 import TerminalUI
+import TestKit
 import Testing
 
 extension NcursesSerial {
@@ -192,7 +193,8 @@ extension NcursesSerial {
       #expect(Screen.cell(x: 0, y: 0).attributes == cn_a_bold())
     }
 
-    /// Bounded, not a benchmark: debug builds are far slower than release.
+    /// Bounded, not a benchmark: debug builds are far slower than release. The bound is on this
+    /// thread's CPU time (ThreadCPU): beside other suites a busy machine stretches wall time.
     @Test func fullFramePresentTime() throws {
       let t = try FileTerminal(rows: 60, columns: 200)
       var frames: [Grid] = []
@@ -205,10 +207,9 @@ extension NcursesSerial {
         }
         frames.append(grid)
       }
-      let clock = ContinuousClock()
       var worst = Duration.zero
       for i in 0..<10 {
-        let elapsed = clock.measure { t.terminal.present(frames[i % 2]) }
+        let elapsed = ThreadCPU.measure { t.terminal.present(frames[i % 2]) }
         worst = max(worst, elapsed)
       }
       #expect(worst < .milliseconds(500))

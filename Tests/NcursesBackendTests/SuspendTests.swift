@@ -72,8 +72,14 @@ extension NcursesSerial {
       kill(getpid(), SIGTSTP)
       #expect(Poll.until(seconds: 2, every: 0.005) { cs_suspend_recorded_stops() > stops })
       kill(getpid(), SIGCONT)
-      // The flag is set by the SIGCONT handler on some thread; give it a moment.
-      usleep(50_000)
+      // The flag is set by the SIGCONT handler on some thread, right after it writes the screen's
+      // enter sequence: waited for (a fixed 50 ms can pass before a busy machine runs it).
+      var written = ""
+      #expect(
+        Poll.until(seconds: 10, every: 0.005) {
+          written += pty.drain(quietMilliseconds: 1)
+          return written.contains("\u{1b}[?1049h")
+        }, "no enter sequence after SIGCONT: \(written.debugDescription)")
       terminal.present(frame)
       #expect(pty.drain().contains("\u{1b}[H\u{1b}[2J"))
       #expect(terminal.readKey(timeoutMilliseconds: 0) == .resize)

@@ -34,9 +34,10 @@ struct DashboardE2ETests {
       + "stty -g > '\(file("stty-after"))'"
     try tmux.type(command)
 
-    // Up to 10 s for a frame with everything and a non-zero request count.
+    // A frame with everything and a non-zero request count: waited for until it shows (a busy
+    // machine can take seconds to start the run and draw).
     var screen = ""
-    _ = try await Poll.until(seconds: 10) {
+    _ = try await Poll.until(seconds: 60) {
       screen = try tmux.run(["capture-pane", "-p", "-t", "ui"]).output
       return Self.isComplete(screen, url: server.url)
     }
@@ -57,8 +58,9 @@ struct DashboardE2ETests {
       "the dashboard is not on the alternate screen")
 
     try tmux.run(["send-keys", "-t", "ui", "q"])
-    // Graceful stop: the grace period is 5 s at most, then the summary.
-    _ = try await Poll.until(seconds: 15) {
+    // Graceful stop: the grace period is 5 s at most, then the summary (waited for as long as a
+    // busy machine may need; it returns as soon as the shell has written the modes).
+    _ = try await Poll.until(seconds: 45) {
       !((try? String(contentsOfFile: file("stty-after"), encoding: .utf8)) ?? "").isEmpty
     }
     let history = try tmux.run(["capture-pane", "-p", "-S", "-200", "-t", "ui"]).output

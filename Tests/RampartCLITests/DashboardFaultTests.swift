@@ -32,9 +32,12 @@ struct DashboardFaultTests {
     let seed = UInt64.random(in: 1...UInt64.max)
     var generator = SplitMix64(seed: seed)
     let sizes = [(1, 1), (10, 3), (20, 5), (80, 24), (300, 100)]
+    // The dashboard is up before the first resize, and the too-small screen is drawn before the
+    // next: waited for on the screen (fixed delays were outrun by a slow start on a busy machine).
+    // A second of load first, so the run has its whole seconds.
     var steps: [PtyStep] = [
-      .mark("toSmall", after: 1.2), .resize(cols: 60, rows: 20), .mark("small", after: 0.3),
-      .resize(cols: 120, rows: 40),
+      .waitFor(header), .mark("toSmall", after: 1.0), .resize(cols: 60, rows: 20),
+      .waitFor("now 60x20"), .mark("small"), .resize(cols: 120, rows: 40),
     ]
     for storm in 0..<2 {
       for _ in 0..<100 {
@@ -56,6 +59,7 @@ struct DashboardFaultTests {
     let context = "seed \(seed)"
 
     #expect(result.exit == 130, "\(context): exit \(result.exit)\n\(result.text.suffix(2000))")
+    #expect(result.waited == [true, true], "\(context): waits \(result.waited)")
     #expect(result.before == result.after, "\(context): terminal modes not restored")
     #expect(!result.text.contains("Fatal error") && !result.text.contains("Program crashed"), "\(context)")
 
@@ -103,8 +107,11 @@ struct DashboardFaultTests {
 
   static func suspend(_ server: TestHTTPServer, how: String) async throws {
     let stop: PtyStep = how == "key" ? .keys("\u{1a}") : .signal("TSTP")
+    // The dashboard is up (waited for on the screen: a fixed delay was outrun by a slow start on
+    // a busy machine), then a second and a half of load before the stop.
     let steps: [PtyStep] = [
-      .mark("beforeStop", after: 1.5), stop, .expectStopped(), .termios("stopped"), .mark("stopped"),
+      .waitFor(header), .mark("beforeStop", after: 1.5), stop, .expectStopped(), .termios("stopped"),
+      .mark("stopped"),
       .mark("stillStopped", after: 1.5), .cont(), .mark("cont"), .mark("repainted", after: 0.25),
       .keys("q", after: 1.0),
     ]
@@ -112,6 +119,7 @@ struct DashboardFaultTests {
       ["run", server.url, "--vusers", "2", "--duration", "30s"], steps: steps, timeout: 20)
     defer { PtyDrive.cleanUp(result) }
 
+    #expect(result.waited == [true], "\(how): the dashboard never showed")
     #expect(result.stopped == [true], "\(how): the process never stopped")
     #expect(result.termios["stopped"] == result.before, "\(how): modes while stopped differ from the shell's")
     #expect(result.exit == 130, "\(how): exit \(result.exit)\n\(result.text.suffix(2000))")

@@ -20,6 +20,11 @@ enum PtyStep {
   case termios(String, after: Double = 0)
   case cont(after: Double = 0)
   case mark(String, after: Double = 0)
+  /// Waits until the output since the last mark holds `text` (at most `timeout` seconds): the
+  /// driven program is ready for the next step whenever that is, on a busy machine too.
+  case waitFor(String, timeout: Double = 30, after: Double = 0)
+  /// Appends `bytes` to the file at `path` in one write, as a service writes its log.
+  case append(path: String, bytes: [UInt8], after: Double = 0)
 
   var json: [String: Any] {
     switch self {
@@ -30,6 +35,9 @@ enum PtyStep {
     case .termios(let name, let after): ["after": after, "termios": name]
     case .cont(let after): ["after": after, "cont": true]
     case .mark(let name, let after): ["after": after, "mark": name]
+    case .waitFor(let text, let timeout, let after): ["after": after, "wait_for": text, "timeout": timeout]
+    case .append(let path, let bytes, let after):
+      ["after": after, "append": path, "data": Data(bytes).base64EncodedString()]
     }
   }
 }
@@ -43,6 +51,8 @@ struct PtyResult {
   var termios: [String: String]
   var marks: [String: Int]
   var stopped: [Bool]
+  /// Whether each `waitFor` step saw its text, in order.
+  var waited: [Bool]
   var output: [UInt8]
   /// The run directories rampart created under the `--out` the test passed.
   var runDirectories: [String]
@@ -141,7 +151,8 @@ enum PtyDrive {
       exit: object["exit"] as? Int ?? -2, before: object["before"] as? String ?? "",
       after: object["after"] as? String ?? "", termios: object["termios"] as? [String: String] ?? [:],
       marks: object["marks"] as? [String: Int] ?? [:], stopped: object["stopped"] as? [Bool] ?? [],
-      output: output, runDirectories: names.sorted().map { "\(kept.path)/\($0)" })
+      waited: object["waited"] as? [Bool] ?? [], output: output,
+      runDirectories: names.sorted().map { "\(kept.path)/\($0)" })
   }
 
   /// Removes what `rampart` kept for the test.

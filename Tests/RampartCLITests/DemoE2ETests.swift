@@ -26,8 +26,10 @@ struct DemoE2ETests {
       "'\(RampartProcess.binary.path)' demo --short --exit-on-end; echo $? > '\(exitFile)'"
     try tmux.type(command)
 
+    // Waits return as soon as the screen or the file is there; a busy machine can take seconds
+    // to start the demo, and its 20 s plan can end late.
     var screen = ""
-    _ = try await Poll.until(seconds: 10) {
+    _ = try await Poll.until(seconds: 60) {
       screen = try tmux.run(["capture-pane", "-p", "-t", "ui"]).output
       return screen.contains("▶ RUNNING") && screen.contains("── TPS ")
     }
@@ -36,7 +38,7 @@ struct DemoE2ETests {
     #expect(screen.contains("log rampart-runs/demo-target.log"), "the target's log is not named:\n\(screen)")
 
     // 20 s of plan, a second of grace, then the summary: no key is pressed.
-    _ = try await Poll.until(seconds: 45, every: 0.2) { FileManager.default.fileExists(atPath: exitFile) }
+    _ = try await Poll.until(seconds: 120, every: 0.2) { FileManager.default.fileExists(atPath: exitFile) }
     let history = try tmux.run(["capture-pane", "-p", "-S", "-200", "-t", "ui"]).output
     let code = try? String(contentsOfFile: exitFile, encoding: .utf8)
     #expect(code?.trimmingCharacters(in: .whitespacesAndNewlines) == "0", "\(history)")

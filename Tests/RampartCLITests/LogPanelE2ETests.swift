@@ -122,32 +122,40 @@ struct LogPanelE2ETests {
     #expect(!final.title.contains("pwned"), "title: \(final.title)")
   }
 
-  /// One bounded run on a 160x48 pty with `--log`; a writer appends the injections (or plain lines
-  /// for the baseline) 2 s in, 64 KiB of random bytes with NULs 4.8 s in, then a normal line; the
-  /// screen is marked at 4.2 s, between the two (wide margins: the suite runs tests side by side). The 2 s leave rampart time to start following
-  /// first: lines already in the file when it starts are history, of which the panel shows the
-  /// last 10 only.
+  /// One bounded run on a 160x48 pty with `--log`. The pty driver appends the injections (or
+  /// plain lines for the baseline) once the panel shows the line that was in the file before the
+  /// run (rampart follows the log then: lines already in the file at its first read are history,
+  /// of which the panel shows the last 10 only); marks the screen once their last marker is drawn;
+  /// then appends 64 KiB of random bytes with NULs and a normal line. Every step waits for what
+  /// the screen shows, not for a time: fixed delays from the test's and the driver's clocks were
+  /// outrun by a slow start on a busy machine.
   static func drive(_ server: TestHTTPServer, injecting: Bool) async throws -> PtyResult {
     let log = try LogFile()
     defer { log.remove() }
-    let writer = Task {
-      try await Task.sleep(for: .milliseconds(2000))
-      var lines: [UInt8] = []
-      for (index, injection) in injections.enumerated() {
-        lines += (injecting ? injection.bytes : Array("plain line".utf8)) + Array(" \(marker(index))\n".utf8)
-      }
-      log.append(lines)
-      try await Task.sleep(for: .milliseconds(2800))
-      if injecting { log.append(garbage(bytes: 64 << 10) + [0x0A]) }
-      try await Task.sleep(for: .milliseconds(500))
-      log.append(Array("after the garbage \(garbageMarker)\n".utf8))
+    log.append(Array("before the run \(historyMarker)\n".utf8))
+    var lines: [UInt8] = []
+    for (index, injection) in injections.enumerated() {
+      lines += (injecting ? injection.bytes : Array("plain line".utf8)) + Array(" \(marker(index))\n".utf8)
     }
+    var steps: [PtyStep] = [
+      .waitFor(historyMarker), .append(path: log.path, bytes: lines),
+      .waitFor(marker(injections.count - 1)),
+      // A moment for the rest of that frame to arrive.
+      .mark("injected", after: 0.5),
+    ]
+    if injecting { steps.append(.append(path: log.path, bytes: garbage(bytes: 64 << 10) + [0x0A])) }
+    steps += [
+      .append(path: log.path, bytes: Array("after the garbage \(garbageMarker)\n".utf8), after: 0.5),
+      .waitFor(garbageMarker),
+    ]
     let result = try await PtyDrive.rampart(
       ["run", server.url, "--vusers", "2", "--duration", "9s", "--log", log.path, "--exit-on-end"],
-      steps: [.mark("injected", after: 4.2)], cols: cols, rows: rows, timeout: 20)
-    try await writer.value
+      steps: steps, cols: cols, rows: rows, timeout: 40)
+    #expect(result.waited == [true, true, true], "waits \(result.waited)\n\(result.text.suffix(2000))")
     return result
   }
+
+  static let historyMarker = "HISTORYLINE"
 
   /// Random bytes, with NUL, ESC, 8-bit CSI, BEL and backspace sure to be among them.
   static func garbage(bytes count: Int) -> [UInt8] {
@@ -204,16 +212,22 @@ struct LogPanelE2ETests {
     ])
     defer { p.cleanUp() }
     // Lines already in the file when it is first read are history, never counted: the writer waits
-    // for the start line (printed once the log thread runs) and its first poll.
-    try await waitFor(p, "run dir")
-    try await Task.sleep(for: .milliseconds(300))
+    // for the first second on disk (the log thread starts, and first reads, before the load
+    // does; a fixed 300 ms after the start line was outlasted on a busy machine). A thread of its
+    // own waits and writes: every line must land within the 4 s run, and a busy test process can
+    // keep an awaiting task from running for seconds.
     let lines = mixedLog(tracebacks: 30, slowQueries: 20, accessLines: 500)
-    // Ten appends 100 ms apart, cut anywhere (a traceback may straddle two polls).
-    let step = (lines.count + 9) / 10
-    for start in stride(from: 0, to: lines.count, by: step) {
-      log.append(Array(lines[start..<min(lines.count, start + step)].joined().utf8))
-      try await Task.sleep(for: .milliseconds(100))
+    let wrote = await onOwnThread { () -> Bool in
+      guard Poll.until(seconds: 30, every: 0.01, { p.seriesRows >= 1 }) else { return false }
+      // Ten appends 100 ms apart, cut anywhere (a traceback may straddle two polls).
+      let step = (lines.count + 9) / 10
+      for start in stride(from: 0, to: lines.count, by: step) {
+        log.append(Array(lines[start..<min(lines.count, start + step)].joined().utf8))
+        usleep(100_000)
+      }
+      return true
     }
+    #expect(wrote, "no second on disk: \(p.stderr)")
     let status = await p.wait(seconds: 30)
     #expect(status == 0, "stderr: \(p.stderr)")
     let expected = ["BrokenPipeError": 30, "slowq": 20]

@@ -186,7 +186,8 @@ struct OpenModelCLITests {
     ])
     defer { Self.end(p) }
     let ctl = { (words: [String]) in try Ctl.send(socket, words) }
-    let serving = try await Poll.until(seconds: 10) { (try? ctl(["status"]))?.status == 0 }
+    // Waits return as soon as they hold; a busy machine can take seconds to start the run.
+    let serving = try await Poll.until(seconds: 30) { (try? ctl(["status"]))?.status == 0 }
     try #require(serving, "the control socket never answered; stderr: \(p.stderr)")
 
     let before = try Ctl.status(ctl(["status"]))
@@ -199,13 +200,14 @@ struct OpenModelCLITests {
     let rate = try ctl(["rate", "400"])
     #expect(rate.status == 0 && rate.stdout == "ok rate 400/s\n", "\(rate)")
     #expect(try Ctl.status(ctl(["status"]))["rate"] as? Double == 400)
-    // The first whole second after the change offers the new rate (arrivals are due at n/400 s).
+    // A whole second after the change offers the new rate (arrivals are due at n/400 s); how
+    // many exactly is read from the journal below.
     var offered = 0.0
-    let raised = try await Poll.until(seconds: 6) {
+    let raised = try await Poll.until(seconds: 30) {
       offered = try Ctl.status(ctl(["status"]))["offered"] as? Double ?? 0
       return offered >= 390
     }
-    #expect(raised && offered <= 410, "offered \(offered)/s after rate 400")
+    #expect(raised, "offered \(offered)/s after rate 400")
 
     // Refused: exit 2, one line, nothing journalled.
     let directories = RunLoader.runDirectories(root: runs)
@@ -227,11 +229,24 @@ struct OpenModelCLITests {
 
     let stop = try ctl(["stop"])
     #expect(stop.status == 0 && stop.stdout == "ok stopping\n", "\(stop)")
-    let exit = await p.wait(seconds: 15)
+    let exit = await p.wait(seconds: 30)
     #expect(exit == 130, "exit \(String(describing: exit)); stderr: \(p.stderr)")
     let run = try RunLoader.load(directories[0])
     let changes = run.events.filter { $0.kind == .setRate }
     #expect(changes.map(\.value) == [400], "events: \(run.events)")
+    // The first whole second after the change offered 400. One due late across a boundary counts
+    // in the next second, and was sent more than 1 ms late (the row's `late`, booked in the second
+    // it went): the second may gain its own late ones and lose the next one's, a few more on a
+    // quiet machine. (Read live from `status`, a busy machine's catch-up second read over 410.)
+    let changedAt = try #require(changes.first?.elapsed)
+    let first = try #require(
+      run.samples.first { Double($0.t) >= changedAt && $0.isWhole }, "no second after the change")
+    let lateIn = first.late ?? 0
+    let lateNext = run.samples.first { $0.t == first.t + 1 }?.late ?? 0
+    let offeredThen = first.offered ?? 0
+    #expect(
+      offeredThen <= 400 + 3 + lateIn && offeredThen >= 400 - 3 - lateNext,
+      "second \(first.t) offered \(offeredThen), late \(lateIn) there and \(lateNext) next")
   }
 
   static func driveClosedRun(_ server: TestHTTPServer) async throws {
@@ -245,7 +260,7 @@ struct OpenModelCLITests {
     ])
     defer { Self.end(p) }
     let ctl = { (words: [String]) in try Ctl.send(socket, words) }
-    let serving = try await Poll.until(seconds: 10) { (try? ctl(["status"]))?.status == 0 }
+    let serving = try await Poll.until(seconds: 30) { (try? ctl(["status"]))?.status == 0 }
     try #require(serving, "the control socket never answered; stderr: \(p.stderr)")
     let status = try Ctl.status(ctl(["status"]))
     #expect(status["model"] as? String == "closed" && status["rate"] == nil, "\(status)")
@@ -257,7 +272,7 @@ struct OpenModelCLITests {
 
     let stop = try ctl(["stop"])
     #expect(stop.status == 0, "\(stop)")
-    let exit = await p.wait(seconds: 15)
+    let exit = await p.wait(seconds: 30)
     #expect(exit == 130, "exit \(String(describing: exit)); stderr: \(p.stderr)")
     let run = try RunLoader.load(try #require(RunLoader.runDirectories(root: runs).first))
     #expect(!run.events.contains { $0.kind == .setRate }, "events: \(run.events)")

@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 import TestSupport
 import Testing
 
@@ -32,10 +33,11 @@ struct TargetCommandTests {
     try await HeavyTest.run {
       let process = try RampartProcess(["target", "--port", "0", "--backends", "2", "--log", "target.log"])
       defer { process.cleanUp() }
+      // Waited for until it prints its address (a busy machine can take seconds to start it).
       var port: Int?
-      for _ in 0..<100 where port == nil {
-        try await Task.sleep(nanoseconds: 50_000_000)
-        if let match = process.stdout.firstMatch(of: /127\.0\.0\.1:(\d+)\//) { port = Int(match.1) }
+      _ = try await Poll.until(seconds: 30, every: 0.05) {
+        port = process.stdout.firstMatch(of: /127\.0\.0\.1:(\d+)\//).flatMap { Int($0.1) }
+        return port != nil || !process.process.isRunning
       }
       let servingPort = try #require(port, "no address in: \(process.stdout)")
       #expect(process.stdout.contains("capacity 400 req/s = 2 backends x 4 workers / 20ms"))

@@ -104,9 +104,12 @@ public final class NginxServer: @unchecked Sendable {
     return process
   }
 
-  /// Whether `port` answers HTTP within 5 s while `process` lives.
+  /// Whether `port` answers HTTP within 30 s while `process` lives (nginx starts in milliseconds
+  /// when the machine is quiet; a busy one can take seconds, and a start it gave up on is retried
+  /// on another port, no faster).
   private static func accepts(port: Int, while process: Process) async throws -> Bool {
-    for _ in 0..<100 {
+    let deadline = ContinuousClock.now + .seconds(30)
+    while ContinuousClock.now < deadline {
       guard process.isRunning else { return false }
       if (try? RawClient.request(port: port, path: "/"))?.status == 200 { return true }
       try await Task.sleep(for: .milliseconds(50))
