@@ -70,7 +70,7 @@ struct PlanRunTests {
       defer { p.cleanUp() }
       // The target's log names the token once following has begun (the first second is on disk:
       // the log was followed before the load started): the sample kept for the report must not.
-      // A thread of its own waits and writes: the line must land within the 3 s run, and a busy
+      // A thread of its own waits and writes: the line must land within the 8 s run, and a busy
       // test process can keep an awaiting task from running for seconds.
       let logPath = p.directory.appendingPathComponent("app.log").path
       let wrote = await onOwnThread { () -> Bool in
