@@ -66,6 +66,9 @@ let package = Package(
     // report, plain): the bottom layer, Foundation only.
     .target(name: "Vocabulary"),
     .target(name: "TerminalUI", dependencies: ["Vocabulary"]),
+    // The load test's target seen from outside: its CPU and memory once a second from /proc
+    // process trees, cgroups or a Prometheus endpoint, on a thread of its own (no NIO: poll(2)).
+    .target(name: "TargetWatch"),
     .target(
       name: "DemoTarget",
       dependencies: [
@@ -138,6 +141,14 @@ let package = Package(
       exclude: ["Snapshots"]),
     .testTarget(name: "ControlTests", dependencies: ["Control", "Metrics", "TestSupport", "EngineFakes"]),
     .testTarget(name: "LogValuesTests", dependencies: ["LogValues", "SeededRandom"]),
+    .testTarget(
+      name: "TargetWatchTests",
+      dependencies: [
+        "TargetWatch", "TestKit", "TestSupport",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ]),
     .testTarget(
       name: "LogTailTests", dependencies: ["LogTail", "LogValues", "SeededRandom", "TestKit"],
       exclude: ["Fixtures"]),
