@@ -83,13 +83,16 @@ enum PromParser {
   private static func parseSample(_ cursor: inout Cursor) throws(PromParseError) -> PromSample {
     var name = cursor.metricName()
     var labels: [String: String] = [:]
-    cursor.skipBlanks()
+    // A bare name needs a blank before its value; after a label set's `}` one is optional.
+    var separated = cursor.skipBlanks()
     if cursor.peek == UInt8(ascii: "{") {
       cursor.advance()
       try parseLabels(&cursor, name: &name, into: &labels)
+      cursor.skipBlanks()
+      separated = true
     }
     guard let name else { throw cursor.error("expected a metric name") }
-    guard cursor.skipBlanks() else { throw cursor.error("expected a value after \(name)") }
+    guard separated, !cursor.atEnd else { throw cursor.error("expected a value after \(name)") }
     let valueText = cursor.token()
     guard let value = parseValue(valueText) else { throw cursor.error("'\(valueText)' is not a number") }
     var timestamp: Int64?

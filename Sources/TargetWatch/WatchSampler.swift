@@ -76,11 +76,17 @@ public final class WatchSampler: Sendable {
   /// Starts the sampler's thread; the first reading is taken at once. Does nothing after
   /// `stop()` or a second time.
   public func start() {
-    guard let readers = readers.withLock({ $0.take() }) else { return }
-    running.store(true, ordering: .releasing)
-    started.store(true, ordering: .releasing)
+    // Taken and marked under one lock, so a stop() at the same moment either finds the readers
+    // (and the thread never starts) or finds the thread started (and waits for it).
+    let taken = readers.withLock { readers -> [SourceReader]? in
+      guard let taken = readers.take() else { return nil }
+      running.store(true, ordering: .releasing)
+      started.store(true, ordering: .releasing)
+      return taken
+    }
+    guard let taken else { return }
     let thread = Thread { [self] in
-      sample(readers)
+      sample(taken)
       done.signal()
     }
     thread.name = "rampart-watch"
@@ -90,10 +96,13 @@ public final class WatchSampler: Sendable {
   /// Ends the sampler: wakes its thread out of any wait (a scrape in progress is abandoned) and
   /// returns once it has ended. Safe to call more than once, and before `start()`.
   public func stop() {
-    _ = readers.withLock { $0.take() }
-    running.store(false, ordering: .releasing)
+    let threadStarted = readers.withLock { readers in
+      readers = nil
+      running.store(false, ordering: .releasing)
+      return started.load(ordering: .acquiring)
+    }
     wake.wake()
-    guard started.load(ordering: .acquiring) else { return }
+    guard threadStarted else { return }
     done.wait()
     done.signal()  // a later or concurrent stop() returns too
   }
