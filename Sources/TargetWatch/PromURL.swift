@@ -23,45 +23,58 @@ struct PromURL: Sendable, Equatable {
     }
     let rest = text[scheme.upperBound...]
     let authorityEnd = rest.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) ?? rest.endIndex
-    let authority = rest[..<authorityEnd]
     var path = String(rest[authorityEnd...])
     if let fragment = path.firstIndex(of: "#") { path = String(path[..<fragment]) }
     if path.isEmpty || path.first == "?" { path = "/" + path }
-    guard !authority.contains("@") else { throw refuse("credentials in the URL are not supported") }
-    guard
-      path.allSatisfy({ $0.isASCII && !$0.isWhitespace && $0 != "\u{7F}" && ($0.asciiValue ?? 0) >= 0x20 })
-    else { throw refuse("the path must be ASCII without spaces or control characters") }
-
-    var hostPart: Substring
-    var portPart: Substring?
-    if authority.hasPrefix("[") {
-      guard let close = authority.firstIndex(of: "]") else { throw refuse("an IPv6 address without its ']'") }
-      hostPart = authority[authority.index(after: authority.startIndex)..<close]
-      let after = authority[authority.index(after: close)...]
-      if !after.isEmpty {
-        guard after.hasPrefix(":") else { throw refuse("unexpected text after the IPv6 address") }
-        portPart = after.dropFirst()
-      }
-    } else if let colon = authority.lastIndex(of: ":") {
-      hostPart = authority[..<colon]
-      portPart = authority[authority.index(after: colon)...]
-    } else {
-      hostPart = authority
+    guard path.allSatisfy({ $0.isASCII && ($0.asciiValue ?? 0) > 0x20 && $0 != "\u{7F}" }) else {
+      throw refuse("the path must be ASCII without spaces or control characters")
     }
-    guard !hostPart.isEmpty else { throw refuse("no host") }
-    guard
-      hostPart.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == ":" || $0 == "_" })
-    else { throw refuse("'\(WatchInputError.shown(String(hostPart)))' is not a host name or address") }
-    host = String(hostPart)
-    if let portPart {
-      guard let number = Int(portPart), (1...65535).contains(number) else {
-        throw refuse("'\(WatchInputError.shown(String(portPart)))' is not a port (1-65535)")
-      }
-      port = number
-    } else {
-      port = 80
+    do {
+      (host, port) = try Self.hostAndPort(rest[..<authorityEnd])
+    } catch {
+      throw refuse(error.reason)
     }
     target = path
+  }
+
+  /// The host and port of `host`, `host:port`, `[v6]` or `[v6]:port`.
+  private static func hostAndPort(_ authority: Substring) throws(Refusal) -> (String, Int) {
+    guard !authority.contains("@") else { throw Refusal("credentials in the URL are not supported") }
+    var host: Substring
+    var port: Substring?
+    if authority.hasPrefix("[") {
+      guard let close = authority.firstIndex(of: "]") else {
+        throw Refusal("an IPv6 address without its ']'")
+      }
+      host = authority[authority.index(after: authority.startIndex)..<close]
+      let after = authority[authority.index(after: close)...]
+      guard after.isEmpty || after.hasPrefix(":") else {
+        throw Refusal("unexpected text after the IPv6 address")
+      }
+      port = after.isEmpty ? nil : after.dropFirst()
+      guard host.allSatisfy({ $0.isHexDigit || $0 == ":" || $0 == "." }) else {
+        throw Refusal("'\(WatchInputError.shown(String(host)))' is not an IPv6 address")
+      }
+    } else {
+      let colon = authority.firstIndex(of: ":")
+      host = authority[..<(colon ?? authority.endIndex)]
+      port = colon.map { authority[authority.index(after: $0)...] }
+      guard host.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "." || $0 == "-" || $0 == "_" }) else {
+        throw Refusal("'\(WatchInputError.shown(String(authority)))' is not a host name or address")
+      }
+    }
+    guard !host.isEmpty else { throw Refusal("no host") }
+    guard let port else { return (String(host), 80) }
+    guard let number = Int(port), (1...65535).contains(number) else {
+      throw Refusal("'\(WatchInputError.shown(String(port)))' is not a port (1-65535)")
+    }
+    return (String(host), number)
+  }
+
+  /// Why an authority is refused, said after the URL.
+  private struct Refusal: Error {
+    var reason: String
+    init(_ reason: String) { self.reason = reason }
   }
 
   /// `host:port`, an IPv6 host in brackets: the source's name.

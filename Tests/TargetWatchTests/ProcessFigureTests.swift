@@ -82,7 +82,8 @@ struct ProcessFigureTests {
       // Tick 0 has no rate and tick 1 spans cpulimit's start; 2...7 are five seconds held.
       let (read, proc) = try Self.cores(ticks, source: name, window: 3...7)
       print("cpulimit 30%: read \(read) cores, /proc \(proc) cores over the same window")
-      #expect(abs(read - proc) < 0.05)
+      // The same ticks, read a few milliseconds apart at each end of a 5 s window: a tick or two.
+      #expect(abs(read - proc) < 0.02)
       #expect(read <= 0.40)
       // The loop gets its limit unless the machine cannot give it that much; the figure read must
       // then follow what it got.
@@ -172,10 +173,12 @@ struct ProcessFigureTests {
       print(
         "tree of 1 + 2 children: read \(read) cores (/proc \(proc)), RSS \(rss / mib) MiB, pattern \(pattern) cores"
       )
-      #expect(abs(read - proc) < 0.05)
-      #expect(abs(pattern - read) < 0.05)
-      // The children's share is what the tree adds: it must be there for the sum to mean anything.
-      #expect(proc > 0.1 && childTicks > 0)
+      // /proc counts the parent and both children; a tree without them would be off by what the
+      // children used (their share shrinks on a saturated machine, but stays well above a tick or
+      // two; memory below shows them whatever the load).
+      #expect(abs(read - proc) < 0.02)
+      #expect(abs(pattern - read) < 0.01)
+      #expect(childTicks > 0)
       #expect(rss >= 200 * mib)
       #expect(abs(rss - (ticks.last?.residentBytes ?? 0)) < 0.02 * rss)
       #expect(ticks.last?.figures[marker]?.rssBytes == rss)

@@ -133,7 +133,8 @@ struct PromParserTests {
     for bad in [
       "https://127.0.0.1:9100/metrics", "ftp://host/", "127.0.0.1:9100", "http://", "http://:9100/",
       "http://host:0/", "http://host:70000/", "http://host:port/", "http://user:pw@host/",
-      "http://ho st/", "http://host/a b",
+      "http://ho st/", "http://host/a b", "http://::1:9100/", "http://[::1/", "http://[::1]x/",
+      "http://[host]/",
     ] {
       #expect(throws: WatchInputError.self, "\(bad)") { try PromURL(bad) }
     }

@@ -35,6 +35,30 @@ struct WatchSamplerTests {
     await server.shutdown()
   }
 
+  @Test("an endpoint that hangs from the start: each tick's reading lacks it after ~1 s, one lost event")
+  func hangingFromTheStart() async throws {
+    let server = try await PromFixtureServer(.hang)
+    let events = WatchTesting.Collector<WatchEvent>()
+    let readings = WatchTesting.Collector<(reading: WatchReading, at: Double)>()
+    let sampler = try WatchSampler(
+      sources: [.prometheus(url: server.url)],
+      onReading: { readings.append(($0, WatchTesting.now())) }, onEvent: { events.append($0) })
+    let started = WatchTesting.now()
+    sampler.start()
+    #expect(try await Poll.until(seconds: 20) { readings.count >= 3 })
+    await WatchTesting.onOwnThread { sampler.stop() }
+    let all = readings.all
+    // The first tick starts at once and gives up at its 1 s deadline; scheduling on a busy
+    // machine may add a little, never another second.
+    let firstAfter = all[0].at - started
+    #expect(firstAfter >= 0.95 && firstAfter < 1.9, "first reading after \(firstAfter) s")
+    #expect(all.allSatisfy { $0.reading.figures.isEmpty })
+    #expect(events.all.map(\.change) == [.lost])
+    #expect(events.all.first?.reason == "the scrape timed out after 1 s")
+    #expect(server.connections >= 3)
+    await server.shutdown()
+  }
+
   @Test("a source lost and back is one event each, however many seconds it stays so")
   func lostAndBackOnce() async throws {
     let server = try await PromFixtureServer(.body(Self.page, chunked: false))
