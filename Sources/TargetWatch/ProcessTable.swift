@@ -74,6 +74,8 @@ struct ProcessTable: Sendable {
 
   /// The command line a pattern is matched against: `/proc/PID/cmdline`'s NUL-separated
   /// arguments joined by spaces, or the comm name where it is empty (kernel threads, zombies).
+  /// Only pattern sources read it: the kernel takes the process's memory lock to copy it out, so
+  /// a process stuck holding that lock can make the read wait, as it makes `ps` wait.
   func commandLine(of pid: Int32) -> String? {
     guard let process = processes[pid] else { return nil }
     guard let raw = SmallFile.read("\(root)/\(pid)/cmdline", limit: 16 << 10) else { return nil }
