@@ -73,17 +73,21 @@ enum WatchTesting {
   }
 }
 
-/// A process a test started: ended by its PID (SIGKILL) and reaped, in the test's `defer`.
-/// Every program a test starts also ends by itself (a deadline in its code, or `timeout`).
+/// A process a test started: ended by its PID and reaped, in the test's `defer`. Every program
+/// a test starts also ends by itself (a deadline in its code, or `timeout`).
 final class ChildProcess: @unchecked Sendable {
   let process: Process
   var pid: Int32 { process.processIdentifier }
 
   init(process: Process) { self.process = process }
 
+  /// SIGKILL. `timeout` leads a process group of its own with the program it runs, and is ended
+  /// with its group: a SIGTERM would stay pending (it waits with the signal mask it inherited,
+  /// and the test pool's threads that start it block nearly every signal), and a SIGKILL to it
+  /// alone would leave the program running without its deadline.
   func kill() {
     guard process.isRunning else { return }
-    Glibc.kill(pid, SIGKILL)
+    Glibc.kill(getpgid(pid) == pid ? -pid : pid, SIGKILL)
     _ = Poll.until(seconds: 5, every: 0.01) { !process.isRunning }
   }
 }
