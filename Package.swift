@@ -67,8 +67,15 @@ let package = Package(
     .target(name: "Vocabulary"),
     .target(name: "TerminalUI", dependencies: ["Vocabulary"]),
     // The load test's target seen from outside: its CPU and memory once a second from /proc
-    // process trees, cgroups or a Prometheus endpoint, on a thread of its own (no NIO: poll(2)).
-    .target(name: "TargetWatch"),
+    // process trees, cgroups or a Prometheus endpoint, on a thread of its own; the scrapes use
+    // NIOHTTP1's client on a one-thread event loop group of the watch's own, never the engine's.
+    .target(
+      name: "TargetWatch",
+      dependencies: [
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ]),
     .target(
       name: "DemoTarget",
       dependencies: [

@@ -1,16 +1,17 @@
+import NIOCore
+import NIOPosix
+
 /// Reads a Prometheus endpoint: one scrape a tick, parsed, turned into a CPU rate and memory.
 /// A scrape that fails in any way (refused, timed out, not HTTP 200, over the size bound, not
 /// the text format, without the series) is a lost second with its reason.
 struct PromReader: Sendable {
   let url: PromURL
-  let lookup: HostLookup
   let bodyLimit: Int
   private var rate = CounterRate()
 
   init(url: PromURL, bodyLimit: Int) {
     self.url = url
     self.bodyLimit = bodyLimit
-    lookup = HostLookup(host: url.host, port: url.port)
   }
 
   /// A reader for `--watch-prom URL`, checked now (the endpoint itself is not asked until the
@@ -19,31 +20,17 @@ struct PromReader: Sendable {
     self.init(url: try PromURL(text), bodyLimit: bodyLimit)
   }
 
-  /// The scrape to run this tick, or the reason there is none (the host's address is unknown).
-  func startScrape(before deadline: ContinuousClock.Instant, cancelled: () -> Bool) -> Result<
-    HTTPScrape, ScrapeFailure
-  > {
-    lookup.addresses(before: deadline, cancelled: cancelled).map { addresses in
-      HTTPScrape(
-        addresses: addresses, host: url.hostAndPort, target: url.target, bodyLimit: bodyLimit)
-    }
+  /// Starts this tick's scrape on `loop`, the watch's own.
+  func startScrape(timeout: Double, on loop: any EventLoop) -> EventLoopFuture<[UInt8]> {
+    PromScrape.start(url, bodyLimit: bodyLimit, timeout: timeout, on: loop)
   }
 
   /// The figure from a finished scrape that was sent at `sentAt` seconds of the sampler's clock.
-  mutating func finish(_ scrape: Result<HTTPScrape, ScrapeFailure>, sentAt: Double) -> SourceOutcome {
-    let body: [UInt8]
+  mutating func finish(_ scrape: Result<[UInt8], ScrapeFailure>, sentAt: Double) -> SourceOutcome {
     switch scrape {
-    case .failure(let failure):
-      return fail(failure.reason)
-    case .success(let scrape):
-      if scrape.connectFailed { lookup.forget() }
-      switch scrape.outcome {
-      case .success(let bytes)?: body = bytes
-      case .failure(let failure)?: return fail(failure.reason)
-      case nil: return fail("the scrape did not finish")
-      }
+    case .success(let body): figure(from: body, sentAt: sentAt)
+    case .failure(let failure): fail(failure.reason)
     }
-    return figure(from: body, sentAt: sentAt)
   }
 
   /// Parses a body and takes the CPU counter's rate against the previous scrape's.
@@ -62,15 +49,15 @@ struct PromReader: Sendable {
     return .read(WatchFigure(cpuCores: cores, rssBytes: figures.rssBytes))
   }
 
-  /// One scrape from start to finish, blocking for at most `timeout` seconds: for validation by
-  /// hand and for tests. The sampler runs every source's scrape together instead.
-  mutating func readNow(at now: Double, timeout: Double, wake: Int32? = nil) -> SourceOutcome {
+  /// One scrape from start to finish on a group of its own, blocking for at most `timeout`
+  /// seconds (and the group's bounded shutdown): for validation by hand and for tests. The
+  /// sampler runs every source's scrape together on its group instead.
+  mutating func readNow(at now: Double, timeout: Double) -> SourceOutcome {
+    let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+    defer { PromScrape.shutDown(group) }
     let deadline = ContinuousClock.now + .seconds(timeout)
-    let scrape = startScrape(before: deadline, cancelled: { false })
-    if case .success(let running) = scrape {
-      ScrapeBatch.run([running], deadline: deadline, wake: wake, timeoutText: Self.timeoutText(timeout))
-    }
-    return finish(scrape, sentAt: now)
+    let tick = ScrapeTick([startScrape(timeout: timeout, on: group.next())], signal: SamplerSignal())
+    return finish(tick.wait(until: deadline, timeoutText: Self.timeoutText(timeout))[0], sentAt: now)
   }
 
   /// The lost event's reason for a scrape that did not finish in time.

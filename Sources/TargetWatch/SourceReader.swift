@@ -1,3 +1,5 @@
+import NIOCore
+
 #if canImport(Glibc)
   import Glibc
 #endif
@@ -39,15 +41,16 @@ enum SourceReader: Sendable {
   }
 
   /// Reads every source once: the process table (if any source needs it), each tree and
-  /// cgroup, then every scrape at once with one deadline. Each reading is timed on `clock` as
-  /// close to its read as the kind allows.
+  /// cgroup, then every scrape at once on `loop` (the watch's own), waited for with one deadline
+  /// that `signal` ends early when the sampler stops. Each reading is timed on `clock` as close
+  /// to its read as the kind allows.
   static func readAll(
-    _ readers: inout [SourceReader], clock: () -> Double, scrapeTimeout: Double, wake: Int32?,
-    cancelled: () -> Bool, procRoot: String = "/proc"
+    _ readers: inout [SourceReader], clock: () -> Double, scrapeTimeout: Double, loop: (any EventLoop)?,
+    signal: SamplerSignal, procRoot: String = "/proc"
   ) -> [SourceOutcome] {
     var outcomes = [SourceOutcome](repeating: .failed("not read"), count: readers.count)
     var table: ProcessTable?
-    var scrapes: [(index: Int, scrape: Result<HTTPScrape, ScrapeFailure>, sentAt: Double)] = []
+    var scrapes: [(index: Int, future: EventLoopFuture<[UInt8]>, sentAt: Double)] = []
     let deadline = ContinuousClock.now + .seconds(scrapeTimeout)
     for index in readers.indices {
       switch readers[index] {
@@ -60,14 +63,18 @@ enum SourceReader: Sendable {
         readers[index] = .cgroup(reader)
       case .prometheus(let reader):
         // Sent now, answered in the batch below: the counter is read about when it was asked for.
+        guard let loop else {
+          outcomes[index] = .failed("no event loop to scrape on")
+          continue
+        }
         let sentAt = clock()
-        scrapes.append((index, reader.startScrape(before: deadline, cancelled: cancelled), sentAt))
+        scrapes.append((index, reader.startScrape(timeout: scrapeTimeout, on: loop), sentAt))
       }
     }
-    let running = scrapes.compactMap { try? $0.scrape.get() }
-    ScrapeBatch.run(
-      running, deadline: deadline, wake: wake, timeoutText: PromReader.timeoutText(scrapeTimeout))
-    for (index, scrape, sentAt) in scrapes {
+    guard !scrapes.isEmpty else { return outcomes }
+    let results = ScrapeTick(scrapes.map(\.future), signal: signal)
+      .wait(until: deadline, timeoutText: PromReader.timeoutText(scrapeTimeout))
+    for ((index, _, sentAt), scrape) in zip(scrapes, results) {
       guard case .prometheus(var reader) = readers[index] else { continue }
       outcomes[index] = reader.finish(scrape, sentAt: sentAt)
       readers[index] = .prometheus(reader)

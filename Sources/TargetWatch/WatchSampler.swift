@@ -1,4 +1,6 @@
 import Foundation
+import NIOCore
+import NIOPosix
 import Synchronization
 
 /// Reads every watch source once a second on a thread of its own and hands out the figures.
@@ -41,7 +43,7 @@ public final class WatchSampler: Sendable {
   private let shared = Mutex(Shared())
   private let running = Atomic<Bool>(false)
   private let started = Atomic<Bool>(false)
-  private let wake = WakePipe()
+  private let signal = SamplerSignal()
   private let done = DispatchSemaphore(value: 0)
 
   private struct Shared {
@@ -101,7 +103,7 @@ public final class WatchSampler: Sendable {
       running.store(false, ordering: .releasing)
       return started.load(ordering: .acquiring)
     }
-    wake.wake()
+    signal.stop()
     guard threadStarted else { return }
     done.wait()
     done.signal()  // a later or concurrent stop() returns too
@@ -124,26 +126,35 @@ public final class WatchSampler: Sendable {
   }
 
   /// The thread's body: a tick every interval, on a schedule that does not drift, until stopped.
+  /// Prometheus sources are scraped on a one-thread event loop group of the sampler's own (never
+  /// the load engine's loops), made here and shut down as the thread ends, before `stop()`
+  /// returns; that shutdown waits a bounded time, so a loop held by a resolver does not hold it.
   private func sample(_ initial: [SourceReader]) {
     var readers = initial
+    let scrapes = readers.contains {
+      if case .prometheus = $0 { return true }
+      return false
+    }
+    let group = scrapes ? MultiThreadedEventLoopGroup(numberOfThreads: 1) : nil
+    defer { group.map { PromScrape.shutDown($0) } }
+    let loop = group?.next()
     let interval = Duration.seconds(max(0.01, options.interval))
     var next = ContinuousClock.now
     while running.load(ordering: .acquiring) {
-      tick(&readers)
+      tick(&readers, loop: loop)
       next += interval
       let now = ContinuousClock.now
       while next <= now { next += interval }  // a late tick is skipped, not made up
-      if wake.sleep(until: next) { break }
+      if signal.wait(until: next) { break }
     }
   }
 
   /// Reads every source once, reports changes, publishes the readings.
-  private func tick(_ readers: inout [SourceReader]) {
+  private func tick(_ readers: inout [SourceReader], loop: (any EventLoop)?) {
     let time = clock()
     let timeout = min(options.scrapeTimeout, options.interval, 1)
     let outcomes = SourceReader.readAll(
-      &readers, clock: clock, scrapeTimeout: timeout, wake: wake.readEnd,
-      cancelled: { !self.running.load(ordering: .acquiring) })
+      &readers, clock: clock, scrapeTimeout: timeout, loop: loop, signal: signal)
     guard running.load(ordering: .acquiring) else { return }  // a stopped tick says nothing
     var figures: [String: WatchFigure] = [:]
     var events: [WatchEvent] = []

@@ -1,4 +1,5 @@
 import Foundation
+import NIOPosix
 import TestKit
 import TestSupport
 import Testing
@@ -103,6 +104,31 @@ struct PromScrapeTests {
     #expect(server.connections == 1)
     // The deadline, and the thread's wake-up after it on a busy machine.
     #expect(took >= 0.99 && took < 1.5, "took \(took) s")
+    await server.shutdown()
+  }
+
+  @Test(
+    "a loop held up (as by a resolver that does not answer): the wait ends at its deadline, the shutdown soon after"
+  )
+  func stuckLoop() async throws {
+    let server = try await PromFixtureServer(.body(Self.processPage(cpu: 1, rss: 2), chunked: false))
+    let reader = try PromReader(url: server.url, bodyLimit: 4 << 20)
+    let (outcome, took, shutdownTook) = await WatchTesting.onOwnThread {
+      let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
+      let loop = group.next()
+      loop.execute { usleep(2_000_000) }  // the loop's thread is held for 2 s, as getaddrinfo may
+      let started = WatchTesting.now()
+      let deadline = ContinuousClock.now + .seconds(0.3)
+      let tick = ScrapeTick([reader.startScrape(timeout: 0.3, on: loop)], signal: SamplerSignal())
+      let outcome = tick.wait(until: deadline, timeoutText: PromReader.timeoutText(0.3))[0]
+      let took = WatchTesting.now() - started
+      let shutdownStarted = WatchTesting.now()
+      PromScrape.shutDown(group)
+      return (outcome, took, WatchTesting.now() - shutdownStarted)
+    }
+    #expect(outcome == .failure(ScrapeFailure("the scrape timed out after 0.3 s")))
+    #expect(took >= 0.29 && took < 0.8, "took \(took) s")
+    #expect(shutdownTook < 0.5, "the shutdown took \(shutdownTook) s")
     await server.shutdown()
   }
 

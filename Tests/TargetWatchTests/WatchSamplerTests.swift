@@ -27,6 +27,7 @@ struct WatchSamplerTests {
       sampler.stop()
       return WatchTesting.now() - started
     }
+    print("stop() during a hanging scrape took \(took) s")
     // The scrape's timeout is 1 s: stopping must not wait it out.
     #expect(took < 0.5, "stop() took \(took) s")
     let delivered = readings.count
