@@ -66,6 +66,16 @@ let package = Package(
     // report, plain): the bottom layer, Foundation only.
     .target(name: "Vocabulary"),
     .target(name: "TerminalUI", dependencies: ["Vocabulary"]),
+    // The load test's target seen from outside: its CPU and memory once a second from /proc
+    // process trees, cgroups or a Prometheus endpoint, on a thread of its own; the scrapes use
+    // NIOHTTP1's client on a one-thread event loop group of the watch's own, never the engine's.
+    .target(
+      name: "TargetWatch",
+      dependencies: [
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ]),
     .target(
       name: "DemoTarget",
       dependencies: [
@@ -139,6 +149,14 @@ let package = Package(
     .testTarget(
       name: "ControlTests", dependencies: ["Control", "Metrics", "TestSupport", "TestKit", "EngineFakes"]),
     .testTarget(name: "LogValuesTests", dependencies: ["LogValues", "SeededRandom"]),
+    .testTarget(
+      name: "TargetWatchTests",
+      dependencies: [
+        "TargetWatch", "TestKit", "TestSupport",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+      ]),
     .testTarget(
       name: "LogTailTests", dependencies: ["LogTail", "LogValues", "SeededRandom", "TestKit"],
       exclude: ["Fixtures"]),
