@@ -11,8 +11,9 @@ import Foundation
 /// the others nothing, one that does not read its replies is disconnected once they pile up, and
 /// the loop ends as soon as the wake pipe says so, whatever the clients are doing.
 ///
-/// Written on poll(2) rather than SwiftNIO because NIO stays in the load engine and the demo target
-/// (the module rule), and a handful of line-oriented clients on one thread need nothing more.
+/// Written on poll(2) rather than SwiftNIO because NIO stays in the load engine, the demo target and
+/// the target watch's scrapes (the module rule), and a handful of line-oriented clients on one
+/// thread need nothing more.
 final class ControlLoop {
   private let listener: Int32
   private let wake: Int32
