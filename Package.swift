@@ -102,7 +102,7 @@ let package = Package(
         "Metrics", "LoadEngine", "RunStore", "TerminalUI", "Theme", "Dashboard", "CompareScreen",
         "NcursesBackend",
         "DemoTarget", "Vocabulary",
-        "LogTail", "LogValues", "Control", "PlanFile", "Report",
+        "LogTail", "LogValues", "Control", "PlanFile", "Report", "TargetWatch",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ]
     ),

@@ -72,7 +72,7 @@ enum MarkerGlyph {
       return (unicode ? "◆" : "*", .rampChange)
     case .stop, .planEnd: return (unicode ? "■" : "#", .muted)
     case .journalStopped: return (JournalGlyph.stopped, .warning)
-    case .start, .resume, .fileLimit, .logErrors, .searchStep, .capacity: return nil
+    case .start, .resume, .fileLimit, .logErrors, .searchStep, .capacity, .watchLost, .watchBack: return nil
     }
   }
 }

@@ -19,6 +19,9 @@ public struct MetricsSnapshot: Sendable {
   public var thresholds: [ThresholdResult]
   /// `rampart find`: where the capacity search stands; nil in other runs.
   public var search: SearchProgress?
+  /// The target's watched sources by name, in the order given (empty when nothing is watched):
+  /// a source never read is still named in the summary.
+  public var watchedSources: [String] = []
 
   public init(
     samples: [SecondSample], totals: RunTotals, events: [RunEvent], percentiles: LatencyPercentiles? = nil,
@@ -64,6 +67,7 @@ public final class MetricsStore: Sendable {
     /// The watched sources' latest figures and when they were read (monotonic seconds); nil when
     /// nothing is watched.
     var watch: (figures: [String: TargetFigure], readAt: Double)?
+    var watchedSources: [String] = []
     var kneeTracker = KneeTracker()
     var thresholds = ThresholdTracker()
     /// The seconds since `startWindow()`: a capacity search's step, measured apart from the run.
@@ -104,8 +108,11 @@ public final class MetricsStore: Sendable {
 
   /// Declares that the target is watched: from now on every row carries a `watch` map, empty
   /// until the first reading, so a lane can tell "not read" from "not watched".
-  public func enableWatch() {
-    state.withLock { $0.watch = $0.watch ?? ([:], -Double.infinity) }
+  public func enableWatch(sources: [String] = []) {
+    state.withLock {
+      $0.watch = $0.watch ?? ([:], -Double.infinity)
+      $0.watchedSources = sources
+    }
   }
 
   /// The watched sources as just read; the next row to close carries them.
@@ -229,6 +236,7 @@ public final class MetricsStore: Sendable {
         samples: $0.samples, totals: $0.totals, events: $0.events, percentiles: $0.percentiles,
         knee: $0.kneeTracker.knee, thresholds: $0.thresholds.results, search: $0.search)
       snapshot.kneeJudgement = $0.kneeTracker.judgement
+      snapshot.watchedSources = $0.watchedSources
       return snapshot
     }
   }

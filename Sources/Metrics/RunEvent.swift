@@ -31,6 +31,11 @@ public struct RunEvent: Codable, Sendable, Equatable {
     /// `rampart find`: the answer; `value` the capacity (requests/s, absent when none passed),
     /// `label` the one-line headline.
     case capacity
+    /// A watched source of the target could not be read (`label`: "uvicorn: process exited"); the
+    /// lane has a gap until `watchBack`.
+    case watchLost = "watch_lost"
+    /// A lost watched source is read again (`label`: its name).
+    case watchBack = "watch_back"
   }
 
   /// Seconds since the run started (monotonic clock).

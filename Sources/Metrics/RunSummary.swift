@@ -181,7 +181,7 @@ extension RunSummary {
         ? t.logErrors : nil,
       knee: Self.finalKnee(snapshot)
     )
-    watch = TargetSummary.of(snapshot.samples)
+    watch = TargetSummary.of(snapshot.samples, sources: snapshot.watchedSources)
     let judgement = Self.finalJudgement(snapshot, knee: knee)
     kneeVerdict = judgement.verdict
     kneeNote = judgement.sentence

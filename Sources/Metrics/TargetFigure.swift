@@ -30,10 +30,12 @@ public struct TargetSummary: Codable, Sendable, Equatable {
     case rssBytesPeak = "rss_bytes_peak", rssBytesMean = "rss_bytes_mean", seconds
   }
 
-  /// Every source named in the rows' `watch`, summed up; nil when no row has one.
-  public static func of(_ samples: [SecondSample]) -> [String: TargetSummary]? {
-    guard samples.contains(where: { $0.watch != nil }) else { return nil }
-    var figures: [String: [TargetFigure]] = [:]
+  /// Every source named in the rows' `watch` or in `sources`, summed up (a source never read
+  /// has no figures and 0 seconds); nil when nothing was watched.
+  public static func of(_ samples: [SecondSample], sources: [String] = []) -> [String: TargetSummary]? {
+    guard !sources.isEmpty || samples.contains(where: { $0.watch != nil }) else { return nil }
+    var figures: [String: [TargetFigure]] = Dictionary(
+      sources.map { ($0, []) }, uniquingKeysWith: { a, _ in a })
     for sample in samples {
       for (name, figure) in sample.watch ?? [:] { figures[name, default: []].append(figure) }
     }

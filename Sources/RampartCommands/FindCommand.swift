@@ -57,6 +57,8 @@ struct FindCommand: AsyncParsableCommand {
 
   @OptionGroup(title: "Server logs") var logs: LogOptions
 
+  @OptionGroup(title: "Target CPU and memory") var watch: WatchOptions
+
   @OptionGroup(title: "Dashboard") var display: DisplayOptions
 
   @OptionGroup var session: SessionOptions
@@ -80,6 +82,7 @@ struct FindCommand: AsyncParsableCommand {
     var runner = session.makeRunner(
       config: config, plan: plan, display: display, logs: logSetup, redact: redact)
     runner.search = search
+    runner.watch = watch.setup
     try await runner.execute()
   }
 

@@ -110,6 +110,9 @@ enum HeadlessReport {
       lines.append("  knee           " + note)
     }
     for note in r.saturation ?? [] { lines.append("  saturation     " + note.text) }
+    for (name, figures) in (r.watch ?? [:]).sorted(by: { $0.key < $1.key }) {
+      lines.append("  watch          " + watchText(name, figures))
+    }
     if let pauses = r.pauses, pauses > 0 {
       let seconds = String(format: "%.1f", r.pausedS ?? 0)
       lines.append("  paused         \(seconds) s in \(pauses) pause" + (pauses == 1 ? "" : "s"))
@@ -142,6 +145,16 @@ enum HeadlessReport {
     if let stop = r.journalStopped { lines.append("  warning        " + stop.withSummaryText) }
     lines.append("  run dir        \(r.runDir)")
     return lines.joined(separator: "\n")
+  }
+
+  /// "uvicorn  CPU 0.38 cores mean, 0.41 peak  RSS 81.2 MiB peak (60 s read)".
+  static func watchText(_ name: String, _ figures: TargetSummary) -> String {
+    let cpu =
+      figures.cpuCoresMean.map { mean in
+        "CPU \(CoresText.withUnit(mean)) mean, \(CoresText.format(figures.cpuCoresPeak ?? mean)) peak"
+      } ?? "CPU not read"
+    let rss = figures.rssBytesPeak.map { "RSS \(ByteSize.format($0, style: .plain)) peak" } ?? "RSS not read"
+    return "\(name)  \(cpu)  \(rss) (\(figures.seconds) s read)"
   }
 
   static func latencyText(

@@ -7,6 +7,7 @@ import LogTail
 import Metrics
 import RunStore
 import Synchronization
+import TargetWatch
 import Theme
 import Vocabulary
 
@@ -22,6 +23,8 @@ struct LoadRunner {
   var quiet: Bool
   /// The target's logs to follow; nil = no log panel.
   var logs: LogSetup? = nil
+  /// The target's processes, cgroups or endpoints to watch; nil = no Target lane.
+  var watch: WatchSetup? = nil
   /// Where to open the control socket; nil = none.
   var controlPath: String? = nil
   /// Text for the header's run line, such as the demo target's log path.
@@ -67,12 +70,16 @@ struct LoadRunner {
     // nothing behind.
     let controlServer = try openControl(engine: engine, store: store)
     defer { controlServer?.close() }
+    // The watched sources are checked before the run directory exists: a PID that is not there
+    // leaves nothing behind.
+    let watcher = try makeWatcher(engine: engine, store: store, seconds: seconds, progress: progress)
     let meta = Self.meta(config: config, name: name, redact: redact)
     let journal = try openJournal(meta: meta, engine: engine, store: store, progress: progress)
     seconds.recorder.value = journal
     let hub = openLogs(engine: engine, store: store, journal: journal)
     hubSlot.value = hub
     hub?.start()
+    watcher?.start()
     capConnections(engine: engine, files: files, journal: journal)
     let session = openDashboard(themes: themes)
     plainLines.enabled = session == nil
@@ -102,6 +109,8 @@ struct LoadRunner {
     controlServer?.close()
     // Lines read until now still count; the summary waits for the last poll.
     hub?.stop()
+    // Returns at once, even out of a scrape that hangs.
+    watcher?.stop()
     try finish(result, cause: seconds.stopCause.value, store: store, journal: journal, target: target)
   }
 
@@ -172,6 +181,36 @@ struct LoadRunner {
         })
     } catch {
       throw ValidationError("cannot create the run directory under '\(out)': \(error)")
+    }
+  }
+
+  /// The sampler of the target's CPU and memory (its sources checked now: bad input is one line
+  /// and exit 2), feeding each reading to the store and each source lost or back to the journal;
+  /// nil without --watch-*. It reads on a thread of its own, so nothing it waits for (a scrape
+  /// that hangs) can reach the engine.
+  private func makeWatcher(
+    engine: LoadEngine, store: MetricsStore, seconds: SecondHandler,
+    progress: @escaping @Sendable (String) -> Void
+  ) throws -> WatchSampler? {
+    guard let watch else { return nil }
+    store.enableWatch(sources: WatchSourceSpec.uniqueNames(watch.sources))
+    do {
+      return try WatchSampler(
+        sources: watch.sources, options: .init(waitForMatch: watch.waitForMatch),
+        onReading: { reading in
+          store.recordWatch(
+            reading.figures.mapValues { TargetFigure(cpuCores: $0.cpuCores, rssBytes: $0.rssBytes) })
+        },
+        onEvent: { change in
+          let event = RunEvent(
+            elapsed: engine.status().elapsed, kind: change.change == .lost ? .watchLost : .watchBack,
+            label: change.change == .lost ? "\(change.source): \(change.reason)" : change.source)
+          store.record(event)
+          seconds.recorder.value?.append(event)
+          progress("  watch: \(change)")
+        })
+    } catch {
+      throw ValidationError(error.description)
     }
   }
 

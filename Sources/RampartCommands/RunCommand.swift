@@ -16,6 +16,8 @@ struct RunCommand: AsyncParsableCommand {
 
   @OptionGroup(title: "Server logs") var logs: LogOptions
 
+  @OptionGroup(title: "Target CPU and memory") var watch: WatchOptions
+
   @OptionGroup(title: "Dashboard") var display: DisplayOptions
 
   @OptionGroup(title: "Thresholds") var thresholds: ThresholdOptions
@@ -43,6 +45,7 @@ struct RunCommand: AsyncParsableCommand {
         "--abort-on-fail needs at least one threshold (--threshold or [thresholds] checks)")
     }
     runner.abortDelay = try thresholds.abortDelay == nil ? plan?.abortDelay ?? 0 : thresholds.makeAbortDelay()
+    runner.watch = watch.setup
     try await runner.execute()
   }
 

@@ -101,6 +101,8 @@ extension ReportSections {
           let rate = event.value.map { RateText.live($0) } ?? ""
           add(event.elapsed, "search step", [rate, event.label ?? ""].joined(separator: " "))
         case .capacity: add(event.elapsed, "capacity", event.label ?? "", classes: "knee")
+        case .watchLost: add(event.elapsed, "watch lost", event.label ?? "", classes: "bad")
+        case .watchBack: add(event.elapsed, "watch back", event.label ?? "")
         default: break
         }
       }

@@ -17,7 +17,8 @@ public enum WatchInputError: Error, Sendable, Equatable, CustomStringConvertible
     case .noSuchProcess(let pid):
       return "--watch-pid \(pid): no such process"
     case .noMatchingProcess(let pattern):
-      return "--watch-process '\(Self.shown(pattern))': no running process matches it"
+      return
+        "--watch-process '\(Self.shown(pattern))': no running process matches it (--watch-wait waits for one to start)"
     case .emptyPattern:
       return "--watch-process: the pattern is empty and would match every process"
     case .notACgroup(let path, let reason):

@@ -62,6 +62,16 @@ import Vocabulary
       Set(written.keys) == [
         "cpu_cores_peak", "cpu_cores_mean", "rss_bytes_peak", "rss_bytes_mean", "seconds",
       ])
+    // A source named but never read is in the summary with no figures.
+    let waiting = MetricsStore()
+    waiting.enableWatch(sources: ["later"])
+    _ = close(waiting, second: 0)
+    #expect(
+      TargetSummary.of(waiting.snapshot().samples, sources: waiting.snapshot().watchedSources)
+        == [
+          "later": TargetSummary(
+            cpuCoresPeak: nil, cpuCoresMean: nil, rssBytesPeak: nil, rssBytesMean: nil, seconds: 0)
+        ])
     // Nothing watched: no key at all.
     let unwatched = MetricsStore()
     _ = close(unwatched, second: 0)

@@ -29,6 +29,11 @@ struct CLIInputTests {
     (["http://127.0.0.1:{port}/", "--think", "1e10"], "--think"),
     (["http://127.0.0.1:{port}/", "--grace", "1e12"], "--grace"),
     (["http://127.0.0.1:{port}/", "--processes", "9223372036854775807", "--threads", "2"], "too large"),
+    // Watched sources are checked before anything is sent (issue 22).
+    (["http://127.0.0.1:{port}/", "--watch-pid", "2147483646"], "--watch-pid 2147483646: no such process"),
+    (["http://127.0.0.1:{port}/", "--watch-process", "rampart-no-such-server-xyz"], "--watch-wait"),
+    (["http://127.0.0.1:{port}/", "--watch-cgroup", "/nonexistent/app.service"], "--watch-cgroup"),
+    (["http://127.0.0.1:{port}/", "--watch-prom", "https://127.0.0.1:9100/metrics"], "--watch-prom"),
   ]
 
   @Test("each bad input: exit 2, one line naming the problem, no request", arguments: cases.indices)

@@ -74,7 +74,8 @@ struct WatchInputTests {
     #expect(Self.refusal(.process(pattern: pattern)) == .noMatchingProcess(pattern: pattern))
     #expect(
       Self.refusal(.process(pattern: pattern))?.description
-        == "--watch-process '\(pattern)': no running process matches it")
+        == "--watch-process '\(pattern)': no running process matches it (--watch-wait waits for one to start)"
+    )
     #expect(Self.refusal(.process(pattern: pattern), waitForMatch: true) == nil)
     #expect(Self.refusal(.process(pattern: "")) == .emptyPattern)
     // The test process's own command line holds its name, but rampart (here: the test runner)
