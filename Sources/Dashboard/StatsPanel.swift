@@ -170,6 +170,9 @@ struct StatsPanel: Widget {
       // A capacity search's steps answer its question instead: the knee is not looked for.
       out.append(("Knee", Self.kneeVerdictRows(model.metrics.kneeJudgement)))
     }
+    if let watch = last?.watch {
+      out.append(("Target", Self.targetRows(watch, names: model.metrics.watchedSources)))
+    }
     let kinds = ErrorKind.allCases.filter { totals.errors($0) > 0 }.sorted {
       totals.errors($0) > totals.errors($1)
     }
@@ -232,6 +235,18 @@ struct StatsPanel: Widget {
     case .notReached?: return [("none up to", level, .muted)]
     case .tooShort?: return [("too few steps", "", .muted)]
     case .found?, nil: return [("not found yet", "", .muted)]
+    }
+  }
+
+  /// The Target section: each watched source's latest CPU (cores) and memory, `-` for a figure
+  /// not read in the last second.
+  static func targetRows(_ watch: [String: TargetFigure], names: [String]) -> [Row] {
+    let all = names + watch.keys.filter { !names.contains($0) }.sorted()
+    return all.map { name in
+      guard let figure = watch[name] else { return (name, "not read", .muted) }
+      let cpu = figure.cpuCores.map(CoresText.format) ?? "-"
+      let rss = figure.rssBytes.map { ByteSize.format($0) } ?? "-"
+      return (name, "\(cpu) \(rss)", .text)
     }
   }
 }
