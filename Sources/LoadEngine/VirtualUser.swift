@@ -13,26 +13,29 @@ import NIOSSL
 /// think. Confined to its worker's event loop (hence `@unchecked Sendable`): every method runs on
 /// that loop, so no state here is shared across threads.
 final class VirtualUser: @unchecked Sendable {
+  // The state below is module-internal, not private, so the scheduling and connection halves
+  // (VirtualUserScheduling.swift, VirtualUserConnection.swift) share it; only this vuser's own
+  // event loop ever touches it.
   // The worker outlives its vusers (it ends them before it goes), so no reference counting is
   // spent on the hot path to reach it.
-  private unowned(unsafe) let worker: LoopWorker
-  private let context: RunContext
+  unowned(unsafe) let worker: LoopWorker
+  let context: RunContext
 
-  private var channel: Channel?
+  var channel: Channel?
   /// The context of this connection's handler: writing through it skips the pipeline's tail.
-  private var writeContext: ChannelHandlerContext?
-  private var generation = 0
+  var writeContext: ChannelHandlerContext?
+  var generation = 0
   /// The connection's socket while requests are written on it directly (plain HTTP, nothing
   /// queued in NIO); nil = through NIO.
-  private var directSocket: Int32?
-  private var requestsOnConnection = 0
+  var directSocket: Int32?
+  var requestsOnConnection = 0
   /// The connection has carried no request byte yet: TCP connect, TLS handshake, or up with its
   /// first write still queued. A reset now is a failed connect (`connect_reset`), never an answer.
-  private var connectionInSetup = false
+  var connectionInSetup = false
   private var parser = ResponseParser()
 
   /// From the moment a request is scheduled until it is booked.
-  private(set) var inFlight = false
+  var inFlight = false
   /// The request bytes are on their way and a response is expected.
   private var awaitingResponse = false
   private var writeComplete = true
@@ -42,23 +45,23 @@ final class VirtualUser: @unchecked Sendable {
   private var pendingFailure: ErrorKind?
   private var firstSendNanos: UInt64 = 0
   private(set) var deadlineNanos: UInt64 = .max
-  private var redirects = 0
+  var redirects = 0
   /// Open model: this request is an arrival, due at `intendedNanos`; its latency counts from then.
-  private var isArrival = false
-  private var intendedNanos: UInt64 = 0
+  var isArrival = false
+  var intendedNanos: UInt64 = 0
   /// The request was sent once more on a fresh connection (a stale keep-alive connection, or the
   /// previous response's excess in its place): at most once, and its latency runs from the first.
-  private var resent = false
-  private var request: ByteBuffer
+  var resent = false
+  var request: ByteBuffer
   /// Which of the run's requests this iteration sends, and its flags.
-  private var variant = 0
-  private var flags: RequestVariants.Flags
+  var variant = 0
+  var flags: RequestVariants.Flags
 
   /// Failures of fresh connections in a row; drives the reconnect backoff.
-  private var connectFailures = 0
-  private var wakeUp: Scheduled<Void>?
+  var connectFailures = 0
+  var wakeUp: Scheduled<Void>?
   var retiring = false
-  private(set) var parked = false
+  var parked = false
 
   init(worker: LoopWorker, context: RunContext) {
     self.worker = worker
@@ -67,155 +70,10 @@ final class VirtualUser: @unchecked Sendable {
     self.flags = worker.variantFlags[0]
   }
 
-  // MARK: scheduling
-
-  /// Starts the next request unless the run is paused, stopping or out of budget (then parks).
-  func startRequest() {
-    wakeUp = nil
-    parked = false
-    if retiring {
-      worker.retired(self)
-      return
-    }
-    guard !worker.stopping, !worker.paused, context.takeRequest() else {
-      parked = true
-      return
-    }
-    begin()
-  }
-
-  /// Open model: sends the arrival that was due at `intended` (the dispatcher took it from the
-  /// budget and paces it; pauses and think time are not this vuser's business).
-  func startArrival(intended: UInt64) {
-    isArrival = true
-    intendedNanos = intended
-    begin()
-  }
-
-  private func begin() {
-    inFlight = true
-    resent = false
-    let next = worker.nextVariant()
-    if redirects > 0 || next != variant {
-      redirects = 0
-      variant = next
-      request = worker.requestBuffers[next]
-      flags = worker.variantFlags[next]
-    }
-    worker.recorder.recordStart(second: worker.nowSecond)
-    if channel == nil { connect() } else { send() }
-  }
-
-  private func scheduleNext(after delayNanos: Int64) {
-    if retiring {
-      worker.retired(self)
-      return
-    }
-    if worker.stopping || worker.paused {
-      parked = true
-      return
-    }
-    if delayNanos <= 0 {
-      startRequest()
-    } else {
-      wakeUp = worker.loop.scheduleTask(in: .nanoseconds(delayNanos)) { [self] in
-        worker.tick()
-        startRequest()
-      }
-    }
-  }
-
-  /// Reconnect backoff after failed connections: 50 ms doubling to 1 s, with jitter, so a dead
-  /// target sees at most about one attempt per vuser per second rather than a connect storm.
-  private var backoffNanos: Int64 {
-    guard connectFailures > 0 else { return 0 }
-    let base = min(1_000_000_000, 50_000_000 << min(connectFailures - 1, 5))
-    return Int64(Double(base) * Double.random(in: 0.5...1.0))
-  }
-
-  // MARK: connection
-
-  private func connect() {
-    generation += 1
-    connectionInSetup = true
-    let generation = self.generation
-    let context = self.context
-    guard context.claimConnection() else {
-      connectFailures += 1
-      return finish(.failure(.emfile), latency: nil)
-    }
-    // The open model's pool paces how many connects it starts at once (`ArrivalDispatcher`).
-    let arrivals = isArrival ? worker.arrivals : nil
-    arrivals?.connectStarted()
-    let bootstrap = ClientBootstrap(group: worker.loop)
-      .channelOption(.tcpOption(.tcp_nodelay), value: 1)
-      .connectTimeout(.nanoseconds(Int64(context.config.connectTimeout * 1e9)))
-      .channelInitializer { [self] channel in
-        do {
-          if let ssl = context.sslContext {
-            try channel.pipeline.syncOperations.addHandler(
-              NIOSSLClientHandler(context: ssl, serverHostname: context.sniHostname))
-          }
-          try channel.pipeline.syncOperations.addHandler(
-            ConnectionHandler(vuser: self, generation: generation))
-          return channel.eventLoop.makeSucceededVoidFuture()
-        } catch {
-          return channel.eventLoop.makeFailedFuture(error)
-        }
-      }
-    bootstrap.connect(to: context.address).whenComplete { [self] result in
-      arrivals?.connectEnded()
-      switch result {
-      case .success(let channel): channel.closeFuture.whenComplete { _ in context.releaseConnection() }
-      case .failure: context.releaseConnection()
-      }
-      connected(result, generation: generation)
-    }
-  }
-
-  private func connected(_ result: Result<Channel, any Error>, generation: Int) {
-    worker.tick()
-    switch result {
-    case .success(let channel):
-      guard generation == self.generation, inFlight else {
-        channel.close(promise: nil)
-        return
-      }
-      self.channel = channel
-      directSocket = context.sslContext == nil ? DirectSocket.descriptor(of: channel) : nil
-      requestsOnConnection = 0
-      worker.connectionOpened()
-      send()
-    case .failure(let error):
-      guard generation == self.generation, inFlight else { return }
-      connectFailures += 1
-      finish(.failure(ErrorClassifier.kind(for: error, phase: .connect)), latency: nil)
-    }
-  }
-
-  func attach(_ context: ChannelHandlerContext, generation: Int) {
-    if generation == self.generation { writeContext = context }
-  }
-
-  func handshakeCompleted(generation: Int) {
-    if generation == self.generation { connectionInSetup = false }
-  }
-
-  /// Drops the current connection; events still arriving from it are ignored.
-  private func dropConnection() {
-    generation += 1
-    directSocket = nil
-    writeContext = nil
-    guard let channel else { return }
-    self.channel = nil
-    worker.connectionClosed()
-    channel.close(promise: nil)
-  }
-
   // MARK: request and response
 
   /// Prepares the request and queues its write for the end of this round of events.
-  private func send() {
+  func send() {
     guard channel != nil else { return connect() }
     parser.reset(expectBody: flags.expectsResponseBody)
     responseBytesSeen = false
@@ -438,7 +296,7 @@ final class VirtualUser: @unchecked Sendable {
   }
 
   /// Books the request and moves on to the next one.
-  private func finish(_ result: RequestResult, latency: UInt64?, violation: ProtocolViolation? = nil) {
+  func finish(_ result: RequestResult, latency: UInt64?, violation: ProtocolViolation? = nil) {
     guard inFlight else { return }
     inFlight = false
     awaitingResponse = false
