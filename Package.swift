@@ -72,6 +72,7 @@ let package = Package(
     .target(
       name: "TargetWatch",
       dependencies: [
+        "Metrics",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),

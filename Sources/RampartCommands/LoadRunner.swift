@@ -198,8 +198,7 @@ struct LoadRunner {
       return try WatchSampler(
         sources: watch.sources, options: .init(waitForMatch: watch.waitForMatch),
         onReading: { reading in
-          store.recordWatch(
-            reading.figures.mapValues { TargetFigure(cpuCores: $0.cpuCores, rssBytes: $0.rssBytes) })
+          store.recordWatch(reading.figures)
         },
         onEvent: { change in
           let event = RunEvent(

@@ -1,21 +1,10 @@
-/// What one source said in one second: the target's CPU and resident memory.
-///
-/// A figure that could not be had is nil: CPU on a source's first reading (a rate needs two
-/// readings) and on the first reading after it was lost, memory where the source has none (a
-/// cgroup without a memory controller).
-public struct WatchFigure: Sendable, Equatable {
-  /// CPU seconds the source consumed per wall-clock second since its previous reading: 1.0 is
-  /// one core fully busy, 2.5 is two and a half cores.
-  public var cpuCores: Double?
-  /// Resident memory in bytes (RSS for processes, the cgroup's charged memory, an exporter's
-  /// resident or used memory).
-  public var rssBytes: Double?
+import Metrics
 
-  public init(cpuCores: Double?, rssBytes: Double?) {
-    self.cpuCores = cpuCores
-    self.rssBytes = rssBytes
-  }
-}
+/// What one source said in one second: the run's own `TargetFigure` (Metrics), so a reading
+/// goes into the rows as it is. CPU is nil on a source's first reading (a rate needs two) and on
+/// the first after it was lost; memory where the source has none (a cgroup without a memory
+/// controller).
+public typealias WatchFigure = TargetFigure
 
 /// The readings of one sampler tick: every source that could be read, by its name. A source
 /// missing from `figures` could not be read that second.
