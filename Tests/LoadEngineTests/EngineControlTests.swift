@@ -17,7 +17,7 @@ struct EngineControlTests {
       let server = try await TestHTTPServer(delay: 0.02)
       let store = MetricsStore()
       let engine = try LoadEngine(
-        config: try makeConfig(server.url, vusers: 10, duration: 6), store: store)
+        config: try makeConfig(server.url, vusers: 10, duration: 120), store: store)
       async let result = engine.run()
       await untilElapsed(engine, 2.05)
       engine.pause()
@@ -33,6 +33,14 @@ struct EngineControlTests {
       }
       let afterPause = server.requestCount
       engine.resume()
+      // The run ends by a stop once a whole second after the resume has closed, not by a short
+      // plan: a test task woken late could pause near a short plan's end and leave no second
+      // after the resume to read (the 120 s plan only bounds a stop that never comes).
+      let resumedAt = engine.status().elapsed
+      await untilElapsed(engine, resumedAt + 1) {
+        store.snapshot().samples.contains { Double($0.t) >= resumedAt }
+      }
+      engine.stop()
       let finished = await result
       await server.shutdown()
       let run = EngineRun(snapshot: store.snapshot(), result: finished)
@@ -65,15 +73,16 @@ struct EngineControlTests {
       #expect(
         Double(first.started) <= 10 * (1 + 1 / 0.02), "second \(first.t) after resume: \(first.started)")
       #expect(first.started >= 10 && first.completed > 0, "the load did not come back: \(first)")
-      // Plan time excludes the pause: the plan's clock at its end is the run's clock at the plan's
-      // end less the journalled pause, and the plan ran all its 6 s (on the engine's own clocks:
-      // when its control loop noticed the end varies with the machine's load).
-      let planEnd = try #require(events.first { $0.kind == .planEnd }?.elapsed)
+      // Plan time excludes the pause: the plan's clock at the stop is the run's clock at the stop
+      // less the journalled pause (on the engine's own clocks: when its control loop noticed the
+      // stop varies with the machine's load).
+      #expect(finished.outcome == .abortedByUser)
+      let stopAt = try #require(events.first { $0.kind == .stop }?.elapsed)
       let planTime = engine.status().planElapsed
-      #expect(planTime >= 6, "plan time at the end \(planTime)")
+      #expect(planTime < stopAt - 3, "plan time \(planTime) at a stop at \(stopAt) s after 3.3 s of pause")
       #expect(
-        abs(planEnd - (resumeAt - pauseAt) - planTime) < 0.1,
-        "plan ended at \(planEnd) s of run time, paused \(pauseAt)-\(resumeAt), plan time \(planTime)")
+        abs(stopAt - (resumeAt - pauseAt) - planTime) < 0.1,
+        "stopped at \(stopAt) s of run time, paused \(pauseAt)-\(resumeAt), plan time \(planTime)")
       let kinds = events.map(\.kind)
       #expect(kinds.filter { $0 == .pause }.count == 1)
       #expect(kinds.filter { $0 == .resume }.count == 1)
@@ -109,15 +118,20 @@ struct EngineControlTests {
       let server = try await TestHTTPServer(delay: 0.01)
       let store = MetricsStore()
       let engine = try LoadEngine(
-        config: try makeConfig(server.url, vusers: 10, duration: 6), store: store)
+        config: try makeConfig(server.url, vusers: 10, duration: 120), store: store)
       async let result = engine.run()
       // On the engine's own clock, and each change only once the row before it has closed: the
-      // gauge is read as a second closes, and a busy machine may close it late.
+      // gauge is read as a second closes, and a busy machine may close it late. The run ends by a
+      // stop once the row after the last change has closed (the 120 s plan only bounds a stop
+      // that never comes): a short plan could end before a late test task made its changes.
       await untilElapsed(engine, 1.2) { store.snapshot().samples.count >= 1 }
       try engine.setTargetVusers(100)
       let firstRow = Int(engine.status().elapsed)
       await untilElapsed(engine, 2.7) { store.snapshot().samples.count > firstRow }
       try engine.setTargetVusers(5)
+      let secondRow = Int(engine.status().elapsed)
+      await untilElapsed(engine, 0) { store.snapshot().samples.count > secondRow }
+      engine.stop()
       let finished = await result
       await server.shutdown()
       let run = EngineRun(snapshot: store.snapshot(), result: finished)
@@ -174,7 +188,9 @@ struct EngineControlTests {
       let server = try await TestHTTPServer(delay: 0.01)
       var config = try makeConfig(server.url, vusers: 1)
       config.plan = .steps(start: 2, step: 2, every: 1, max: 100)
-      config.duration = 6
+      // Ended by a stop 2 s of the engine's clock after the release (120 s only bounds a stop
+      // that never comes): a short plan could end before a late test task held and released.
+      config.duration = 120
       // The plan's own level at plan time t: 2, plus 2 a second.
       let planLevel: @Sendable (Double) -> Int = { 2 + 2 * Int($0) }
       let run = try await runEngine(config) { engine in
@@ -190,6 +206,8 @@ struct EngineControlTests {
         await untilElapsed(engine, heldAt + 1.5)
         engine.setHold(false)
         try engine.setRampInterval(seconds: 10)
+        await untilElapsed(engine, engine.status().elapsed + 2)
+        engine.stop()
       }
       await server.shutdown()
       let events = run.snapshot.events
@@ -199,12 +217,12 @@ struct EngineControlTests {
       }
       // From the hold to the end the level stands where the hold found it: the base plus one or
       // more steps of 10 (12 from 2 when the test's task is on time; a late one holds a step
-      // later), never the plan's own step of 2. Rows that closed before the plan ended are read:
-      // the gauges of the last ones, closed as the vusers are ended, read lower.
+      // later), never the plan's own step of 2. Rows that closed before the stop are read: the
+      // gauges of the last ones, closed as the vusers are ended, read lower.
       let base = planLevel(try #require(events.first { $0.kind == .rampStep }?.elapsed))
       let holdAt = try #require(events.first { $0.kind == .hold }?.elapsed)
-      let planEnd = try #require(events.first { $0.kind == .planEnd }?.elapsed)
-      let held = run.snapshot.samples.filter { Double($0.t) >= holdAt && Double($0.t + 1) <= planEnd }
+      let stopAt = try #require(events.first { $0.kind == .stop }?.elapsed)
+      let held = run.snapshot.samples.filter { Double($0.t) >= holdAt && Double($0.t + 1) <= stopAt }
       let vusers = run.snapshot.samples.map(\.vusers)
       #expect(held.count >= 2, "rows after the hold at \(holdAt): \(held.map(\.t)), vusers \(vusers)")
       let level = held.first?.vusers ?? 0
