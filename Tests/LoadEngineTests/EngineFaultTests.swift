@@ -69,9 +69,11 @@ struct EngineFaultTests {
       let port = first.port
       let restarted = ServerBox()
       let outage = Outage()
-      let run = try await runEngine(try makeConfig(first.url, vusers: 10, duration: 10)) { engine in
+      let run = try await runEngine(try makeConfig(first.url, vusers: 10, duration: 120)) { engine in
         // On the engine's own clock, each moment read from it: the test's task may wake seconds
-        // late on a busy machine, and the rows are the engine's seconds.
+        // late on a busy machine, and the rows are the engine's seconds. The run ends by a stop
+        // 3 s after the restart, when the two whole seconds read after it are over (a short plan
+        // could end first; 120 s only bounds a stop that never comes).
         await untilElapsed(engine, 2.5)
         await first.shutdown()
         outage.down = engine.status().elapsed
@@ -79,6 +81,8 @@ struct EngineFaultTests {
         outage.restarting = engine.status().elapsed
         restarted.server = try await TestHTTPServer(delay: 0.02, port: port)
         outage.up = engine.status().elapsed
+        await untilElapsed(engine, outage.up + 3)
+        engine.stop()
       }
       await restarted.server?.shutdown()
       run.expectNothingLost()
@@ -94,8 +98,8 @@ struct EngineFaultTests {
       let dark = rows.filter { Double($0.t) >= outage.down && Double($0.t + 1) <= outage.restarting }
       #expect(!dark.isEmpty && dark.allSatisfy { $0.ok == 0 }, "the outage shows: \(context)")
       // Within 2 s of the restart (the two whole seconds that follow it; a vuser's reconnect
-      // backoff is at most 1 s) the rate is back to 90% of before. Those seconds close before the
-      // plan's end, as a late engine only ends the run later.
+      // backoff is at most 1 s) the rate is back to 90% of before. Those seconds end before the
+      // stop, and a late engine only ends the run later.
       let after = rows.filter { Double($0.t) >= outage.up && $0.isWhole }.prefix(2)
       try #require(after.count == 2, "no two whole seconds after the restart: \(context)")
       let best = Double(after.map(\.ok).max() ?? 0)
