@@ -4,7 +4,8 @@ import Theme
 import Vocabulary
 
 /// The four charts on one time axis: TPS (with the marker row), latency (mean, p95, p99), errors
-/// per second stacked by kind, and vusers (active and target, with the time labels). An
+/// per second stacked by kind, and vusers (active and target); with watched sources, the Target
+/// lanes under them; the bottom one has the time labels. An
 /// open-model run adds the offered rate to TPS and, where there is room, the uncorrected p99 to
 /// latency (`OpenModelCharts`).
 struct ChartsView: Widget {
@@ -21,14 +22,19 @@ struct ChartsView: Widget {
     // and the errors that explain it line up.
     let hasLogs = model.logs != nil
     let open = model.loadModel == .open
+    // With watched sources, the Target lanes go under vusers (`TargetLane`): CPU always, memory
+    // where the screen is tall enough.
+    let watched = WatchPalette.sources(names: model.metrics.watchedSources, samples: samples)
+    let hasTarget = !watched.isEmpty
+    let hasMemory = hasTarget && area.height >= Self.memoryLaneMinimumHeight
     let sections = Layout.split(
       area, .vertical,
-      hasLogs
-        ? [.fill(3), .fill(2), .fill(3), .fill(2), .fill(2)] : [.fill(3), .fill(3), .fill(2), .fill(2)])
+      [.fill(3)] + (hasLogs ? [.fill(2)] : []) + [.fill(3), .fill(2), .fill(2)]
+        + (hasTarget ? [.fill(2)] : [])
+        + (hasMemory ? [.fill(2)] : []))
+    let firstLoad = hasLogs ? 2 : 1
     let (tpsSection, latencySection, errorSection, vusersSection) =
-      hasLogs
-      ? (sections[0], sections[2], sections[3], sections[4])
-      : (sections[0], sections[1], sections[2], sections[3])
+      (sections[0], sections[firstLoad], sections[firstLoad + 1], sections[firstLoad + 2])
     let rule = model.style(.border)
     let label = model.style(.muted)
     let last = samples.last
@@ -188,8 +194,25 @@ struct ChartsView: Widget {
       LineChart(
         series: (drawsTarget ? [targetSeries] : []) + [
           ChartSeries(name: active, points: points { Double($0.vusers) }, style: model.style(.vusers))
-        ], dots: model.dots, axis: axis(minimumTop: 10) { $0.showTimeLabels = true }),
+        ], dots: model.dots, axis: axis(minimumTop: 10) { $0.showTimeLabels = !hasTarget }),
       in: vusersArea)
+
+    guard hasTarget else { return }
+    let cpuSection = sections[firstLoad + 3]
+    let cpu = targetCPULines(watched, width: cpuSection.width)
+    grid.render(
+      LineChart(
+        series: cpu.series, dots: model.dots,
+        axis: axis(format: { CoresText.format($0) }, minimumTop: 0.5) { $0.showTimeLabels = !hasMemory }),
+      in: titled(cpuSection, Self.targetCPUTitle, .text, cpu.legend))
+    guard hasMemory else { return }
+    let memorySection = sections[firstLoad + 4]
+    let (memory, unit) = targetMemoryLines(watched, width: memorySection.width)
+    grid.render(
+      LineChart(
+        series: memory.series, dots: model.dots,
+        axis: axis(format: { ByteSize.format($0 * unit) }, minimumTop: 0.5) { $0.showTimeLabels = true }),
+      in: titled(memorySection, Self.targetMemoryTitle, .text, memory.legend))
   }
 
   /// The events marked on the charts. In a `rampart find` run the search moves the rate at every

@@ -106,3 +106,20 @@ enum LogErrorPalette {
     totals.keys.sorted().enumerated().map { ($1, roles[$0 % roles.count]) }
   }
 }
+
+/// Colours for the target's watched sources: by position, the sources the user named first in
+/// the order given, so a source keeps its colour on the lane and in the stats panel; the legend
+/// and the panel name every source, so colour is never alone.
+enum WatchPalette {
+  static let roles: [ThemeRole] = [.watchA, .watchB, .watchC, .watchD]
+
+  /// The sources named (`names`, in order) and any others the rows hold, each with its role.
+  static func sources(names: [String], samples: [SecondSample]) -> [(name: String, role: ThemeRole)] {
+    var all = names
+    var seen = Set(names)
+    for sample in samples {
+      for name in (sample.watch ?? [:]).keys.sorted() where seen.insert(name).inserted { all.append(name) }
+    }
+    return all.enumerated().map { ($1, roles[$0 % roles.count]) }
+  }
+}

@@ -154,6 +154,7 @@ struct StatsPanel: Widget {
         ]
       ),
     ]
+    let watched = WatchPalette.sources(names: model.metrics.watchedSources, samples: samples)
     if let knee = model.metrics.knee {
       out.append(
         (
@@ -164,14 +165,14 @@ struct StatsPanel: Widget {
             ("TPS", CountText.format(knee.tps), .knee),
             ("MTT", LatencyText.format(knee.mttMs), .knee),
             ("confidence", knee.confidenceText, .text),
-          ]
+          ] + saturationRows(watched)
         ))
     } else if samples.count >= 10 && model.metrics.search == nil {
       // A capacity search's steps answer its question instead: the knee is not looked for.
-      out.append(("Knee", Self.kneeVerdictRows(model.metrics.kneeJudgement)))
+      out.append(("Knee", Self.kneeVerdictRows(model.metrics.kneeJudgement) + saturationRows(watched)))
     }
     if let watch = last?.watch {
-      out.append(("Target", Self.targetRows(watch, names: model.metrics.watchedSources)))
+      out.append(("Target", Self.targetRows(watch, sources: watched)))
     }
     let kinds = ErrorKind.allCases.filter { totals.errors($0) > 0 }.sorted {
       totals.errors($0) > totals.errors($1)
@@ -240,13 +241,31 @@ struct StatsPanel: Widget {
 
   /// The Target section: each watched source's latest CPU (cores) and memory, `-` for a figure
   /// not read in the last second.
-  static func targetRows(_ watch: [String: TargetFigure], names: [String]) -> [Row] {
-    let all = names + watch.keys.filter { !names.contains($0) }.sorted()
-    return all.map { name in
-      guard let figure = watch[name] else { return (name, "not read", .muted) }
+  static func targetRows(_ watch: [String: TargetFigure], sources: [(name: String, role: ThemeRole)]) -> [Row]
+  {
+    sources.map { source in
+      guard let figure = watch[source.name] else { return (source.name, "not read", .muted) }
       let cpu = figure.cpuCores.map(CoresText.format) ?? "-"
       let rss = figure.rssBytes.map { ByteSize.format($0) } ?? "-"
-      return (name, "\(cpu) \(rss)", .text)
+      return (source.name, "\(cpu) \(rss)", source.role)
+    }
+  }
+
+  /// Under the knee, each watched source whose CPU sat flat from it on ("uvicorn flat" "0.40 @
+  /// 0:35", short enough for the panel at 80 columns, in the source's colour): which server ran
+  /// out, where the throughput did.
+  private func saturationRows(_ watched: [(name: String, role: ThemeRole)]) -> [Row] {
+    guard !watched.isEmpty else { return [] }
+    let notes =
+      SaturationNote.atKnee(
+        model.metrics.samples, knee: model.metrics.knee, judgement: model.metrics.kneeJudgement) ?? []
+    let roles = Dictionary(watched.map { ($0.name, $0.role) }, uniquingKeysWith: { a, _ in a })
+    return notes.map { note in
+      (
+        "\(note.source) flat",
+        "\(CoresText.format(note.cpuCores)) @ \(ClockText.format(Double(note.fromSecond)))",
+        roles[note.source] ?? .text
+      )
     }
   }
 }

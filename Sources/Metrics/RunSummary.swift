@@ -185,12 +185,7 @@ extension RunSummary {
     let judgement = Self.finalJudgement(snapshot, knee: knee)
     kneeVerdict = judgement.verdict
     kneeNote = judgement.sentence
-    if watch != nil {
-      let kneeSecond =
-        knee.map { MetricsStore.firstSecond(at: $0, in: snapshot.samples) ?? $0.second }
-        ?? (judgement.verdict == .saturatedFromStart ? snapshot.samples.first?.t : nil)
-      saturation = kneeSecond.map { SaturationNote.find(snapshot.samples, kneeSecond: $0) }
-    }
+    if watch != nil { saturation = SaturationNote.atKnee(snapshot.samples, knee: knee, judgement: judgement) }
     tags = snapshot.events.filter { $0.kind == .tag }.map { Tag(elapsedS: $0.elapsed, label: $0.label ?? "") }
     let (paused, count) = Self.pausedTime(snapshot.events, until: duration)
     pausedS = paused

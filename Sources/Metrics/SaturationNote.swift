@@ -30,6 +30,17 @@ public struct SaturationNote: Codable, Sendable, Equatable {
   /// Below this a source is idle, not saturated.
   static let idleCores = 0.05
 
+  /// The sources flat from the knee on, or from the first second of a run saturated from its
+  /// start; nil when there is neither (nothing to say yet). The summary and the screen both ask.
+  public static func atKnee(
+    _ samples: [SecondSample], knee: Knee?, judgement: KneeJudgement?
+  ) -> [SaturationNote]? {
+    let kneeSecond =
+      knee.map { MetricsStore.firstSecond(at: $0, in: samples) ?? $0.second }
+      ?? (judgement?.verdict == .saturatedFromStart ? samples.first?.t : nil)
+    return kneeSecond.map { find(samples, kneeSecond: $0) }
+  }
+
   /// The sources flat from `kneeSecond` on, earliest first. A source is flat when, over at least
   /// five seconds from the knee, `flatShare` of its readings lie within `band` of their median,
   /// that median is the run's high (at least 85% of its 95th percentile), and before the knee

@@ -60,6 +60,11 @@ extension Theme {
     .compareB: role(hex(0xD78700)),
     .compareC: role(hex(0x00AF87), mono: .underline),
     .compareD: role(hex(0xD787AF), mono: .dim),
+    // Watched target sources
+    .watchA: role(hex(0xAFD75F), mono: .bold),
+    .watchB: role(hex(0x5FD7D7)),
+    .watchC: role(hex(0xD7AFFF), mono: .underline),
+    .watchD: role(hex(0xFFD787), mono: .dim),
   ]
 
   private static func hex(_ value: UInt32) -> Color {

@@ -35,4 +35,10 @@ public enum ThemeRole: String, CaseIterable, Sendable {
   case compareB = "compare_b"
   case compareC = "compare_c"
   case compareD = "compare_d"
+  // Watched target sources (the Target lane): one colour per source in the order given, the
+  // legend naming each, so colour is never the only clue.
+  case watchA = "watch_a"
+  case watchB = "watch_b"
+  case watchC = "watch_c"
+  case watchD = "watch_d"
 }

@@ -17,9 +17,16 @@ public enum RunFixture {
 
   /// With `logs`, the target's logs are followed too: BrokenPipeError tracebacks once timeouts
   /// start (above 400 vusers), 5xx access lines above 600, upstream timeouts above 800.
-  public static func snapshot(seconds: Int, pausedFrom: Int? = nil, logs: Bool = false) -> MetricsSnapshot {
+  ///
+  /// With `watch`, three target sources are watched: `uvicorn`, whose CPU follows the throughput
+  /// to the capacity and stays flat at 0.40 cores from the knee on (a CPU limit), with memory
+  /// growing from 60 MiB; `nginx`, light (below the idle level a saturation note ignores); and `db`, not read from 200 s to 260 s (a gap).
+  public static func snapshot(
+    seconds: Int, pausedFrom: Int? = nil, logs: Bool = false, watch: Bool = false
+  ) -> MetricsSnapshot {
     let store = MetricsStore()
     if logs { store.enableLogErrors() }
+    if watch { store.enableWatch(sources: watchedSources) }
     store.record(RunEvent(elapsed: 0, time: epoch, kind: .start, label: info.plan))
     for t in 0..<seconds {
       let paused = pausedFrom.map { t >= $0 } ?? false
@@ -48,6 +55,7 @@ public enum RunFixture {
           store.recordLogErrors(counts.filter { $0.value > 0 })
         }
       }
+      if watch { store.recordWatch(watchFigures(at: t, throughput: Double(bucket.started))) }
       let gauges = EngineGauges(vusers: v, targetVusers: v, connections: v, paused: paused)
       store.ingest(bucket, gauges: gauges, duration: 1)
       // As the runner does once a second: the knee claim follows the completed steps.
@@ -60,6 +68,21 @@ public enum RunFixture {
       store.record(RunEvent(elapsed: Double(pausedFrom), time: epoch, kind: .pause))
     }
     return store.snapshot()
+  }
+
+  public static let watchedSources = ["uvicorn", "nginx", "db"]
+
+  /// The sources' figures in second `t`: uvicorn's CPU is 0.40 cores at the 8,000 requests/s of
+  /// capacity, with a small deterministic wobble as a real limit shows.
+  static func watchFigures(at t: Int, throughput: Double) -> [String: TargetFigure] {
+    let wobble = Double((t * 7) % 5 - 2) * 0.004
+    var figures = [
+      "uvicorn": TargetFigure(
+        cpuCores: 0.4 * throughput / 8000 + wobble, rssBytes: 60 * 1_048_576 + Double(t) * 45_000),
+      "nginx": TargetFigure(cpuCores: 0.03 * throughput / 8000, rssBytes: 9_500_000),
+    ]
+    if !(200..<260).contains(t) { figures["db"] = TargetFigure(cpuCores: 0.12, rssBytes: 210 * 1_048_576) }
+    return figures
   }
 
   public static func status(_ phase: EngineStatus.Phase, seconds: Int, pausedFrom: Int? = nil) -> EngineStatus
