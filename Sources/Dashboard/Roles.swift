@@ -1,3 +1,4 @@
+import Foundation
 import Metrics
 import TerminalUI
 import Theme
@@ -114,12 +115,36 @@ enum WatchPalette {
   static let roles: [ThemeRole] = [.watchA, .watchB, .watchC, .watchD]
 
   /// The sources named (`names`, in order) and any others the rows hold, each with its role.
-  static func sources(names: [String], samples: [SecondSample]) -> [(name: String, role: ThemeRole)] {
+  static func sources(names: [String], samples: [SecondSample]) -> [WatchedSource] {
     var all = names
     var seen = Set(names)
     for sample in samples {
       for name in (sample.watch ?? [:]).keys.sorted() where seen.insert(name).inserted { all.append(name) }
     }
-    return all.enumerated().map { ($1, roles[$0 % roles.count]) }
+    return all.enumerated().map {
+      WatchedSource(name: $1, label: WatchedSource.label(of: $1), role: roles[$0 % roles.count])
+    }
+  }
+}
+
+/// A watched source as the screen shows it: `name` keys the rows' figures (the full pattern, as
+/// the summary and series.jsonl spell it), `label` is what the legend and the panel print.
+struct WatchedSource {
+  var name: String
+  var label: String
+  var role: ThemeRole
+
+  /// Labels this long or shorter are shown whole: they fit a legend beside the others, and a
+  /// Target row of the stats panel at 120 columns with its figures (`0.25 47.7 MiB`) beside it.
+  static let longestLabel = 16
+
+  /// A longer name keeps its start and its end around an ellipsis, so two backends told apart
+  /// only by their ports (`uvicorn app:app --port 8001`, `... 8002`) stay told apart.
+  static func label(of name: String) -> String {
+    guard name.count > longestLabel else { return name }
+    let tail = (longestLabel - 1) / 2
+    let head = longestLabel - 1 - tail
+    func trimmed(_ text: Substring) -> String { text.trimmingCharacters(in: .whitespaces) }
+    return trimmed(name.prefix(head)) + "…" + trimmed(name.suffix(tail))
   }
 }

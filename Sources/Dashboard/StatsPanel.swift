@@ -241,30 +241,29 @@ struct StatsPanel: Widget {
 
   /// The Target section: each watched source's latest CPU (cores) and memory, `-` for a figure
   /// not read in the last second.
-  static func targetRows(_ watch: [String: TargetFigure], sources: [(name: String, role: ThemeRole)]) -> [Row]
-  {
+  static func targetRows(_ watch: [String: TargetFigure], sources: [WatchedSource]) -> [Row] {
     sources.map { source in
-      guard let figure = watch[source.name] else { return (source.name, "not read", .muted) }
+      guard let figure = watch[source.name] else { return (source.label, "not read", .muted) }
       let cpu = figure.cpuCores.map(CoresText.format) ?? "-"
       let rss = figure.rssBytes.map { ByteSize.format($0) } ?? "-"
-      return (source.name, "\(cpu) \(rss)", source.role)
+      return (source.label, "\(cpu) \(rss)", source.role)
     }
   }
 
   /// Under the knee, each watched source whose CPU sat flat from it on ("uvicorn flat" "0.40 @
   /// 0:35", short enough for the panel at 80 columns, in the source's colour): which server ran
   /// out, where the throughput did.
-  private func saturationRows(_ watched: [(name: String, role: ThemeRole)]) -> [Row] {
+  private func saturationRows(_ watched: [WatchedSource]) -> [Row] {
     guard !watched.isEmpty else { return [] }
     let notes =
       SaturationNote.atKnee(
         model.metrics.samples, knee: model.metrics.knee, judgement: model.metrics.kneeJudgement) ?? []
-    let roles = Dictionary(watched.map { ($0.name, $0.role) }, uniquingKeysWith: { a, _ in a })
+    let sources = Dictionary(watched.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
     return notes.map { note in
       (
-        "\(note.source) flat",
+        "\(sources[note.source]?.label ?? note.source) flat",
         "\(CoresText.format(note.cpuCores)) @ \(ClockText.format(Double(note.fromSecond)))",
-        roles[note.source] ?? .text
+        sources[note.source]?.role ?? .text
       )
     }
   }

@@ -11,7 +11,7 @@ extension ChartsView {
   /// each be too short to read, and the stats panel shows the memory.
   static let memoryLaneMinimumHeight = 34
 
-  func targetCPULines(_ sources: [(name: String, role: ThemeRole)], width: Int) -> ChartLines {
+  func targetCPULines(_ sources: [WatchedSource], width: Int) -> ChartLines {
     targetLines(sources, title: Self.targetCPUTitle, width: width, value: \.cpuCores) { CoresText.format($0) }
   }
 
@@ -19,7 +19,7 @@ extension ChartsView {
   /// of those units and every tick label ("500 MiB", "1.5 GiB") fits the charts' shared label
   /// column; `unit` is the bytes one plotted unit stands for.
   func targetMemoryLines(
-    _ sources: [(name: String, role: ThemeRole)], width: Int
+    _ sources: [WatchedSource], width: Int
   ) -> (lines: ChartLines, unit: Double) {
     let peak =
       model.metrics.samples.lazy.compactMap { $0.watch?.values.compactMap(\.rssBytes).max() }.max() ?? 0
@@ -43,7 +43,7 @@ extension ChartsView {
   /// wide for the title rule (which would leave it out whole), the names alone, so every line
   /// stays labelled (the stats panel has the figures).
   private func targetLines(
-    _ sources: [(name: String, role: ThemeRole)], title: String, width: Int,
+    _ sources: [WatchedSource], title: String, width: Int,
     value: KeyPath<TargetFigure, Double?>, format: (Double) -> String
   ) -> ChartLines {
     let samples = model.metrics.samples
@@ -57,9 +57,9 @@ extension ChartsView {
     let latest = samples.last?.watch ?? [:]
     let withFigures = sources.map { source in
       let figure = latest[source.name]?[keyPath: value].map(format) ?? "-"
-      return ("\(source.name) \(figure)", source.role)
+      return ("\(source.label) \(figure)", source.role)
     }
-    let namesOnly = sources.map { ($0.name, $0.role) }
+    let namesOnly = sources.map { ($0.label, $0.role) }
     // As TitleRule lays out "── Title ── legend ──": 9 cells of rule, spaces and gaps.
     func fits(_ legend: [(String, ThemeRole)]) -> Bool {
       DisplayWidth.of(title) + legend.reduce(0) { $0 + DisplayWidth.of($1.0) } + 2 * (legend.count - 1) + 9

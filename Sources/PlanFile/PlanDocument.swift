@@ -43,6 +43,13 @@ public struct PlanDocument: Sendable {
   /// `[logs] patterns`, in file order; regexes are kept as text for the caller to compile.
   public var logPatterns: [PlanLogPattern] = []
 
+  /// `[watch]`: what of the target to watch, as `--watch-process`, `--watch-cgroup`,
+  /// `--watch-prom` and `--watch-wait` give it; the caller checks the values.
+  public var watchProcesses: [String] = []
+  public var watchCgroups: [String] = []
+  public var watchEndpoints: [String] = []
+  public var watchWait: Bool?
+
   /// Every value substituted from `${env:NAME}`: scrub meta.json, screens, reports and messages
   /// with `secrets.redact(text)`.
   public var secrets = SecretRedactor()

@@ -6,12 +6,16 @@ struct PlanSchema {
   static let rootKeys = [
     "name", "target", "think", "timeout", "connect_timeout", "grace", "duration", "insecure", "theme",
     "max_redirects", "ramp", "stages", "rate", "rate_stages", "requests", "thresholds", "logs",
+    "watch",
   ]
   static let rampKeys = ["vusers", "processes", "threads", "start", "step", "every"]
   static let stageKeys = ["duration", "target"]
   static let requestKeys = ["name", "method", "path", "weight", "headers", "body", "body_file"]
   static let thresholdKeys = ["checks", "abort_on_fail", "abort_delay"]
   static let logKeys = ["files", "commands", "patterns", "roots"]
+  /// No `pids`: a process id changes every time the server starts, so it belongs on the command
+  /// line (`--watch-pid`), not in a file kept with the plan.
+  static let watchKeys = ["processes", "cgroups", "prometheus", "wait"]
 
   static let maxCount = 1_000_000
   static let maxHeaderValue = 8 * 1024
@@ -71,6 +75,7 @@ struct PlanSchema {
       case "requests": reader.document.requests = try requests(node, key)
       case "thresholds": try thresholds(node, key)
       case "logs": try logs(node, key)
+      case "watch": try watch(node, key)
       default: break
       }
     }
@@ -270,6 +275,30 @@ struct PlanSchema {
       default: break
       }
     }
+  }
+}
+
+extension PlanSchema {
+  /// `[watch]`: the target's processes, cgroups and Prometheus endpoints, as the `--watch-*` flags.
+  fileprivate mutating func watch(_ node: RawNode, _ key: String) throws(PlanError) {
+    for entry in try reader.entries(node, key, known: Self.watchKeys) {
+      let path = KeyPath.child(key, entry.key)
+      switch entry.key {
+      case "processes": reader.document.watchProcesses = try nonEmptyTexts(entry.value, path)
+      case "cgroups": reader.document.watchCgroups = try nonEmptyTexts(entry.value, path)
+      case "prometheus": reader.document.watchEndpoints = try nonEmptyTexts(entry.value, path)
+      case "wait": reader.document.watchWait = try reader.bool(entry.value, path)
+      default: break
+      }
+    }
+  }
+
+  private func nonEmptyTexts(_ node: RawNode, _ key: String) throws(PlanError) -> [String] {
+    let texts = try reader.texts(node, key)
+    if let empty = texts.first(where: { $0.text.isEmpty }) {
+      throw reader.fail(empty.key, "must not be empty")
+    }
+    return texts.map(\.text)
   }
 }
 

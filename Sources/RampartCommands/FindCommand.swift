@@ -82,7 +82,7 @@ struct FindCommand: AsyncParsableCommand {
     var runner = session.makeRunner(
       config: config, plan: plan, display: display, logs: logSetup, redact: redact)
     runner.search = search
-    runner.watch = watch.setup
+    runner.watch = watch.makeSetup(plan: plan)
     try await runner.execute()
   }
 

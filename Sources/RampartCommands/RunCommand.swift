@@ -45,7 +45,7 @@ struct RunCommand: AsyncParsableCommand {
         "--abort-on-fail needs at least one threshold (--threshold or [thresholds] checks)")
     }
     runner.abortDelay = try thresholds.abortDelay == nil ? plan?.abortDelay ?? 0 : thresholds.makeAbortDelay()
-    runner.watch = watch.setup
+    runner.watch = watch.makeSetup(plan: plan)
     try await runner.execute()
   }
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import PlanFile
 import TargetWatch
 
 /// The flags that name the target's processes, cgroups and metrics endpoints to watch: their CPU
@@ -28,12 +29,17 @@ struct WatchOptions: ParsableArguments {
     help: "Let a --watch-process pattern match nothing yet: processes that start later are picked up.")
   var waitForMatch = false
 
-  /// What to watch, or nil when nothing is named.
-  var setup: WatchSetup? {
+  /// What to watch, or nil when nothing is named. A plan file's `[watch]` comes first; the
+  /// flags add to it, and `--watch-wait` or the plan's `wait = true` lets patterns wait.
+  func makeSetup(plan: PlanDocument? = nil) -> WatchSetup? {
+    let processes = (plan?.watchProcesses ?? []) + self.processes
+    let cgroups = (plan?.watchCgroups ?? []) + self.cgroups
+    let endpoints = (plan?.watchEndpoints ?? []) + self.endpoints
     let sources: [WatchSourceSpec] =
       processes.map { .process(pattern: $0) } + pids.map { .pid($0) } + cgroups.map { .cgroup(path: $0) }
       + endpoints.map { .prometheus(url: $0) }
-    return sources.isEmpty ? nil : WatchSetup(sources: sources, waitForMatch: waitForMatch)
+    let wait = waitForMatch || (plan?.watchWait ?? false)
+    return sources.isEmpty ? nil : WatchSetup(sources: sources, waitForMatch: wait)
   }
 }
 

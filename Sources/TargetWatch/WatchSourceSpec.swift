@@ -13,11 +13,11 @@ public enum WatchSourceSpec: Sendable, Hashable {
   /// service exporting `process_cpu_seconds_total` and `process_resident_memory_bytes`).
   case prometheus(url: String)
 
-  /// The name the source is shown under before names are made unique: the pattern (a long one
-  /// shortened), `pid 4242`, the cgroup's last path component, the endpoint's `host:port`.
+  /// The name the source is shown under before names are made unique: the pattern, `pid 4242`,
+  /// the cgroup's last path component, the endpoint's `host:port`.
   public var displayName: String {
     switch self {
-    case .process(let pattern): return Self.shortened(pattern)
+    case .process(let pattern): return pattern
     case .pid(let pid): return "pid \(pid)"
     case .cgroup(let path):
       let components = path.split(separator: "/")
@@ -25,19 +25,6 @@ public enum WatchSourceSpec: Sendable, Hashable {
     case .prometheus(let url):
       return (try? PromURL(url))?.hostAndPort ?? url
     }
-  }
-
-  /// Names this long or shorter are shown whole; they fit a legend beside the others and the
-  /// stats panel's label column.
-  static let longestName = 20
-
-  /// A longer pattern keeps its start and its end around an ellipsis: two backends told apart
-  /// only by their ports (`uvicorn app:app --port 8001`, `... 8002`) stay told apart.
-  static func shortened(_ pattern: String) -> String {
-    guard pattern.count > longestName else { return pattern }
-    let tail = (longestName - 1) / 2
-    let head = longestName - 1 - tail
-    return pattern.prefix(head).trimmingSuffixSpaces + "…" + pattern.suffix(tail).trimmingPrefixSpaces
   }
 
   /// One name per source, in order: a name already taken gets `#2`, `#3`, ... as log sources do.
@@ -55,13 +42,4 @@ public enum WatchSourceSpec: Sendable, Hashable {
       return name
     }
   }
-}
-
-extension Substring {
-  fileprivate var trimmingSuffixSpaces: Substring {
-    var text = self
-    while text.last == " " { text = text.dropLast() }
-    return text
-  }
-  fileprivate var trimmingPrefixSpaces: Substring { drop { $0 == " " } }
 }

@@ -95,6 +95,29 @@ import Theme
     #expect(rows == rows.sorted(), "lanes at rows \(rows)")
   }
 
+  @Test func aLongNameIsShownByItsStartAndItsEnd() {
+    #expect(WatchedSource.label(of: "uvicorn app:app") == "uvicorn app:app")
+    let a = WatchedSource.label(of: "uvicorn app:app --workers 1 --port 8001")
+    #expect(a == "uvicorn…rt 8001")
+    #expect(a.count <= WatchedSource.longestLabel)
+    #expect(WatchedSource.label(of: "uvicorn app:app --workers 1 --port 8002") == "uvicorn…rt 8002")
+    // Spaces either side of the cut are dropped.
+    #expect(WatchedSource.label(of: "python3 -m http.server 8081") == "python3…er 8081")
+    #expect(WatchedSource.label(of: "node server.js  --port 3000") == "node ser…rt 3000")
+    // The rows are still read by the full name.
+    var model = Self.model()
+    let long = "uvicorn app:app --workers 1 --port 8001"
+    model.metrics.watchedSources = [long]
+    for i in model.metrics.samples.indices {
+      model.metrics.samples[i].watch = [long: TargetFigure(cpuCores: 0.25, rssBytes: 50_000_000)]
+    }
+    let lines = DashboardView.render(model, width: 120, height: 40).lines()
+    #expect(
+      lines.contains { $0.contains("uvicorn…rt 8001") && $0.contains("0.25 47.7 MiB") },
+      "\(lines.filter { $0.contains("uvicorn") })")
+    #expect(lines.contains { $0.contains("── Target CPU cores ") && $0.contains("uvicorn…rt 8001 0.25") })
+  }
+
   @Test func theSourceFlatAtItsLimitIsNamedUnderTheKnee() throws {
     let grid = DashboardView.render(Self.model(), width: 120, height: 40)
     let lines = grid.lines()

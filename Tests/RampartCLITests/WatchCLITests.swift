@@ -1,4 +1,5 @@
 import Foundation
+import TestKit
 import TestSupport
 import Testing
 
@@ -58,6 +59,38 @@ struct WatchCLITests {
       await server.shutdown()
       #expect(status == 0, "stderr: \(stderr)")
       // Never read: the summary says so instead of inventing zeros.
+      #expect(stdout.contains("  watch          rampart-no-such-server-xyz  "), "\(stdout)")
+    }
+  }
+
+  /// A plan file's `[watch]` is watched as the flags are: checked before anything is sent, and
+  /// `wait = true` lets a pattern wait for its process.
+  @Test func aPlanFilesWatchTable() async throws {
+    try await HeavyTest.run {
+      let server = try await TestHTTPServer()
+      let dir = try TemporaryDirectory()
+      defer { dir.remove() }
+      func plan(wait: Bool) throws -> String {
+        let path = dir.path + "/plan-\(wait).toml"
+        try """
+        target = "http://127.0.0.1:\(server.port)/"
+        duration = "2s"
+        [ramp]
+        vusers = 1
+        [watch]
+        processes = ["rampart-no-such-server-xyz"]
+        wait = \(wait)
+        """.write(toFile: path, atomically: true, encoding: .utf8)
+        return path
+      }
+      let (refused, _, refusal) = try await RampartProcess.run(["run", try plan(wait: false), "--no-tui"])
+      #expect(refused == 2, "stderr: \(refusal)")
+      #expect(
+        refusal.contains("rampart-no-such-server-xyz") && refusal.contains("--watch-wait"), "\(refusal)")
+      #expect(server.requestCount == 0)
+      let (waited, stdout, stderr) = try await RampartProcess.run(["run", try plan(wait: true), "--no-tui"])
+      await server.shutdown()
+      #expect(waited == 0, "stderr: \(stderr)")
       #expect(stdout.contains("  watch          rampart-no-such-server-xyz  "), "\(stdout)")
     }
   }

@@ -102,16 +102,4 @@ struct WatchInputTests {
       WatchSourceSpec.uniqueNames([.process(pattern: "a#2"), .process(pattern: "a"), .process(pattern: "a")])
         == ["a#2", "a", "a#3"])
   }
-
-  @Test func aLongPatternKeepsItsStartAndItsEnd() {
-    #expect(WatchSourceSpec.process(pattern: "uvicorn app:app").displayName == "uvicorn app:app")
-    let a = WatchSourceSpec.process(pattern: "uvicorn app:app --workers 1 --port 8001").displayName
-    let b = WatchSourceSpec.process(pattern: "uvicorn app:app --workers 1 --port 8002").displayName
-    #expect(a == "uvicorn ap…port 8001")
-    #expect(b == "uvicorn ap…port 8002")
-    #expect(a.count <= 20)
-    // Spaces either side of the cut are dropped.
-    #expect(
-      WatchSourceSpec.process(pattern: "rampart target --port 8081").displayName == "rampart ta…port 8081")
-  }
 }
