@@ -182,6 +182,7 @@ let package = Package(
       name: "CompareScreenTests",
       dependencies: [
         "CompareScreen", "TerminalUI", "Theme", "RunStore", "SnapshotSupport", "RunFixtures", "TestKit",
+        "Vocabulary",
       ],
       exclude: ["Snapshots"]),
     .testTarget(

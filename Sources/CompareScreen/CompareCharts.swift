@@ -4,24 +4,44 @@ import TerminalUI
 import Theme
 import Vocabulary
 
-/// The four overlay charts of the compare screen, one line per run in its colour, on one x axis.
+/// The overlay charts of the compare screen, one line per run in its colour, on one x axis.
 /// By time: TPS, latency (mean or p99), errors/s and active vusers against seconds since each run
-/// started. By vusers: TPS, MTT, p99 and error rate against active vusers, from each run's
-/// capacity curve (points joined by straight lines). Tags and knees are marked in the run's
-/// colour, with its letter beside the glyph.
+/// started, and when any run watched its target the Target CPU lane (one line per run and source).
+/// By vusers: TPS, MTT, p99 and error rate against active vusers, from each run's capacity curve
+/// (points joined by straight lines). Tags and knees are marked in the run's colour, with its
+/// letter beside the glyph.
 struct CompareCharts: Widget {
   let model: CompareModel
   /// Wide enough for "12.5 ms" so every plot starts in the same column.
   static let axisWidth = 7
 
-  private struct Chart {
+  struct Chart {
     var title: String
     /// Said once before the per-run figures in the title rule ("peak", "mean", "at 60 vusers").
     var legendLead: String
-    var figure: (ComparedRun) -> String
-    var points: (ComparedRun) -> [ChartPoint]
+    /// A run's lines: one for most charts, one per watched source on the Target lane.
+    var lines: (ComparedRun) -> [Line]
     var format: @Sendable (Double) -> String
     var minimumTop: Double
+  }
+
+  /// One line of a run: its name after the run's letter in the legend ("" for the run's only
+  /// line, a source's name on the Target lane), its figure there, and its points.
+  struct Line {
+    var name: String
+    var figure: String
+    var points: [ChartPoint]
+  }
+
+  /// A chart with one line per run.
+  static func perRun(
+    _ title: String, lead: String, figure: @escaping (ComparedRun) -> String,
+    points: @escaping (ComparedRun) -> [ChartPoint], format: @escaping @Sendable (Double) -> String,
+    minimumTop: Double
+  ) -> Chart {
+    Chart(
+      title: title, legendLead: lead, lines: { [Line(name: "", figure: figure($0), points: points($0))] },
+      format: format, minimumTop: minimumTop)
   }
 
   func render(in area: Rect, to grid: inout Grid) {
@@ -29,7 +49,7 @@ struct CompareCharts: Widget {
     let charts = byVusers ? vusersCharts() : timeCharts()
     var sections: [Rect] = []
     var y = area.y
-    for height in Self.sectionHeights(area.height) {
+    for height in Self.sectionHeights(area.height, charts: charts.count) {
       sections.append(Rect(x: area.x, y: y, width: area.width, height: height))
       y += height
     }
@@ -38,16 +58,15 @@ struct CompareCharts: Widget {
     let visible = model.visibleRuns
     for (n, chart) in charts.prefix(sections.count).enumerated() {
       let (top, body) = sections[n].splitTop(1)
-      var legend: [Span] = [Span(chart.legendLead + " ", style: model.style(.muted))]
-      for (k, entry) in visible.enumerated() {
-        if k > 0 { legend.append(Span("  ")) }
-        legend.append(Span(entry.run.letter, style: model.runStyle(entry.index).adding(.bold)))
-        legend.append(Span(" " + chart.figure(entry.run), style: model.runStyle(entry.index)))
-      }
+      let lines = visible.map { (index: $0.index, run: $0.run, lines: chart.lines($0.run)) }
       var title = [Span(chart.title, style: model.style(.title))]
       if n == 0 { title += markerLegend(markers) }
+      // Room for the legend after the title (TitleRule leaves out a legend that does not fit).
+      let room = top.width - DisplayWidth.of(title.map(\.text).joined()) - 9
       grid.render(
-        TitleRule(title: title, legend: legend, ruleStyle: model.style(.border), symbols: model.symbols),
+        TitleRule(
+          title: title, legend: legend(chart, lines, room: room), ruleStyle: model.style(.border),
+          symbols: model.symbols),
         in: top)
       var axis = TimeAxis(
         xRange: xRange, yFormat: chart.format, minimumTop: chart.minimumTop, symbols: model.symbols,
@@ -62,9 +81,12 @@ struct CompareCharts: Widget {
         }
       }
       // A is drawn last so the baseline stays on top where lines cross.
-      let series = visible.reversed().map { entry in
-        ChartSeries(
-          name: entry.run.letter, points: chart.points(entry.run), style: model.runStyle(entry.index))
+      let series = lines.reversed().flatMap { entry in
+        entry.lines.map { line in
+          ChartSeries(
+            name: entry.run.letter + (line.name.isEmpty ? "" : " " + line.name), points: line.points,
+            style: model.runStyle(entry.index))
+        }
       }
       grid.render(
         LineChart(
@@ -74,15 +96,16 @@ struct CompareCharts: Widget {
   }
 
   /// Rows per chart: each first gets its title and two plot rows, TPS its marker row and the
-  /// bottom chart its x labels (14 for all four); what is left goes 3:2:2:2, so TPS grows most.
-  /// With fewer rows the last charts are left out (latency before errors and vusers stay), rather
-  /// than drawn as titles without a plot.
-  static func sectionHeights(_ total: Int) -> [Int] {
+  /// bottom chart its x labels (14 for four charts, 17 for five); what is left goes 3:2:2:2(:2),
+  /// so TPS grows most. With fewer rows the last charts are left out (the Target lane first, then
+  /// vusers and errors: latency stays longest), rather than drawn as titles without a plot.
+  static func sectionHeights(_ total: Int, charts: Int = 4) -> [Int] {
     func base(_ count: Int) -> [Int] {
       (0..<count).map { i in 3 + (i == 0 ? 1 : 0) + (i == count - 1 ? 1 : 0) }
     }
-    guard let count = (1...4).reversed().first(where: { base($0).reduce(0, +) <= total }) else { return [] }
-    let weights = [3, 2, 2, 2].prefix(count)
+    guard charts > 0, let count = (1...charts).reversed().first(where: { base($0).reduce(0, +) <= total })
+    else { return [] }
+    let weights = ([3] + Array(repeating: 2, count: charts - 1)).prefix(count)
     let spare = total - base(count).reduce(0, +)
     let weightSum = weights.reduce(0, +)
     var heights = zip(base(count), weights).map { $0 + spare * $1 / weightSum }
@@ -111,23 +134,65 @@ struct CompareCharts: Widget {
       { run in run.run.samples.filter { $0.completed > 0 }.map { ChartPoint(x: Double($0.t), y: value($0)) } }
     }
     let p99 = model.state.showP99
+    let watched = model.comparison.runs.contains { !$0.figures.watchedSources.isEmpty }
     return [
-      Chart(
-        title: "TPS", legendLead: "peak", figure: { CountText.format($0.figures.tpsPeak) },
-        points: series(\.tps),
+      Self.perRun(
+        "TPS", lead: "peak", figure: { CountText.format($0.figures.tpsPeak) }, points: series(\.tps),
         format: { CountText.format($0) }, minimumTop: 10),
-      Chart(
-        title: p99 ? "Latency p99" : "MTT (mean)", legendLead: "whole run",
+      Self.perRun(
+        p99 ? "Latency p99" : "MTT (mean)", lead: "whole run",
         figure: { LatencyText.format(p99 ? $0.figures.p99Ms : $0.figures.mttMs) },
         points: p99 ? latency(\.p99Ms) : latency(\.mttMs), format: { LatencyText.format($0) }, minimumTop: 1),
-      Chart(
-        title: "Errors/s", legendLead: "total", figure: { CountText.format(Double($0.figures.errors)) },
+      Self.perRun(
+        "Errors/s", lead: "total", figure: { CountText.format(Double($0.figures.errors)) },
         points: series { Double($0.errors) / max($0.duration, 0.001) }, format: { CountText.format($0) },
         minimumTop: 1),
-      Chart(
-        title: "Active vusers", legendLead: "peak", figure: { "\($0.figures.vusersPeak)" },
+      Self.perRun(
+        "Active vusers", lead: "peak", figure: { "\($0.figures.vusersPeak)" },
         points: series { Double($0.vusers) }, format: { CountText.format($0) }, minimumTop: 10),
-    ]
+    ] + (watched ? [Self.targetCPU()] : [])
+  }
+
+  /// The Target lane: each run's watched sources' CPU in cores, one line per (run, source) in the
+  /// run's colour; a second a source was not read is a gap. The legend gives each line's peak
+  /// ("A uvicorn 0.98"): the runs are over, so their latest second is only where each happened to
+  /// stop (often a ramp-down or a gap), while the peak is what the lane is read for (did two
+  /// backends reach twice one's CPU) and matches the TPS chart's "peak" and the table's CPU peak.
+  static func targetCPU() -> Chart {
+    Chart(
+      title: "Target CPU (cores)", legendLead: "peak",
+      lines: { run in
+        run.figures.watchedSources.map { name in
+          Line(
+            name: name, figure: run.figures.watch?[name]?.cpuCoresPeak.map { CoresText.format($0) } ?? "-",
+            points: run.run.samples.compactMap { sample in
+              sample.watch?[name]?.cpuCores.map { ChartPoint(x: Double(sample.t), y: $0) }
+            })
+        }
+      }, format: { CoresText.format($0) }, minimumTop: 0.1)
+  }
+
+  /// The title rule's legend: the lead, then each line as its run's letter, its name and its
+  /// figure ("A uvicorn 0.99"). When that does not fit in `room` columns, the letters and names
+  /// alone; else nothing.
+  private func legend(
+    _ chart: Chart, _ runs: [(index: Int, run: ComparedRun, lines: [Line])], room: Int
+  ) -> [Span] {
+    func spans(figures: Bool) -> [Span] {
+      var out: [Span] = figures ? [Span(chart.legendLead + " ", style: model.style(.muted))] : []
+      for entry in runs {
+        for line in entry.lines {
+          if out.count > (figures ? 1 : 0) { out.append(Span("  ")) }
+          out.append(Span(entry.run.letter, style: model.runStyle(entry.index).adding(.bold)))
+          let text = [line.name, figures ? line.figure : ""].filter { !$0.isEmpty }.joined(separator: " ")
+          if !text.isEmpty { out.append(Span(" " + text, style: model.runStyle(entry.index))) }
+        }
+      }
+      return out
+    }
+    let full = spans(figures: true)
+    if DisplayWidth.of(full.map(\.text).joined()) <= room { return full }
+    return runs.contains { $0.lines.count > 1 } ? spans(figures: false) : full
   }
 
   // MARK: - By vusers
@@ -156,17 +221,17 @@ struct CompareCharts: Widget {
     let lead = at.map { "at \($0) vusers" } ?? "at the end"
     let percent: @Sendable (Double) -> String = { NumberText.trimmed($0, decimals: $0 < 10 ? 1 : 0) + "%" }
     return [
-      Chart(
-        title: "TPS by vusers", legendLead: lead, figure: figure(\.tps) { CountText.format($0) },
-        points: curve(\.tps), format: { CountText.format($0) }, minimumTop: 10),
-      Chart(
-        title: "MTT (mean)", legendLead: lead, figure: figure(\.mttMs) { LatencyText.format($0) },
-        points: curve(\.mttMs), format: { LatencyText.format($0) }, minimumTop: 1),
-      Chart(
-        title: "p99", legendLead: lead, figure: figure(\.p99Ms) { LatencyText.format($0) },
-        points: curve(\.p99Ms), format: { LatencyText.format($0) }, minimumTop: 1),
-      Chart(
-        title: "Error rate", legendLead: lead, figure: figure({ $0.errorRate * 100 }, percent),
+      Self.perRun(
+        "TPS by vusers", lead: lead, figure: figure(\.tps) { CountText.format($0) }, points: curve(\.tps),
+        format: { CountText.format($0) }, minimumTop: 10),
+      Self.perRun(
+        "MTT (mean)", lead: lead, figure: figure(\.mttMs) { LatencyText.format($0) }, points: curve(\.mttMs),
+        format: { LatencyText.format($0) }, minimumTop: 1),
+      Self.perRun(
+        "p99", lead: lead, figure: figure(\.p99Ms) { LatencyText.format($0) }, points: curve(\.p99Ms),
+        format: { LatencyText.format($0) }, minimumTop: 1),
+      Self.perRun(
+        "Error rate", lead: lead, figure: figure({ $0.errorRate * 100 }, percent),
         points: curve { $0.errorRate * 100 }, format: percent, minimumTop: 1),
     ]
   }

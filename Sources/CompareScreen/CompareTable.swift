@@ -41,7 +41,7 @@ public struct CompareTable: Sendable {
   }
 
   static func tone(_ percent: Double?, better: DeltaRow.Better) -> Tone {
-    guard let percent else { return .none }
+    guard let percent, better != .neither else { return .none }
     if abs(percent) < DeltaRow.tieTolerance * 100 { return .same }
     return (percent > 0) == (better == .higher) ? .better : .worse
   }

@@ -35,8 +35,9 @@ public struct CompareModel: Sendable {
 }
 
 /// `rampart compare` on screen: a line per run (its letter in its colour, name, outcome, start),
-/// four overlay charts on one x axis (time or active vusers), the delta table, the notes that
-/// qualify it, and the key bar. Pure: the same model and size give the same grid.
+/// four overlay charts on one x axis (time or active vusers; by time a fifth, the Target CPU lane,
+/// when any run watched its target), the delta table, the notes that qualify it, and the key bar.
+/// Pure: the same model and size give the same grid.
 public enum CompareView {
   public static let minimumWidth = 80
   public static let minimumHeight = 24

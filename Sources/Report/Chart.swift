@@ -20,6 +20,8 @@ struct Chart {
     var color: String
     /// SVG dash pattern ("9 5"); nil draws a solid line.
     var dash: String?
+    /// A point whose y is not finite is a gap (a watched source not read that second): the line
+    /// stops there and starts again after it, never drawn down to zero.
     var points: [Point]
     /// Draw a dot on every point (capacity curves, whose points are ramp steps).
     var dots = false
@@ -65,6 +67,8 @@ struct Chart {
   var levels: [Level] = []
   /// Written across an empty plot ("no errors").
   var emptyText: String?
+  /// A sentence under the legend (the summary's saturation note under the Target CPU chart).
+  var note: String?
 
   // Geometry in SVG user units; the SVG scales to the page width. The space above the plot grows
   // with the rows its marker labels need.
@@ -150,13 +154,18 @@ struct Chart {
         base = upper.map(\.y)
       }
     } else {
-      for s in series where !s.points.isEmpty {
-        let d = "M" + s.points.map { "\(Self.n(px($0.x))) \(Self.n(py($0.y)))" }.joined(separator: " L")
+      for s in series where s.points.contains(where: { $0.y.isFinite }) {
+        let runs = Self.segments(s.points)
+        let d = runs.map { run in
+          "M" + run.map { "\(Self.n(px($0.x))) \(Self.n(py($0.y)))" }.joined(separator: " L")
+            // A point alone between two gaps is a dot: a zero-length stroke with round caps.
+            + (run.count == 1 ? " h0" : "")
+        }.joined(separator: " ")
         var attributes = [("class", "line"), ("d", d), ("stroke", s.color)]
         if let dash = s.dash { attributes.append(("stroke-dasharray", dash)) }
         seriesNodes.append(Self.element("path", attributes, [Markup.element("title", text: s.name)]))
         if s.dots {
-          for p in s.points {
+          for p in s.points where p.y.isFinite {
             seriesNodes.append(
               Self.element(
                 "circle",
@@ -252,9 +261,14 @@ struct Chart {
         Self.element("g", [("class", "markers")], markerNodes),
         Self.element("g", [("class", "axes")], axes + titles),
       ])
-    return Markup.element(
-      "figure", ["class": "chart", "id": id],
-      [Markup.element("figcaption", text: title), svg, legend()])
+    var children = [Markup.element("figcaption", text: title), svg, legend()]
+    if let note { children.append(Markup.element("p", ["class": "chart-note"], text: note)) }
+    return Markup.element("figure", ["class": "chart", "id": id], children)
+  }
+
+  /// The runs of finite points between gaps, in order.
+  static func segments(_ points: [Point]) -> [[Point]] {
+    points.split { !$0.y.isFinite }.map(Array.init)
   }
 
   /// Points at the middle of their seconds as flat steps: each spans half-way to its neighbours.

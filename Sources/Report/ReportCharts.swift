@@ -53,6 +53,7 @@ enum ReportCharts {
           [Chart.Level(y: Double($0.vusers), label: "knee: \($0.vusers) vusers")]
         } ?? []),
     ]
+    charts += ReportTargetCharts.detail(run)
     if run.hasLogErrors {
       let classes = Set(samples.flatMap { ($0.logErrors ?? [:]).keys }).union(
         (run.figures.logErrors ?? [:]).keys
@@ -99,6 +100,7 @@ enum ReportCharts {
         markers: runs.flatMap { markers($0, dot: dot, prefix: true) },
         spans: runs.flatMap { spans($0, prefix: true) })
     }
+    let target = ReportTargetCharts.overlay(runs).map { [$0] } ?? []
     return [
       overlay("overlay-tps", "Throughput by time", "requests per second", dot: { $0.tps }) { $0.tps },
       overlay("overlay-mtt", "Mean response time (MTT) by time", "milliseconds (ms)", dot: { $0.mttMs }) {
@@ -111,7 +113,7 @@ enum ReportCharts {
       overlay("overlay-vusers", "Active vusers by time", "vusers", dot: { Double($0.vusers) }) {
         Double($0.vusers)
       },
-    ]
+    ] + target
   }
 
   // MARK: Capacity curves

@@ -28,6 +28,7 @@ struct ReportRun {
   var label: String { "\(letter) \(name)" }
   /// `rampart find` only: the search's answer (a search killed before its summary has none).
   var capacity: CapacityResult? { figures.capacity }
+  var watchedSources: [String] { figures.watchedSources }
   var hasLogErrors: Bool {
     run.samples.contains { $0.logErrors != nil } || !(figures.logErrors ?? [:]).isEmpty
   }

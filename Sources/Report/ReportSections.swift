@@ -248,7 +248,7 @@ enum ReportSections {
   static func deltaTable(_ comparison: RunComparison, runs: [ReportRun]) -> BodyNode {
     let head = ["Figure", "Better"] + runs.map(\.label) + runs.dropFirst().map { "\($0.letter) vs A" }
     let rows = comparison.rows.map { row in
-      var cells = [Cell(row.better == .higher ? "higher" : "lower", classes: "better")]
+      var cells = [Cell(row.better.rawValue, classes: "better")]
       for value in row.values {
         let text = DeltaFormat.value(value, unit: row.unit)
         // Every value equal to the best one is marked, so a tie is not shown as a loss.
@@ -268,7 +268,8 @@ enum ReportSections {
         let text = PercentText.change(change)
         cells.append(Cell(text.isEmpty ? "–" : text, value: change, classes: "change"))
       }
-      return Row(row.title, cells, classes: "delta-\(row.key)")
+      // One class per row: a watched source's name ("pid 4242") may hold a space.
+      return Row(row.title, cells, classes: "delta-" + row.key.replacingOccurrences(of: " ", with: "_"))
     }
     return Markup.element(
       "div", [:],
@@ -277,7 +278,10 @@ enum ReportSections {
           id: "delta-table",
           caption:
             "★ best marks the better value of each row (the Better column says whether higher or lower "
-            + "is better); no mark means the values are within 0.5% of each other. Changes are against A.",
+            + "is better); no mark means the values are within 0.5% of each other. Changes are against A."
+            + (comparison.rows.contains { $0.better == .neither }
+              ? " Rows better \"neither\" (a watched source's CPU and memory) are read side by side, never marked."
+              : ""),
           head: head, rows: rows, classes: "figures delta")
       ])
   }

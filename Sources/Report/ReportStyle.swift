@@ -121,6 +121,7 @@ enum ReportStyle {
     .swatch.key-pause { width: 18px; height: 12px; background: currentColor; opacity: .15; }
     .swatch.key-band { width: 18px; height: 12px; opacity: .3; }
     .intro, .footnote, .count { color: var(--muted); font-size: 14px; }
+    p.chart-note { margin: 4px 0 0 7.4%; font-size: 14px; }
     ol.samples { padding-left: 22px; margin: 4px 0 12px; }
     .where { color: var(--muted); font-size: 12px; }
     pre.log {

@@ -64,6 +64,8 @@ public enum DeltaFormat {
     case "%": return PercentText.format(value / 100, style: .report)
     case "/s": return RateText.perSecond(value, style: .report)
     case "vusers": return String(format: "%.0f", value)
+    case "cores": return CoresText.withUnit(value)
+    case "B": return ByteSize.format(value, style: .report)
     default: return value == value.rounded() ? String(format: "%.0f", value) : String(format: "%.1f", value)
     }
   }

@@ -21,7 +21,9 @@ public struct ComparedRun: Sendable {
 /// One line of the delta table: a figure of every run, which is better, and by how much each
 /// differs from run A.
 public struct DeltaRow: Sendable, Equatable, Codable {
-  public enum Better: String, Sendable, Codable { case higher, lower }
+  /// Which way is better; `neither` for a figure read side by side without a verdict (a watched
+  /// source's CPU: twice the cores on twice the backends is neither a gain nor a loss).
+  public enum Better: String, Sendable, Codable { case higher, lower, neither }
 
   public var key: String
   public var title: String
@@ -48,7 +50,7 @@ public struct DeltaRow: Sendable, Equatable, Codable {
     self.better = better
     self.values = values
     let present = values.enumerated().compactMap { i, v in v.map { (i, $0) } }
-    if present.count >= 2 {
+    if present.count >= 2, better != .neither {
       let pick = better == .higher ? present.max { $0.1 < $1.1 }! : present.min { $0.1 < $1.1 }!
       let spread = abs(present.map(\.1).max()! - present.map(\.1).min()!)
       let scale = max(abs(pick.1), 1e-9)
@@ -145,6 +147,7 @@ public struct RunComparison: Sendable {
         row("knee_rate", "Knee offered rate", "/s", .higher) { $0.figures.knee?.rate },
       ]
     }
+    rows += targetRows(runs)
     let classes = Set(runs.flatMap { ($0.figures.logErrors ?? [:]).keys }).sorted()
     for name in classes {
       rows.append(
@@ -199,6 +202,27 @@ public struct RunComparison: Sendable {
 }
 
 extension RunComparison {
+  /// Per watched source (by name, across the runs): peak and mean CPU in cores and peak memory,
+  /// with no verdict, so one backend against two reads `1.00 core  1.99 cores  +100%`. A run
+  /// that did not watch the source has `-`.
+  static func targetRows(_ runs: [ComparedRun]) -> [DeltaRow] {
+    let sources = Set(runs.flatMap { ($0.figures.watch ?? [:]).keys }).sorted()
+    return sources.flatMap { name in
+      func row(_ key: String, _ title: String, _ unit: String, _ value: (TargetSummary) -> Double?)
+        -> DeltaRow
+      {
+        DeltaRow(
+          key: "watch.\(name).\(key)", title: "\(name) \(title)", unit: unit, better: .neither,
+          values: runs.map { $0.figures.watch?[name].flatMap(value) })
+      }
+      return [
+        row("cpu_cores_peak", "CPU peak", "cores", \.cpuCoresPeak),
+        row("cpu_cores_mean", "CPU mean", "cores", \.cpuCoresMean),
+        row("rss_bytes_peak", "memory peak", "B", \.rssBytesPeak),
+      ]
+    }
+  }
+
   /// What a reader must know before trusting the capacity row: a bound that is not a boundary,
   /// a search that was cut short, SLOs that differ between the runs.
   static func capacityNotes(_ runs: [ComparedRun]) -> [String] {

@@ -35,6 +35,16 @@ public struct RunFigures: Sendable, Equatable {
   /// `rampart find` only: the search's answer (nil for other runs and a search killed before its
   /// summary).
   public var capacity: CapacityResult?
+  /// The target's watched sources over the run (peak and mean CPU and memory), from the summary
+  /// or rebuilt from the rows of a killed run; nil when nothing was watched.
+  public var watch: [String: TargetSummary]?
+  /// The summary's saturation notes (sources whose CPU sat flat from the knee on); nil without a
+  /// summary or when nothing was watched.
+  public var saturation: [SaturationNote]?
+
+  /// The watched sources by name, sorted (a run directory keeps no order); empty when nothing
+  /// was watched.
+  public var watchedSources: [String] { (watch ?? [:]).keys.sorted() }
 
   public var model: LoadModelKind { offeredRps == nil ? .closed : .open }
 
@@ -58,6 +68,8 @@ public struct RunFigures: Sendable, Equatable {
       dropped = s.dropped
       uncorrected = s.uncorrected
       capacity = s.capacity
+      watch = s.watch ?? TargetSummary.of(samples)
+      saturation = s.saturation
       return
     }
     let completed = samples.reduce(0) { $0 + $1.completed }
@@ -83,6 +95,7 @@ public struct RunFigures: Sendable, Equatable {
       errorsByKind: summed(\.errorsByKind), statusCodes: summed(\.statusCodes),
       logErrors: samples.contains { $0.logErrors != nil } ? summed(\.logErrors) : nil,
       knee: detectedKnee(), tags: tags, pausedS: paused, exactPercentiles: false)
+    watch = TargetSummary.of(samples)
     if samples.contains(where: { $0.offered != nil }) {
       offeredRps = duration > 0 ? Double(samples.reduce(0) { $0 + ($1.offered ?? 0) }) / duration : 0
       late = samples.reduce(0) { $0 + ($1.late ?? 0) }

@@ -6,6 +6,7 @@ import TerminalUI
 import TestKit
 import Testing
 import Theme
+import Vocabulary
 
 @testable import CompareScreen
 
@@ -21,8 +22,19 @@ import Theme
     return try! dirs.map { try RunLoader.load($0) }
   }()
 
+  /// One-backend and two-backends with their target watched (uvicorn and nginx; one-backend's
+  /// uvicorn not read from 1:10 to 1:13).
+  static let watchedRuns: [LoadedRun] = {
+    let directory = try! TemporaryDirectory("rampart-compare-watched")
+    defer { directory.remove() }
+    return try! CompareFixture.watched.map {
+      try RunLoader.load(CompareFixture.write($0, root: directory.path))
+    }
+  }()
+
   static func model(
-    _ indexes: [Int], axis: CompareAxis, symbols: SymbolSet = .unicode, dots: ChartDots = .braille
+    _ indexes: [Int], axis: CompareAxis, symbols: SymbolSet = .unicode, dots: ChartDots = .braille,
+    from runs: [LoadedRun] = runs
   ) throws -> CompareModel {
     let comparison = try RunComparison(indexes.map { runs[$0] }, axis: axis)
     return CompareModel(
@@ -140,6 +152,82 @@ import Theme
     expectTextSnapshot(text, named: "compare-text-3-time")
     #expect(text.allSatisfy { $0.isASCII })
     for note in comparison.notes { #expect(text.contains(note)) }
+  }
+
+  // MARK: - The Target lane
+
+  /// Wide: the table beside the charts, the Target CPU lane under the four charts with a line
+  /// per run and source and each one's peak in the legend.
+  @Test func watchedRunsByTimeWide() throws {
+    let model = try Self.model([0, 1], axis: .time, from: Self.watchedRuns)
+    let grid = CompareView.render(model, width: 160, height: 48)
+    expectSnapshot(grid, named: "compare-2-watched-time-160x48")
+    let lines = grid.lines()
+    let lane = try #require(lines.firstIndex { $0.contains("Target CPU (cores)") })
+    let vusers = try #require(lines.firstIndex { $0.contains("Active vusers") })
+    #expect(lane > vusers, "the lane is under the existing charts")
+    let watch = model.comparison.runs.map { $0.figures.watch?["uvicorn"]?.cpuCoresPeak ?? 0 }
+    #expect(lines[lane].contains("peak A nginx"))
+    #expect(lines[lane].contains("B nginx"))
+    #expect(lines[lane].contains("A uvicorn \(CoresText.format(watch[0]))"))
+    #expect(lines[lane].contains("B uvicorn \(CoresText.format(watch[1]))"))
+    // The time labels stay under the bottom chart, now the lane.
+    #expect(lines[lane + 1..<lines.count].contains { $0.contains("1:30") })
+    for title in ["uvicorn CPU peak", "uvicorn CPU mean", "uvicorn memory peak", "nginx CPU peak"] {
+      #expect(lines.contains { $0.contains(title) }, "\(title)")
+    }
+  }
+
+  @Test func watchedRunsByTimeAt120x40() throws {
+    let grid = CompareView.render(
+      try Self.model([0, 1], axis: .time, from: Self.watchedRuns), width: 120, height: 40)
+    expectSnapshot(grid, named: "compare-2-watched-time-120x40")
+    let text = grid.lines().joined(separator: "\n")
+    #expect(text.contains("Target CPU (cores)"))
+    #expect(text.contains("uvicorn CPU peak"))
+  }
+
+  /// 80x24 keeps the four charts and the table's head: the lane gives way first, as the last
+  /// charts do on a short terminal, and nothing overlaps.
+  @Test func watchedRunsAt80x24() throws {
+    let grid = CompareView.render(
+      try Self.model([0, 1], axis: .time, from: Self.watchedRuns), width: 80, height: 24)
+    expectSnapshot(grid, named: "compare-2-watched-time-80x24")
+    let lines = grid.lines()
+    #expect(lines.contains { $0.contains("Delta") })
+    #expect(lines.contains { $0.contains("Active vusers") })
+  }
+
+  @Test func laneAbsentWithoutWatchDataAndByVusers() throws {
+    let plain = CompareView.render(try Self.model([0, 1], axis: .time), width: 160, height: 48)
+    #expect(!plain.lines().contains { $0.contains("Target CPU") || $0.contains("CPU peak") })
+    let byVusers = CompareView.render(
+      try Self.model([0, 1], axis: .vusers, from: Self.watchedRuns), width: 160, height: 48)
+    #expect(!byVusers.lines().contains { $0.contains("Target CPU") })
+    // The table keeps its target rows whatever the axis.
+    #expect(byVusers.lines().contains { $0.contains("uvicorn CPU peak") })
+  }
+
+  /// The watched run beside an unwatched one: its lines only, `-` in the other's cells.
+  @Test func oneWatchedRunBesideAnUnwatchedOne() throws {
+    let comparison = try RunComparison([Self.runs[0], Self.watchedRuns[1]], axis: .time)
+    let row = try #require(comparison.rows.first { $0.key == "watch.uvicorn.cpu_cores_peak" })
+    #expect(row.values[0] == nil && row.values[1] != nil)
+    #expect(row.better == .neither && row.best == nil)
+    let table = CompareTable(comparison)
+    let cells = try #require(table.rows.first { $0.title == "uvicorn CPU peak" }?.cells)
+    #expect(cells[0].value == "-")
+    #expect(cells[1].tone == .none && !cells[1].isBest)
+  }
+
+  @Test func plainTextHasTheTargetRows() throws {
+    let comparison = try RunComparison(Self.watchedRuns, axis: .time)
+    let text = CompareText.render(comparison)
+    expectTextSnapshot(text, named: "compare-text-2-watched-time")
+    #expect(text.allSatisfy { $0.isASCII })
+    let peak = try #require(comparison.rows.first { $0.key == "watch.uvicorn.cpu_cores_peak" })
+    let (a, b) = (try #require(peak.values[0]), try #require(peak.values[1]))
+    #expect(b / a > 1.9 && b / a < 2.1, "two backends reach about twice one's CPU")
   }
 
   @Test func notesWrapWithoutLosingWords() {

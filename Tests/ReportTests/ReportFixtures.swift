@@ -15,6 +15,10 @@ struct FixtureRuns {
   let twoBackends: LoadedRun
   let killed: LoadedRun
   let stages: LoadedRun
+  /// One-backend and two-backends with their target watched (`CompareFixture.watched`):
+  /// uvicorn and nginx, uvicorn not read from 1:10 to 1:13 in one-backend.
+  let watchedOneBackend: LoadedRun
+  let watchedTwoBackends: LoadedRun
 
   /// A fixed moment for the footer, so renders are reproducible.
   static let generatedAt = Date(timeIntervalSince1970: 1_795_100_000)
@@ -27,6 +31,10 @@ struct FixtureRuns {
     twoBackends = fixtures.twoBackends
     killed = fixtures.killed
     stages = fixtures.stages
+    let watched = try LoadedFixtures(CompareFixture.watched)
+    watched.remove()
+    watchedOneBackend = watched.runs[0]
+    watchedTwoBackends = watched.runs[1]
   }
 
   /// One-backend with a pause from 0:20 to 0:30 (the fixtures have none).

@@ -21,6 +21,21 @@ import Testing
     expectTextSnapshot(Self.skeleton(report.root), named: "compare-vusers", ext: "skeleton.txt")
   }
 
+  /// The Target lane: a watched run's CPU and memory charts (with the saturation note) after
+  /// the vusers chart.
+  @Test func watchedRunSkeleton() throws {
+    let fixtures = try FixtureRuns.shared()
+    let report = try Rendered(fixtures.watchedOneBackend)
+    expectTextSnapshot(Self.skeleton(report.root), named: "single-run-watched", ext: "skeleton.txt")
+  }
+
+  /// Watched runs compared: the Target CPU overlay and the target rows of the delta table.
+  @Test func watchedComparisonSkeleton() throws {
+    let fixtures = try FixtureRuns.shared()
+    let report = try Rendered(fixtures.watchedOneBackend, compare: [fixtures.watchedTwoBackends])
+    expectTextSnapshot(Self.skeleton(report.root), named: "compare-watched-time", ext: "skeleton.txt")
+  }
+
   static let textElements: Set<String> = [
     "h1", "h2", "h3", "h4", "th", "caption", "figcaption", "title",
   ]

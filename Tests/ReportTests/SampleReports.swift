@@ -25,6 +25,13 @@ func writeSampleReports() throws {
         fixtures.oneBackend, compare: [fixtures.twoBackends, fixtures.killed, fixtures.stages], axis: .vusers,
         generatedAt: FixtureRuns.generatedAt)
     ),
+    ("watched", try HTMLReport.render(fixtures.watchedOneBackend, generatedAt: FixtureRuns.generatedAt)),
+    (
+      "compare-watched",
+      try HTMLReport.render(
+        fixtures.watchedOneBackend, compare: [fixtures.watchedTwoBackends],
+        generatedAt: FixtureRuns.generatedAt)
+    ),
     ("find", try HTMLReport.render(try CapacityFixture.shared().one, generatedAt: FixtureRuns.generatedAt)),
     (
       "find-compare",

@@ -25,6 +25,11 @@ public enum CompareFixture {
     /// The second whose row the journal lost when the disk filled up: rows before it are on disk,
     /// the run goes on in memory; nil = the journal never stopped.
     public var journalStopsAt: Int? = nil
+    /// Whether the target is watched: `uvicorn` (every backend's workers, CPU bound at one core
+    /// per backend) and `nginx` (a little CPU and memory), read each second.
+    public var watch = false
+    /// Seconds in which `uvicorn` could not be read (a gap in its lane).
+    public var watchGap: Range<Int>? = nil
   }
 
   public static let epoch = Date(timeIntervalSince1970: 1_795_000_000)  // 2026-11-18T11:06:40Z
@@ -54,6 +59,41 @@ public enum CompareFixture {
     name: "disk-full-no-summary", backends: 1, vusers: { min(60, 5 * (1 + $0 / 8)) },
     plan: "ramp 5 -> 60 step 5/8s", seconds: 60, outcome: .incomplete, startMinute: 50, journalStopsAt: 30)
 
+  /// One backend and two, watched: uvicorn's CPU flattens at one core per backend from each
+  /// run's knee (the summary's saturation note), and one-backend's uvicorn is not read from 1:10
+  /// to 1:13.
+  public static let oneBackendWatched: Spec = {
+    var spec = oneBackend
+    spec.watch = true
+    spec.watchGap = 70..<73
+    return spec
+  }()
+  public static let twoBackendsWatched: Spec = {
+    var spec = twoBackends
+    spec.watch = true
+    return spec
+  }()
+  public static let watched = [oneBackendWatched, twoBackendsWatched]
+
+  /// What the watched sources read at second `t` of `spec` with `throughput` and `vusers`.
+  static func watchFigures(
+    _ spec: Spec, t: Int, throughput: Double, vusers: Int, noise: inout SplitMix64
+  ) -> [String: TargetFigure] {
+    let mib = 1024.0 * 1024
+    let backends = Double(spec.backends)
+    var figures = [
+      "nginx": TargetFigure(
+        cpuCores: 0.004 + throughput * 0.00008, rssBytes: 9.5 * mib + Double(vusers) * 0.02 * mib)
+    ]
+    if !(spec.watchGap?.contains(t) ?? false) {
+      let busy = min(1, throughput / (200 * backends))
+      figures["uvicorn"] = TargetFigure(
+        cpuCores: backends * busy * (0.98 + 0.01 * noise.normal()),
+        rssBytes: backends * 64 * mib + Double(vusers) * 0.3 * mib)
+    }
+    return figures
+  }
+
   /// Writes the run of `spec` under `root` and returns its directory.
   @discardableResult
   public static func write(_ spec: Spec, root: String) throws -> String {
@@ -69,7 +109,10 @@ public enum CompareFixture {
     func journalled(_ t: Int) -> Bool { spec.journalStopsAt.map { t < $0 } ?? true }
     var stop: RunEvent?
     if spec.logs { store.enableLogErrors() }
+    if spec.watch { store.enableWatch(sources: ["uvicorn", "nginx"]) }
     var random = SplitMix64(seed: UInt64(spec.backends * 1000 + spec.seconds))
+    // Its own stream, so a watched run has the same traffic as the same run unwatched.
+    var watchNoise = SplitMix64(seed: UInt64(spec.backends * 7 + 1))
     let capacity = 200.0 * Double(spec.backends)
     var samplesKept = 0
     for t in 0..<spec.seconds {
@@ -102,6 +145,9 @@ public enum CompareFixture {
                 "upstream timed out (110: Connection timed out) while reading response header from upstream"
                 + " \u{1B}[31m"))
         }
+      }
+      if spec.watch {
+        store.recordWatch(watchFigures(spec, t: t, throughput: throughput, vusers: n, noise: &watchNoise))
       }
       let sample = store.ingest(
         bucket, gauges: EngineGauges(vusers: n, targetVusers: n, connections: n, paused: false), duration: 1)
@@ -163,9 +209,14 @@ public struct LoadedFixtures: Sendable {
   public let directories: [String]
   public let runs: [LoadedRun]
 
-  public init() throws {
-    root = try TemporaryDirectory("rampart-fixtures").path
-    directories = try CompareFixture.writeAll(root: root)
+  /// The four fixture runs, or with `specs` those (`CompareFixture.watched`).
+  public init(_ specs: [CompareFixture.Spec]? = nil) throws {
+    let root = try TemporaryDirectory("rampart-fixtures").path
+    let directories =
+      try specs.map { try $0.map { try CompareFixture.write($0, root: root) } }
+      ?? CompareFixture.writeAll(root: root)
+    self.root = root
+    self.directories = directories
     runs = try directories.map { try RunLoader.load($0) }
   }
 
