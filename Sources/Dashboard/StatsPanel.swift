@@ -51,11 +51,16 @@ struct StatsPanel: Widget {
           // A value longer than its column takes the room a short label leaves.
           if value > inner.width - labelWidth { labelWidth = max(label + 1, inner.width - value) }
         }
+        // A label longer than its column is cut one cell short, so a space always parts it from
+        // its value (a long watched source beside "1.64 26.7 MiB" at 80 columns).
+        let label =
+          DisplayWidth.of(row.label) > labelWidth && labelWidth > 1
+          ? DisplayWidth.truncate(row.label, to: labelWidth - 1, symbols: model.symbols) : row.label
         grid.render(
           Table(
             columns: [.init(width: labelWidth), .init(width: inner.width - labelWidth, alignment: .right)],
             rows: [
-              [Span(row.label, style: model.style(.muted)), Span(row.value, style: model.style(row.role))]
+              [Span(label, style: model.style(.muted)), Span(row.value, style: model.style(row.role))]
             ],
             spacing: 0),
           in: inner)
